@@ -1,0 +1,124 @@
+"""Run a Great Expectations 1.x suite (GX's own JSON, beside its model) on a pandas frame.
+
+GX is imported inside ``run_suite`` because its import alone costs seconds; one ephemeral
+context serves a whole process. Critical expectations decide whether a check blocks;
+warnings are reported but never hold a pack.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+SAMPLE_SIZE = 5
+
+
+@dataclass
+class ExpectationOutcome:
+    type: str
+    column: str | None
+    severity: str
+    success: bool
+    unexpected_count: int
+    element_count: int
+    sample: list[Any]
+    kwargs: dict[str, Any]
+
+    def describe(self) -> str:
+        bounds = {k: v for k, v in self.kwargs.items() if k != "column"}
+        what = f"{self.type}({self.column or ''}{', ' if bounds else ''}"
+        what += ", ".join(f"{k}={v}" for k, v in bounds.items()) + ")"
+        if self.success:
+            return f"passed: {what}"
+        return (f"FAILED [{self.severity}] {what}: {self.unexpected_count} of "
+                f"{self.element_count} rows, e.g. {self.sample}")
+
+
+@dataclass
+class SuiteOutcome:
+    suite: str
+    outcomes: list[ExpectationOutcome] = field(default_factory=list)
+
+    @property
+    def critical_failures(self) -> list[ExpectationOutcome]:
+        return [o for o in self.outcomes if not o.success and o.severity == "critical"]
+
+    @property
+    def warnings(self) -> list[ExpectationOutcome]:
+        return [o for o in self.outcomes if not o.success and o.severity != "critical"]
+
+
+def load_suite(path: Path) -> dict[str, Any]:
+    try:
+        doc = json.loads(path.read_text("utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{path}: not a readable expectation suite ({exc})") from exc
+    if not doc.get("name") or not isinstance(doc.get("expectations"), list):
+        raise ValueError(f"{path}: an expectation suite needs 'name' and 'expectations'")
+    return doc
+
+
+@cache
+def _context():
+    import great_expectations as gx
+
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = {"globally": False, "metric_calculations": False}
+    return context
+
+
+def run_suite(
+    suite_doc: dict[str, Any], frame: pd.DataFrame, id_columns: list[str]
+) -> SuiteOutcome:
+    """Validate ``frame``; failing rows are sampled by ``id_columns`` so a person can find them."""
+    import great_expectations as gx
+
+    context = _context()
+    name = suite_doc["name"]
+    try:
+        source = context.data_sources.get("sellerpulse")
+    except (KeyError, ValueError):
+        source = context.data_sources.add_pandas("sellerpulse")
+    try:
+        asset = source.get_asset(name)
+    except LookupError:
+        asset = source.add_dataframe_asset(name)
+    try:
+        batch_definition = asset.get_batch_definition("whole")
+    except KeyError:
+        batch_definition = asset.add_batch_definition_whole_dataframe("whole")
+    suite = gx.ExpectationSuite(name=name, expectations=suite_doc["expectations"])
+    batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
+    result = batch.validate(
+        suite,
+        result_format={
+            "result_format": "COMPLETE",
+            "unexpected_index_column_names": id_columns,
+            "partial_unexpected_count": SAMPLE_SIZE,
+        },
+    )
+    outcome = SuiteOutcome(name)
+    for item in result.results:
+        config = item.expectation_config
+        details = item.result or {}
+        sample = details.get("unexpected_index_list") or details.get("partial_unexpected_list")
+        outcome.outcomes.append(
+            ExpectationOutcome(
+                type=config.type,
+                column=config.kwargs.get("column"),
+                severity=str(getattr(config.severity, "value", config.severity or "critical")),
+                success=bool(item.success),
+                unexpected_count=int(details.get("unexpected_count") or 0),
+                element_count=int(details.get("element_count") or len(frame)),
+                sample=json.loads(json.dumps(list(sample or [])[:SAMPLE_SIZE], default=str)),
+                kwargs={k: v for k, v in config.kwargs.items() if k != "batch_id"},
+            )
+        )
+    return outcome

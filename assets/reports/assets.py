@@ -1,0 +1,48 @@
+"""The weekly PDF packs as a Dagster asset."""
+
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from assets.models.sql_models import discover
+from assets.reports.packs import seller_pack_job
+from assets.reports.render import render_packs
+from pipelines.partitions import weekly_partitions
+from pipelines.resources import SellerPulseHome
+
+ACCOUNTS_TAG = "sellerpulse/accounts"
+
+
+def selected_account_ids(context: dg.AssetExecutionContext) -> list[str] | None:
+    """Accounts named by the run tag ``sellerpulse/accounts`` (comma-separated), else all."""
+    tag = context.run.tags.get(ACCOUNTS_TAG, "").strip()
+    return [a.strip() for a in tag.split(",") if a.strip()] or None
+
+
+@dg.asset(
+    key=["packs", "seller_packs"],
+    deps=[dg.AssetKey([m.schema, m.name]) for m in discover() if m.schema == "reports"],
+    partitions_def=weekly_partitions,
+    kinds={"pdf", "weasyprint"},
+    group_name="packs",
+)
+def seller_packs(
+    context: dg.AssetExecutionContext, warehouse: DuckDBResource, sellerpulse: SellerPulseHome
+) -> dg.MaterializeResult:
+    """One PDF per account and week, in the account's language and currency:
+    ``reports/<week>/<account>.<lang>.pdf``. Tag a run with ``sellerpulse/accounts=<id>``
+    to render one account only."""
+    week = weekly_partitions.time_window_for_partition_key(context.partition_key).start.date()
+    accounts = sellerpulse.accounts().selected(selected_account_ids(context))
+    paths = sellerpulse.paths
+    with warehouse.get_connection() as conn:
+        jobs = [seller_pack_job(conn, account, week, paths.reports) for account in accounts]
+    context.log.info(f"rendering {len(jobs)} packs for week {week}")
+    written = render_packs(jobs)
+    return dg.MaterializeResult(
+        metadata={
+            "packs": len(written),
+            "folder": dg.MetadataValue.path(str(paths.reports / week.isoformat())),
+            "files": dg.MetadataValue.md("\n".join(f"- `{p.name}`" for p in written)),
+        }
+    )

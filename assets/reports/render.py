@@ -1,0 +1,138 @@
+"""Turn report tables into PDFs: Jinja (autoescaped, strict) → HTML → WeasyPrint.
+
+Templates only present; every number comes from a ``reports.rpt_*`` table. Numbers, money,
+percentages and dates are formatted by Babel for the account's locale. WeasyPrint may read
+only files under ``report_templates/``: it never touches the network or the rest of the disk,
+whatever a product title or review contains.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal, format_percent
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from pipelines.settings import PROJECT_ROOT
+
+TEMPLATES = PROJECT_ROOT / "report_templates"
+MISSING = "–"
+log = logging.getLogger(__name__)
+
+
+class FetchRefused(ValueError):
+    pass
+
+
+def _template_fetcher():
+    """A WeasyPrint fetcher serving only files inside report_templates/ (no network, no disk)."""
+    from urllib.parse import unquote, urlsplit
+
+    from weasyprint.urls import URLFetcher
+
+    class TemplateFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme != "file":
+                raise FetchRefused(f"pack renderer refuses to fetch {url!r}")
+            path = Path(unquote(parts.path)).resolve()
+            if not path.is_relative_to(TEMPLATES):
+                raise FetchRefused(f"pack renderer refuses to read {path}")
+            return super().fetch(path.as_uri(), headers)
+
+    return TemplateFetcher(allowed_protocols={"file"})
+
+
+@cache
+def translations(language: str) -> dict[str, str]:
+    path = TEMPLATES / "i18n" / f"{language}.yaml"
+    return yaml.safe_load(path.read_text("utf-8"))
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def make_environment(locale: str) -> Environment:
+    """A Jinja environment whose filters format for ``locale`` and print "–" for no value."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+    def guard(fn):
+        return lambda value, *a: MISSING if _is_missing(value) else fn(value, *a)
+
+    env.filters.update(
+        money=guard(lambda v, currency: format_currency(Decimal(str(v)), currency, locale=locale)),
+        number=guard(lambda v: format_decimal(v, locale=locale)),
+        pct=guard(lambda v: format_percent(v, "#,##0.0%", locale=locale)),
+        delta=guard(lambda v: ("+" if v > 0 else "") + format_percent(v, "#,##0.0%",
+                                                                      locale=locale)),
+        trend=lambda v: "" if _is_missing(v) or v == 0 else ("up" if v > 0 else "down"),
+        day=guard(lambda v: format_date(v, "medium", locale=locale)),
+    )
+    return env
+
+
+@dataclass
+class PackJob:
+    """Everything one PDF needs, picklable so packs can render in worker processes."""
+
+    template: str
+    locale: str
+    language: str
+    context: dict[str, Any]
+    output: Path
+
+
+def render_html(job: PackJob) -> str:
+    env = make_environment(job.locale)
+    return env.get_template(job.template).render(
+        t=translations(job.language), lang=job.language, **job.context
+    )
+
+
+def write_pdf(html: str, output: Path) -> Path:
+    """Render to a temporary file first so a crash never leaves half a PDF behind."""
+    from weasyprint import HTML
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_name(output.name + ".part")
+    HTML(string=html, base_url=f"{TEMPLATES}/", url_fetcher=_template_fetcher()).write_pdf(tmp)
+    tmp.replace(output)
+    return output
+
+
+def render_pack(job: PackJob) -> Path:
+    return write_pdf(render_html(job), job.output)
+
+
+def render_packs(jobs: list[PackJob], workers: int | None = None) -> list[Path]:
+    """Render packs on all cores; rendering dominates a weekly run."""
+    workers = min(workers or os.cpu_count() or 1, len(jobs))
+    if workers <= 1:
+        return [render_pack(job) for job in jobs]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(render_pack, jobs))
+
+
+def pack_path(reports_dir: Path, week: date, account_id: str, language: str) -> Path:
+    """reports/<week>/<account>.<lang>.pdf; the id was validated against [a-z0-9-] on load."""
+    path = (reports_dir / week.isoformat() / f"{account_id}.{language}.pdf").resolve()
+    if not path.is_relative_to(reports_dir.resolve()):
+        raise ValueError(f"account id {account_id!r} would write outside {reports_dir}")
+    return path

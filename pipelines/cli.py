@@ -1,0 +1,156 @@
+"""``sellerpulse``: the weekly run, ingestion and the demo without opening the Dagster UI.
+
+Runs go through the same Dagster definitions in process (``weekly_job``), so what the command
+line does and what the UI shows are one thing. Exit status is non-zero on failure, with a
+one-line reason on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections import Counter
+from datetime import date, timedelta
+from pathlib import Path
+
+from pipelines.settings import ConfigError, Paths, load_accounts, parse_week, week_start
+
+
+def _last_complete_week() -> date:
+    return week_start(date.today()) - timedelta(days=7)
+
+
+def _week(text: str) -> date:
+    try:
+        return parse_week(text)
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _instance():
+    from dagster import DagsterInstance
+
+    if os.environ.get("DAGSTER_HOME"):
+        return DagsterInstance.get()
+    return DagsterInstance.ephemeral()
+
+
+def _failure_reason(result) -> str:
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data.error:
+            return f"step {event.step_key}: {event.step_failure_data.error.message.strip()}"
+    for check in result.get_asset_check_evaluations():
+        if not check.passed and check.severity.value == "ERROR":
+            return f"check {check.check_name} failed on {check.asset_key.to_user_string()}"
+    return "the run failed; see the Dagster logs"
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from pipelines.definitions import build_definitions
+
+    week = args.week or _last_complete_week()
+    paths = Paths.from_env(args.home)
+    accounts = load_accounts(paths.accounts_file)
+    for account_id in args.account or []:
+        accounts.get(account_id)  # fails early with the list of known ids
+    job = build_definitions(paths.home).resolve_job_def("weekly_job")
+    tags = {"sellerpulse/accounts": ",".join(args.account)} if args.account else {}
+    print(f"weekly run for week {week} ({', '.join(args.account or ['all accounts'])})")
+    result = job.execute_in_process(
+        partition_key=week.isoformat(), instance=_instance(), tags=tags, raise_on_error=False
+    )
+    skipped = [e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]
+    if not result.success or skipped:
+        reason = _failure_reason(result)
+        print(f"sellerpulse run: failed: {reason}", file=sys.stderr)
+        return 1
+    folder = paths.reports / week.isoformat()
+    packs = sorted(folder.glob("*.pdf")) if folder.is_dir() else []
+    print(f"{len(packs)} packs in {folder}")
+    for pdf in packs:
+        print(f"  {pdf}")
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from assets.ingest.inbox import ingest_inbox
+    from assets.ingest.reference import write_reference_tables
+    from pipelines.resources import OFFLINE
+
+    paths = Paths.from_env(args.home).ensure()
+    accounts = load_accounts(paths.accounts_file)
+    with duckdb.connect(str(paths.warehouse), config=OFFLINE) as conn:
+        write_reference_tables(conn, accounts)
+        results = ingest_inbox(conn, paths, accounts, args.week)
+    for result in results:
+        if args.verbose or result.status not in ("duplicate",):
+            print(result.line())
+    counts = Counter(r.status for r in results)
+    print(
+        f"{len(results)} files: "
+        + ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+        + f"; {sum(r.rows_loaded for r in results)} rows loaded, "
+        f"{sum(r.rows_rejected for r in results)} rejected"
+    )
+    return 1 if counts.get("failed") and args.strict else 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from pipelines.demo import DemoScale, write_demo
+
+    paths = Paths.from_env(args.home)
+    scale = DemoScale(accounts=args.accounts, asins=args.asins, weeks=args.weeks)
+    manifest = write_demo(paths.home, scale, progress=print if args.verbose else None)
+    print(
+        f"demo data for {len(manifest.accounts)} accounts × {len(manifest.weeks)} weeks "
+        f"({manifest.weeks[0]} … {manifest.weeks[-1]}): {len(manifest.files)} exports in "
+        f"{paths.inbox}"
+    )
+    print(f"accounts file: {paths.home / 'accounts.yaml'}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="sellerpulse", description=__doc__.splitlines()[0])
+    top.add_argument("--home", type=Path, help="working directory (default: $SELLERPULSE_HOME "
+                     "or the project's data/)")
+    top.add_argument("-v", "--verbose", action="store_true", help="more output")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run the weekly job: ingest → models → checks → packs → "
+                         "delivery")
+    run.add_argument("--week", type=_week, help="week start (Monday), YYYY-MM-DD; default: the "
+                     "last complete week")
+    run.add_argument("--account", action="append", help="only this account (repeatable)")
+    run.set_defaults(func=cmd_run)
+
+    ingest = sub.add_parser("ingest", help="ingest the inbox and print a line per file")
+    ingest.add_argument("--week", type=_week, help="only this week folder (and loose files)")
+    ingest.add_argument("--strict", action="store_true", help="exit 1 if any file failed")
+    ingest.set_defaults(func=cmd_ingest)
+
+    demo = sub.add_parser("demo", help="write the demo accounts and exports into the home")
+    demo.add_argument("--accounts", type=int, default=6)
+    demo.add_argument("--asins", type=int, default=12)
+    demo.add_argument("--weeks", type=int, default=16)
+    demo.set_defaults(func=cmd_demo)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return args.func(args)
+    except (ConfigError, ValueError, OSError) as exc:
+        print(f"sellerpulse {args.command}: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

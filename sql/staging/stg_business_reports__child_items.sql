@@ -1,0 +1,34 @@
+-- Business report by child item: one row per account × week × child ASIN × SKU, typed, in the account's currency
+with source as (
+    select * from raw.business_report_child_items
+),
+
+accounts as (
+    select account_id, currency_code from raw.accounts
+),
+
+final as (
+    select
+        source.account_id,
+        source.period_start as week_start,
+        source.period_end as week_end,
+        source.parent_asin,
+        source.child_asin,
+        coalesce(source.sku, '') as sku,
+        -- Seller Central pads titles with narrow no-break spaces
+        trim(regexp_replace(source.title, '[\x{202F}\x{00A0}]', ' ', 'g')) as title,
+        coalesce(source.sessions, 0) as sessions,
+        coalesce(source.page_views, 0) as page_views,
+        source.buy_box_pct,
+        coalesce(source.units, 0) as units,
+        coalesce(source.order_items, 0) as order_items,
+        coalesce(source.revenue, 0) as revenue_amount,
+        accounts.currency_code,
+        source.locale as source_locale,
+        source.source_file,
+        source.source_line
+    from source
+    inner join accounts on source.account_id = accounts.account_id
+)
+
+select * from final
