@@ -58,8 +58,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     job = build_definitions(paths.home).resolve_job_def("weekly_job")
     tags = {"sellerpulse/accounts": ",".join(args.account)} if args.account else {}
     print(f"weekly run for week {week} ({', '.join(args.account or ['all accounts'])})")
+    level = "INFO" if args.verbose else "WARNING"
     result = job.execute_in_process(
-        partition_key=week.isoformat(), instance=_instance(), tags=tags, raise_on_error=False
+        partition_key=week.isoformat(),
+        instance=_instance(),
+        tags=tags,
+        raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": level}}}},
     )
     skipped = [e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]
     if not result.success or skipped:
@@ -111,7 +116,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"{paths.inbox}"
     )
     print(f"accounts file: {paths.home / 'accounts.yaml'}")
-    return 0
+    if not args.run:
+        return 0
+    args.week = None
+    if cmd_ingest(args):
+        return 1
+    args.week, args.account = manifest.weeks[-1], None
+    return cmd_run(args)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -137,6 +148,9 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--accounts", type=int, default=6)
     demo.add_argument("--asins", type=int, default=12)
     demo.add_argument("--weeks", type=int, default=16)
+    demo.add_argument("--run", action="store_true", help="then ingest it and run the latest "
+                      "demo week (what `make demo` does)")
+    demo.add_argument("--strict", action="store_true", help=argparse.SUPPRESS)
     demo.set_defaults(func=cmd_demo)
     return top
 

@@ -168,9 +168,15 @@ def ingest_file(
         return FileResult(name, "skipped", f"not an export ({path.suffix or 'no suffix'})")
     digest = file_hash(path)
     seen = conn.execute(
-        "select source_file, status from raw.ingest_log where file_hash = ?", [digest]
+        "select source_file, status, message from raw.ingest_log where file_hash = ?", [digest]
     ).fetchone()
-    if seen:
+    if seen and seen[1] == "failed" and seen[0] == name:
+        return FileResult(name, "failed", f"unchanged since it failed: {seen[2]}")
+    if seen and seen[1] == "failed":
+        # the user moved or renamed a failed file: forget the failure and try again
+        conn.execute("delete from raw.rejects where file_hash = ?", [digest])
+        conn.execute("delete from raw.ingest_log where file_hash = ?", [digest])
+    elif seen:
         return FileResult(name, "duplicate", f"same content as {seen[0]} ({seen[1]}); skipped")
     archived = archive(path, digest, paths).relative_to(paths.home).as_posix()
     now = datetime.now().replace(microsecond=0)
