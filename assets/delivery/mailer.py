@@ -82,7 +82,8 @@ def build_message(item: Delivery, sender: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = formataddr(("", item.recipient))
-    message["Subject"] = item.subject
+    # a line break in an account name must not start a new header
+    message["Subject"] = " ".join(item.subject.split())
     message["Message-ID"] = make_msgid(domain="sellerpulse.invalid")
     message.set_content(item.body)
     message.add_attachment(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -73,15 +75,17 @@ def make_environment(locale: str) -> Environment:
         lstrip_blocks=True,
     )
 
+    # the locale's own percent pattern (e.g. "#,##0 %" in German) with one decimal
+    percent = re.sub(r"0(?!.*0)", "0.0", Locale.parse(locale).percent_formats[None].pattern)
+
     def guard(fn):
         return lambda value, *a: MISSING if _is_missing(value) else fn(value, *a)
 
     env.filters.update(
         money=guard(lambda v, currency: format_currency(Decimal(str(v)), currency, locale=locale)),
         number=guard(lambda v: format_decimal(v, locale=locale)),
-        pct=guard(lambda v: format_percent(v, "#,##0.0%", locale=locale)),
-        delta=guard(lambda v: ("+" if v > 0 else "") + format_percent(v, "#,##0.0%",
-                                                                      locale=locale)),
+        pct=guard(lambda v: format_percent(v, percent, locale=locale)),
+        delta=guard(lambda v: ("+" if v > 0 else "") + format_percent(v, percent, locale=locale)),
         trend=lambda v: "" if _is_missing(v) or v == 0 else ("up" if v > 0 else "down"),
         day=guard(lambda v: format_date(v, "medium", locale=locale)),
     )

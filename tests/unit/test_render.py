@@ -1,0 +1,106 @@
+"""Pack rendering: locale formatting, escaping of untrusted text, a fetcher that refuses."""
+
+from datetime import date
+
+import pypdf
+import pytest
+
+from assets.reports.render import (
+    TEMPLATES,
+    PackJob,
+    make_environment,
+    pack_path,
+    render_html,
+    translations,
+    write_pdf,
+)
+
+WEEK = date(2026, 11, 16)
+
+
+def job(tmp_path, language="en", locale="en_GB", name="Oak & Co <script>x</script>", headline=None):
+    return PackJob(
+        template="seller_pack.html",
+        locale=locale,
+        language=language,
+        context={"account": {"id": "oak-uk", "name": name, "marketplace": "UK"},
+                 "week_start": WEEK, "week_end": date(2026, 11, 22), "headline": headline},
+        output=tmp_path / f"x.{language}.pdf",
+    )
+
+
+HEADLINE = {"revenue_amount": 12897.84, "previous_revenue_amount": 10000, "currency_code": "GBP",
+            "revenue_wow_pct": 0.289784, "units": 5824, "previous_units": None,
+            "units_wow_pct": None, "sessions": 100, "previous_sessions": 0,
+            "sessions_wow_pct": None, "page_views": 1, "order_items": 1,
+            "unit_session_pct": 0.25, "asp_amount": None, "buy_box_pct": 0.84, "asin_count": 3}
+
+
+def test_translation_files_have_identical_keys():
+    keys = {lang: set(translations(lang)) for lang in ("en", "de", "ja")}
+    assert keys["en"] == keys["de"] == keys["ja"]
+
+
+@pytest.mark.parametrize(
+    ("locale", "money", "pct"),
+    [("en_GB", "£12,897.84", "+29.0%"), ("de_DE", "12.897,84\xa0£", "+29,0\xa0%"),
+     ("ja_JP", "£12,897.84", "+29.0%")],
+)
+def test_numbers_are_formatted_for_the_account_locale(locale, money, pct):
+    env = make_environment(locale)
+    assert env.filters["money"](12897.84, "GBP") == money
+    assert env.filters["delta"](0.289784) == pct
+    assert env.filters["money"](None, "GBP") == "–"
+    assert env.filters["pct"](float("nan")) == "–"
+
+
+def test_untrusted_text_is_escaped(tmp_path):
+    html = render_html(job(tmp_path, headline=HEADLINE))
+    assert "<script>" not in html and "Oak &amp; Co &lt;script&gt;" in html
+
+
+def test_renderer_fetches_nothing_outside_the_templates(tmp_path):
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"not really a png")
+    html = (f'<img src="{secret.as_uri()}"><img src="http://127.0.0.1:9/x.png">'
+            '<link rel="stylesheet" href="pack.css"><p>ok</p>')
+    import logging
+
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logging.getLogger("weasyprint").addHandler(handler)
+    try:
+        write_pdf(html, tmp_path / "out.pdf")
+    finally:
+        logging.getLogger("weasyprint").removeHandler(handler)
+    refused = " ".join(r.getMessage() for r in records)
+    assert "refuses to read" in refused and "refuses to fetch" in refused
+    assert str(TEMPLATES) not in refused  # the stylesheet inside the templates was served
+
+
+def test_pdf_reads_back_with_embedded_fonts(tmp_path):
+    out = write_pdf(render_html(job(tmp_path, "ja", "ja_JP", "Ocha Japan", HEADLINE)),
+                    tmp_path / "ja.pdf")
+    reader = pypdf.PdfReader(out)
+    text = reader.pages[0].extract_text()
+    assert "週次セラーレポート" in text and "Ocha Japan" in text and "£12,897.84" in text
+    fonts = {str(f["/BaseFont"]) for f in _fonts(reader)}
+    assert any("IPAexGothic" in f for f in fonts) and any("DejaVu-Sans" in f for f in fonts)
+
+
+def test_missing_business_report_is_said_not_hidden(tmp_path):
+    out = write_pdf(render_html(job(tmp_path, "de", "de_DE", "Messerwerk")), tmp_path / "de.pdf")
+    assert "kein Geschäftsbericht" in pypdf.PdfReader(out).pages[0].extract_text()
+
+
+def test_pack_paths_stay_inside_reports(tmp_path):
+    assert pack_path(tmp_path, WEEK, "oak-uk", "en") == tmp_path / "2026-11-16" / "oak-uk.en.pdf"
+    with pytest.raises(ValueError, match="outside"):
+        pack_path(tmp_path, WEEK, "../../etc/x", "en")
+
+
+def _fonts(reader):
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            yield font.get_object()
