@@ -1,6 +1,7 @@
 """Delivery against a real SMTP server on loopback, and the outbox without one."""
 
 import email
+import email.policy
 import socket
 from datetime import date
 
@@ -59,7 +60,7 @@ def test_smtp_delivery_sends_once_per_recipient(smtp_server, pack):
     assert again == {"sent": 0, "already_sent": 2, "failed": 0}
     assert sorted(r for rcpts, _ in handler.messages for r in rcpts) == ["a@x.example",
                                                                           "b@x.example"]
-    message = email.message_from_bytes(handler.messages[0][1])
+    message = email.message_from_bytes(handler.messages[0][1], policy=email.policy.default)
     assert "Bcc" not in message  # a header cannot be smuggled in through the subject
     assert message["Subject"] == "Weekly report · Oak & Co Bcc: evil@x.example"
     (attachment,) = [p for p in message.walk() if p.get_filename()]
