@@ -127,15 +127,22 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="sellerpulse", description=__doc__.splitlines()[0])
-    top.add_argument("--home", type=Path, help="working directory (default: $SELLERPULSE_HOME "
-                     "or the project's data/)")
+    top.add_argument(
+        "--home",
+        type=Path,
+        help="working directory (default: $SELLERPULSE_HOME or the project's data/)",
+    )
     top.add_argument("-v", "--verbose", action="store_true", help="more output")
     sub = top.add_subparsers(dest="command", required=True)
 
-    run = sub.add_parser("run", help="run the weekly job: ingest → models → checks → packs → "
-                         "delivery")
-    run.add_argument("--week", type=_week, help="week start (Monday), YYYY-MM-DD; default: the "
-                     "last complete week")
+    run = sub.add_parser(
+        "run", help="run the weekly job: ingest → models → checks → packs → delivery"
+    )
+    run.add_argument(
+        "--week",
+        type=_week,
+        help="week start (Monday), YYYY-MM-DD; default: the last complete week",
+    )
     run.add_argument("--account", action="append", help="only this account (repeatable)")
     run.set_defaults(func=cmd_run)
 
@@ -148,8 +155,11 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--accounts", type=int, default=6)
     demo.add_argument("--asins", type=int, default=12)
     demo.add_argument("--weeks", type=int, default=16)
-    demo.add_argument("--run", action="store_true", help="then ingest it and run the latest "
-                      "demo week (what `make demo` does)")
+    demo.add_argument(
+        "--run",
+        action="store_true",
+        help="then ingest it and run the latest demo week (what `make demo` does)",
+    )
     demo.add_argument("--strict", action="store_true", help=argparse.SUPPRESS)
     demo.set_defaults(func=cmd_demo)
     return top
@@ -157,8 +167,10 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     try:
         return args.func(args)
     except (ConfigError, ValueError, OSError) as exc:

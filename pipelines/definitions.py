@@ -1,6 +1,5 @@
 """The one Definitions object: what the Dagster UI, the schedule and the command line run."""
 
-
 from pathlib import Path
 
 import dagster as dg

@@ -1,6 +1,5 @@
 """Jobs: the weekly run (everything, all accounts, one run) and ingestion on its own."""
 
-
 import dagster as dg
 
 from pipelines.partitions import weekly_partitions

@@ -1,6 +1,5 @@
 """Weekly partitions: one per week starting Monday, the grain of every run."""
 
-
 import os
 
 from dagster import WeeklyPartitionsDefinition

@@ -1,6 +1,5 @@
 """Resources shared by the assets: the working directory and the warehouse connection."""
 
-
 from dagster import ConfigurableResource
 from dagster_duckdb import DuckDBResource
 

@@ -1,6 +1,5 @@
 """The routine: every Monday morning, run the week that just ended."""
 
-
 import dagster as dg
 
 from pipelines.jobs import weekly_job

@@ -1,6 +1,5 @@
 """Start ingestion when exports land in the inbox."""
 
-
 import dagster as dg
 
 from pipelines.jobs import ingest_job
@@ -9,7 +8,9 @@ from pipelines.settings import Paths, parse_week
 MAX_WEEKS_PER_TICK = 20
 
 
-@dg.sensor(job=ingest_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.STOPPED)
+@dg.sensor(
+    job=ingest_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.STOPPED
+)
 def inbox_sensor(context: dg.SensorEvaluationContext):
     """Request an ingest run for every inbox week folder with files newer than the last tick."""
     inbox = Paths.from_env().inbox

@@ -50,8 +50,9 @@ def conn(home: Paths):
     connection.close()
 
 
-def drop(home: Paths, fixture: str, account: str, week: str | None = WEEK,
-         name: str | None = None) -> Path:
+def drop(
+    home: Paths, fixture: str, account: str, week: str | None = WEEK, name: str | None = None
+) -> Path:
     """Put a fixture export into the inbox as a user would."""
     folder = home.inbox / account / week if week else home.inbox / account
     folder.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,6 @@ validates the week's rows; a failed critical expectation fails the check with ER
 severity, which stops the packs downstream; failed warnings only warn.
 """
 
-
 import json
 
 import dagster as dg
@@ -14,7 +13,6 @@ from dagster_duckdb import DuckDBResource
 from assets.checks.gx_suites import load_suite, run_suite
 from assets.checks.results import record_results
 from assets.models.sql_models import Model, discover
-from pipelines.partitions import weekly_partitions
 
 ID_COLUMNS = ["account_id", "week_start"]
 
@@ -43,7 +41,8 @@ def suite_check(model: Model) -> dg.AssetChecksDefinition:
         failed = outcome.critical_failures + outcome.warnings
         return dg.AssetCheckResult(
             passed=not failed,
-            severity=dg.AssetCheckSeverity.ERROR if outcome.critical_failures
+            severity=dg.AssetCheckSeverity.ERROR
+            if outcome.critical_failures
             else dg.AssetCheckSeverity.WARN,
             metadata={
                 "rows_checked": len(frame),
@@ -53,8 +52,11 @@ def suite_check(model: Model) -> dg.AssetChecksDefinition:
                     "\n".join(f"- {o.describe()}" for o in outcome.outcomes)
                 ),
                 "failed_rows_sample": dg.MetadataValue.json(
-                    json.loads(json.dumps({o.type + ":" + str(o.column): o.sample
-                                           for o in failed}, default=str))
+                    json.loads(
+                        json.dumps(
+                            {o.type + ":" + str(o.column): o.sample for o in failed}, default=str
+                        )
+                    )
                 ),
             },
         )

@@ -36,8 +36,10 @@ class ExpectationOutcome:
         what += ", ".join(f"{k}={v}" for k, v in bounds.items()) + ")"
         if self.success:
             return f"passed: {what}"
-        return (f"FAILED [{self.severity}] {what}: {self.unexpected_count} of "
-                f"{self.element_count} rows, e.g. {self.sample}")
+        return (
+            f"FAILED [{self.severity}] {what}: {self.unexpected_count} of "
+            f"{self.element_count} rows, e.g. {self.sample}"
+        )
 
 
 @dataclass

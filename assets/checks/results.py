@@ -41,8 +41,17 @@ def record_results(
         threshold = {k: v for k, v in o.kwargs.items() if k != "column"}
         conn.execute(
             "insert into checks.check_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [week, asset, f"{o.type}({o.column or ''})", o.severity, o.success,
-             o.unexpected_count, o.element_count, json.dumps(threshold, default=str),
-             json.dumps(o.sample, default=str), now],
+            [
+                week,
+                asset,
+                f"{o.type}({o.column or ''})",
+                o.severity,
+                o.success,
+                o.unexpected_count,
+                o.element_count,
+                json.dumps(threshold, default=str),
+                json.dumps(o.sample, default=str),
+                now,
+            ],
         )
     conn.execute("commit")

@@ -1,6 +1,5 @@
 """Delivery of the week's packs as a Dagster asset (after the packs, once per recipient)."""
 
-
 from datetime import timedelta
 
 import dagster as dg

@@ -87,7 +87,9 @@ def build_message(item: Delivery, sender: str) -> EmailMessage:
     message["Message-ID"] = make_msgid(domain="sellerpulse.invalid")
     message.set_content(item.body)
     message.add_attachment(
-        item.attachment.read_bytes(), maintype="application", subtype="pdf",
+        item.attachment.read_bytes(),
+        maintype="application",
+        subtype="pdf",
         filename=item.attachment.name,
     )
     return message
@@ -139,7 +141,8 @@ def deliver(
         key = [item.week_start, item.pack, item.recipient]
         row = conn.execute(
             "select status, attempts from delivery.ledger "
-            "where week_start = ? and pack = ? and recipient = ?", key,
+            "where week_start = ? and pack = ? and recipient = ?",
+            key,
         ).fetchone()
         if row and row[0] == "sent":
             counts["already_sent"] += 1
@@ -158,8 +161,15 @@ def deliver(
             log.error("delivery of %s to %s failed: %s", item.pack, item.recipient, exc)
         conn.execute(
             "insert or replace into delivery.ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [*key, _sha256(item.attachment), status, attempts, message["Message-ID"], detail,
-             datetime.now().replace(microsecond=0)],
+            [
+                *key,
+                _sha256(item.attachment),
+                status,
+                attempts,
+                message["Message-ID"],
+                detail,
+                datetime.now().replace(microsecond=0),
+            ],
         )
         counts["sent" if status == "sent" else "failed"] += 1
     return counts

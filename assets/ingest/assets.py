@@ -1,6 +1,5 @@
 """Ingestion as a weekly-partitioned Dagster asset: the inbox week folder → raw tables."""
 
-
 from collections import Counter
 
 import dagster as dg
@@ -19,22 +18,37 @@ LOG_TABLES = ["ingest_log", "rejects"]
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(["raw", table], kinds={"duckdb"}, group_name="raw",
-                     description=f"Raw rows of {table}: source columns + file, line, hash.")
+        dg.AssetSpec(
+            ["raw", table],
+            kinds={"duckdb"},
+            group_name="raw",
+            description=f"Raw rows of {table}: source columns + file, line, hash.",
+        )
         for table in RAW_TABLES
     ]
     + [
-        dg.AssetSpec(["raw", table], kinds={"duckdb"}, group_name="raw",
-                     description=f"Configuration snapshot: {table}.")
+        dg.AssetSpec(
+            ["raw", table],
+            kinds={"duckdb"},
+            group_name="raw",
+            description=f"Configuration snapshot: {table}.",
+        )
         for table in REFERENCE_TABLES
     ]
     + [
-        dg.AssetSpec(["raw", "ingest_log"], kinds={"duckdb"}, group_name="raw",
-                     description="One row per inbox file: kind, locale, rows read/loaded/"
-                     "rejected, status and message."),
-        dg.AssetSpec(["raw", "rejects"], kinds={"duckdb"}, group_name="raw",
-                     description="Every row that could not be loaded: file, line, column, "
-                     "value, reason."),
+        dg.AssetSpec(
+            ["raw", "ingest_log"],
+            kinds={"duckdb"},
+            group_name="raw",
+            description="One row per inbox file: kind, locale, rows read/loaded/"
+            "rejected, status and message.",
+        ),
+        dg.AssetSpec(
+            ["raw", "rejects"],
+            kinds={"duckdb"},
+            group_name="raw",
+            description="Every row that could not be loaded: file, line, column, value, reason.",
+        ),
     ],
     partitions_def=weekly_partitions,
     can_subset=False,
@@ -63,8 +77,9 @@ def ingest_inbox_asset(
         **{f"files_{status}": count for status, count in statuses.items()},
     }
     for table in RAW_TABLES + REFERENCE_TABLES:
-        loaded = sum(r.rows_loaded for r in results if r.kind and
-                     catalog().kinds[r.kind].table == table)
+        loaded = sum(
+            r.rows_loaded for r in results if r.kind and catalog().kinds[r.kind].table == table
+        )
         yield dg.MaterializeResult(asset_key=["raw", table], metadata={"rows_loaded": loaded})
     yield dg.MaterializeResult(asset_key=["raw", "ingest_log"], metadata=summary)
     yield dg.MaterializeResult(
@@ -72,8 +87,10 @@ def ingest_inbox_asset(
         metadata={
             "rows_rejected": summary["rows_rejected"],
             "failed_files": dg.MetadataValue.md(
-                "\n".join(f"- `{r.source_file}`: {r.message}" for r in results
-                          if r.status == "failed") or "none"
+                "\n".join(
+                    f"- `{r.source_file}`: {r.message}" for r in results if r.status == "failed"
+                )
+                or "none"
             ),
         },
     )

@@ -190,9 +190,13 @@ def ingest_file(
                 f"inbox/{account_id}/<week start YYYY-MM-DD>/"
             )
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop the inbox
-        message = str(exc) if isinstance(exc, ExportError) else (
-            f"{name}: could not be read ({type(exc).__name__}: {str(exc).splitlines()[0]}); "
-            "check that it is an unmodified Amazon export"
+        message = (
+            str(exc)
+            if isinstance(exc, ExportError)
+            else (
+                f"{name}: could not be read ({type(exc).__name__}: {str(exc).splitlines()[0]}); "
+                "check that it is an unmodified Amazon export"
+            )
         )
         conn.execute("begin")
         conn.execute(
@@ -210,16 +214,23 @@ def ingest_file(
     period_start, period_end = week, week + timedelta(days=6)
     conn.execute("begin")
     try:
-        previous = _replace_and_load(conn, parsed, name, digest, account_id, period_start,
-                                     period_end, archived, now)
+        previous = _replace_and_load(
+            conn, parsed, name, digest, account_id, period_start, period_end, archived, now
+        )
     except Exception:
         conn.execute("rollback")
         raise
     conn.execute("commit")
     status = "loaded_with_rejects" if parsed.rows_rejected else "loaded"
     return FileResult(
-        name, "replaced" if previous else status, _message(previous, parsed), kind.name,
-        parsed.detected.locale, account_id, parsed.rows_read, parsed.rows_loaded,
+        name,
+        "replaced" if previous else status,
+        _message(previous, parsed),
+        kind.name,
+        parsed.detected.locale,
+        account_id,
+        parsed.rows_read,
+        parsed.rows_loaded,
         parsed.rows_rejected,
     )
 
@@ -234,8 +245,15 @@ def _message(previous: list[tuple[str, str]], parsed: ParsedFile) -> str:
 
 
 def _replace_and_load(
-    conn: duckdb.DuckDBPyConnection, parsed: ParsedFile, name: str, digest: str,
-    account_id: str, period_start: date, period_end: date, archived: str, now: datetime,
+    conn: duckdb.DuckDBPyConnection,
+    parsed: ParsedFile,
+    name: str,
+    digest: str,
+    account_id: str,
+    period_start: date,
+    period_end: date,
+    archived: str,
+    now: datetime,
 ) -> list[tuple[str, str]]:
     """Supersede earlier exports of the same account, report and period, then load this one."""
     kind = parsed.detected.kind
@@ -265,9 +283,24 @@ def _replace_and_load(
     status = "loaded_with_rejects" if parsed.rows_rejected else "loaded"
     conn.execute(
         "insert into raw.ingest_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [digest, name, archived, kind.name, parsed.detected.locale, parsed.encoding, account_id,
-         period_start, period_start, period_end, parsed.rows_read, parsed.rows_loaded,
-         parsed.rows_rejected, status, _message(previous, parsed), now],
+        [
+            digest,
+            name,
+            archived,
+            kind.name,
+            parsed.detected.locale,
+            parsed.encoding,
+            account_id,
+            period_start,
+            period_start,
+            period_end,
+            parsed.rows_read,
+            parsed.rows_loaded,
+            parsed.rows_rejected,
+            status,
+            _message(previous, parsed),
+            now,
+        ],
     )
     return previous
 
@@ -284,8 +317,11 @@ def ingest_inbox(
             result = ingest_file(conn, path, paths, accounts)
         except (duckdb.Error, OSError) as exc:
             # not logged as seen: the next run tries this file again
-            result = FileResult(path.relative_to(paths.inbox).as_posix(), "failed",
-                                f"could not be loaded, will retry next run: {exc}")
+            result = FileResult(
+                path.relative_to(paths.inbox).as_posix(),
+                "failed",
+                f"could not be loaded, will retry next run: {exc}",
+            )
         log.info("[%d/%d] %s", number, len(files), result.line())
         results.append(result)
     return results

@@ -171,8 +171,13 @@ def closest_kind(cells: list[str], cat: Catalog | None = None) -> tuple[str, lis
     """For an unknown header: the kind sharing most columns, and the columns not recognised."""
     cat = cat or catalog()
     seen = [normalise_header(c) for c in cells]
-    known = {s for k in cat.kinds.values() for c in k.columns.values() for n in c.names.values()
-             for s in n}
+    known = {
+        s
+        for k in cat.kinds.values()
+        for c in k.columns.values()
+        for n in c.names.values()
+        for s in n
+    }
     unknown = [c for c, s in zip(cells, seen, strict=True) if s not in known]
     scores = {
         kind.label: sum(
@@ -276,8 +281,7 @@ def parse_file(conn: duckdb.DuckDBPyConnection, path: Path, source_name: str) ->
         # DuckDB reads UTF-8/16 and Latin-1 only; Windows-1252 differs from Latin-1 in € and quotes
         readable = path.with_name(path.name + ".utf8")
         readable.write_text(path.read_text("cp1252"), "utf-8")
-    width = max(len(_split(_first_lines(path, encoding)[detected.header_line - 1],
-                           delimiter)), 1)
+    width = max(len(_split(_first_lines(path, encoding)[detected.header_line - 1], delimiter)), 1)
     names = {f"c{i}": "VARCHAR" for i in range(width)}
     options = {
         "header": False,
@@ -339,9 +343,12 @@ def parse_file(conn: duckdb.DuckDBPyConnection, path: Path, source_name: str) ->
     ]
     conn.execute(
         "create temp table parsed_rejects as "
-        + (" union all ".join(reject_selects) if reject_selects else
-           "select null::bigint as source_line, null::varchar as column_name, "
-           "null::varchar as value, null::varchar as reason where false")
+        + (
+            " union all ".join(reject_selects)
+            if reject_selects
+            else "select null::bigint as source_line, null::varchar as column_name, "
+            "null::varchar as value, null::varchar as reason where false"
+        )
     )
     conn.execute("drop table if exists parsed_rows")
     conn.execute(

@@ -1,6 +1,5 @@
 """One Dagster asset per SQL model, wired by the tables each model reads."""
 
-
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
@@ -23,8 +22,10 @@ def model_asset(model: Model) -> dg.AssetsDefinition:
         with warehouse.get_connection() as conn:
             rows = build(conn, model, week.start.date())
         return dg.MaterializeResult(
-            metadata={"rows_this_week": rows, "materialized_as": "view" if model.is_view
-                      else "table"}
+            metadata={
+                "rows_this_week": rows,
+                "materialized_as": "view" if model.is_view else "table",
+            }
         )
 
     return _model

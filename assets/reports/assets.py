@@ -1,6 +1,5 @@
 """The weekly PDF packs as a Dagster asset."""
 
-
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 

@@ -34,8 +34,11 @@ def seller_pack_job(
         locale=account.locale,
         language=account.language,
         context={
-            "account": {"id": account.id, "name": account.name,
-                        "marketplace": account.marketplace.code},
+            "account": {
+                "id": account.id,
+                "name": account.name,
+                "marketplace": account.marketplace.code,
+            },
             "week_start": week,
             "week_end": week + timedelta(days=6),
             "headline": headline,

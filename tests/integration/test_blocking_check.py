@@ -9,16 +9,19 @@ from tests.conftest import WEEK, drop
 
 def test_negative_revenue_blocks_packs_and_delivery(home):
     path = drop(home, "uk_business_report.csv", "oak-uk")
-    path.write_text(path.read_text("utf-8-sig").replace('"£2,398.80"', '"-£2,398.80"'),
-                    "utf-8-sig")
+    path.write_text(path.read_text("utf-8-sig").replace('"£2,398.80"', '"-£2,398.80"'), "utf-8-sig")
     job = build_definitions(home.home).resolve_job_def("weekly_job")
-    result = job.execute_in_process(partition_key=WEEK, instance=dg.DagsterInstance.ephemeral(),
-                                    raise_on_error=False)
+    result = job.execute_in_process(
+        partition_key=WEEK, instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+    )
     (check,) = result.get_asset_check_evaluations()
     assert not check.passed and check.severity == dg.AssetCheckSeverity.ERROR
     assert check.metadata["critical_failures"].value == 1
-    materialized = {m.asset_key.to_user_string() for m in result.get_asset_materialization_events()
-                    for m in [m.event_specific_data.materialization]}
+    materialized = {
+        m.asset_key.to_user_string()
+        for m in result.get_asset_materialization_events()
+        for m in [m.event_specific_data.materialization]
+    }
     assert "reports/rpt_headline_kpis" in materialized
     assert "packs/seller_packs" not in materialized
     assert not (home.reports / WEEK).exists() and not (home.outbox / WEEK).exists()

@@ -10,14 +10,23 @@ def test_definitions_load(home):
     dg.Definitions.validate_loadable(defs)
     graph = defs.resolve_asset_graph()
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
-    assert {"raw/business_report_child_items", "staging/stg_business_reports__child_items",
-            "marts/fct_sales_asin_week", "reports/rpt_headline_kpis", "packs/seller_packs",
-            "delivery/pack_emails"} <= keys
+    assert {
+        "raw/business_report_child_items",
+        "staging/stg_business_reports__child_items",
+        "marts/fct_sales_asin_week",
+        "reports/rpt_headline_kpis",
+        "packs/seller_packs",
+        "delivery/pack_emails",
+    } <= keys
     # the chain ingest → staging → marts → reports → packs → delivery, read from the SQL
-    assert dg.AssetKey(["raw", "business_report_child_items"]) in graph.get(
-        dg.AssetKey(["staging", "stg_business_reports__child_items"])).parent_keys
-    assert dg.AssetKey(["reports", "rpt_headline_kpis"]) in graph.get(
-        dg.AssetKey(["packs", "seller_packs"])).parent_keys
+    assert (
+        dg.AssetKey(["raw", "business_report_child_items"])
+        in graph.get(dg.AssetKey(["staging", "stg_business_reports__child_items"])).parent_keys
+    )
+    assert (
+        dg.AssetKey(["reports", "rpt_headline_kpis"])
+        in graph.get(dg.AssetKey(["packs", "seller_packs"])).parent_keys
+    )
     checks = {k.name: k for k in graph.asset_check_keys}
     assert "gx_rpt_headline_kpis" in checks
     job = defs.resolve_job_def("weekly_job")

@@ -21,8 +21,10 @@ def warehouse(accounts):
 
 
 def business_rows(conn, rows):
-    """rows: (account, week, child, sku, sessions, page_views, buy_box_pct, units, items, revenue)"""
-    for i, (account, week, child, sku, sessions, views, bb, units, items, revenue) in enumerate(rows):
+    """rows: (account, week, child, sku, sessions, views, buy_box, units, items, revenue)"""
+    for i, (account, week, child, sku, sessions, views, bb, units, items, revenue) in enumerate(
+        rows
+    ):
         conn.execute(
             "insert into raw.business_report_child_items (account_id, period_start, period_end, "
             "locale, parent_asin, child_asin, title, sku, sessions, page_views, buy_box_pct, "
@@ -40,8 +42,14 @@ def build_all(conn, week=None):
 
 def test_every_model_reads_known_tables_from_earlier_layers():
     models = {(m.schema, m.name) for m in discover()}
-    raw_tables = {"business_report_child_items", "accounts", "portfolios", "marketplaces",
-                  "ingest_log", "rejects"}
+    raw_tables = {
+        "business_report_child_items",
+        "accounts",
+        "portfolios",
+        "marketplaces",
+        "ingest_log",
+        "rejects",
+    }
     for model in discover():
         for schema, table in model.deps:
             assert LAYERS.index(schema) < LAYERS.index(model.schema), (model.table, schema)
@@ -58,16 +66,19 @@ def test_table_references_ignore_ctes_and_demand_schemas():
 
 
 def test_headline_kpis_by_hand(warehouse):
-    business_rows(warehouse, [
-        # week 1: one ASIN, two SKUs
-        ("oak-uk", W1, "A1", "s1", 100, 200, 0.90, 10, 9, 100.00),
-        ("oak-uk", W1, "A1", "s2", 100, 200, 0.50, 5, 5, 60.00),
-        # week 2: two ASINs
-        ("oak-uk", W2, "A1", "s1", 300, 400, 1.00, 30, 25, 330.00),
-        ("oak-uk", W2, "A2", "", 0, 0, None, 0, 0, 0.00),
-        # another account the same week must not leak in
-        ("messer-de", W2, "D1", "d", 50, 60, 1.0, 5, 5, 99.95),
-    ])
+    business_rows(
+        warehouse,
+        [
+            # week 1: one ASIN, two SKUs
+            ("oak-uk", W1, "A1", "s1", 100, 200, 0.90, 10, 9, 100.00),
+            ("oak-uk", W1, "A1", "s2", 100, 200, 0.50, 5, 5, 60.00),
+            # week 2: two ASINs
+            ("oak-uk", W2, "A1", "s1", 300, 400, 1.00, 30, 25, 330.00),
+            ("oak-uk", W2, "A2", "", 0, 0, None, 0, 0, 0.00),
+            # another account the same week must not leak in
+            ("messer-de", W2, "D1", "d", 50, 60, 1.0, 5, 5, 99.95),
+        ],
+    )
     build_all(warehouse)
     rows = warehouse.execute(
         "select week_start, revenue_amount::double, units, sessions, order_items, asin_count, "
@@ -77,13 +88,35 @@ def test_headline_kpis_by_hand(warehouse):
     ).fetchall()
     # W1: revenue 100 + 60 = 160; units 15; sessions 200; buy box weighted by page views
     #     (0.9·200 + 0.5·200) / 400 = 0.70; unit session % 15/200 = 0.075; ASP 160/15 = 10.667
-    assert rows[0][:10] == (W1, 160.0, 15, 200, 14, 1, pytest.approx(0.70),
-                            pytest.approx(0.075), pytest.approx(160 / 15), None)
+    assert rows[0][:10] == (
+        W1,
+        160.0,
+        15,
+        200,
+        14,
+        1,
+        pytest.approx(0.70),
+        pytest.approx(0.075),
+        pytest.approx(160 / 15),
+        None,
+    )
     # W2: revenue 330; units 30; sessions 300; A2 has no page views so buy box = 1.0·400/400;
     #     unit session % 30/300 = 0.10; ASP 11.00; WoW 330/160 − 1 = 1.0625
-    assert rows[1] == (W2, 330.0, 30, 300, 25, 2, pytest.approx(1.0), pytest.approx(0.10),
-                       pytest.approx(11.0), pytest.approx(1.0625), pytest.approx(160.0), "GBP",
-                       "Oak & Co <UK>")
+    assert rows[1] == (
+        W2,
+        330.0,
+        30,
+        300,
+        25,
+        2,
+        pytest.approx(1.0),
+        pytest.approx(0.10),
+        pytest.approx(11.0),
+        pytest.approx(1.0625),
+        pytest.approx(160.0),
+        "GBP",
+        "Oak & Co <UK>",
+    )
 
 
 def test_zero_sessions_and_units_give_null_not_errors(warehouse):
@@ -105,14 +138,21 @@ def test_staging_normalises_titles_and_currency(warehouse):
 
 
 def test_weekly_build_touches_only_its_week_and_restatement_replaces(warehouse):
-    business_rows(warehouse, [("oak-uk", W1, "A1", "s", 10, 10, 1.0, 1, 1, 10.0),
-                              ("oak-uk", W2, "A1", "s", 10, 10, 1.0, 2, 2, 20.0)])
+    business_rows(
+        warehouse,
+        [
+            ("oak-uk", W1, "A1", "s", 10, 10, 1.0, 1, 1, 10.0),
+            ("oak-uk", W2, "A1", "s", 10, 10, 1.0, 2, 2, 20.0),
+        ],
+    )
     build_all(warehouse)
     # a restated W2 arrives: raw changes, then only W2 is rebuilt
-    warehouse.execute("update raw.business_report_child_items set revenue = 25 "
-                      "where period_start = ?", [W2])
-    warehouse.execute("update raw.business_report_child_items set revenue = 999 "
-                      "where period_start = ?", [W1])  # not rebuilt: W1 keeps 10
+    warehouse.execute(
+        "update raw.business_report_child_items set revenue = 25 where period_start = ?", [W2]
+    )
+    warehouse.execute(
+        "update raw.business_report_child_items set revenue = 999 where period_start = ?", [W1]
+    )  # not rebuilt: W1 keeps 10
     build_all(warehouse, W2)
     assert warehouse.execute(
         "select week_start, revenue_amount::double from reports.rpt_headline_kpis order by 1"

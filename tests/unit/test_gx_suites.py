@@ -9,8 +9,13 @@ SUITE = next(m for m in discover() if m.name == "rpt_headline_kpis").suite_path
 
 
 def frame(**overrides):
-    row = {"account_id": "oak-uk", "week_start": "2026-11-16", "currency_code": "GBP",
-           "revenue_amount": 10.0, "unit_session_pct": 0.1}
+    row = {
+        "account_id": "oak-uk",
+        "week_start": "2026-11-16",
+        "currency_code": "GBP",
+        "revenue_amount": 10.0,
+        "unit_session_pct": 0.1,
+    }
     return pd.DataFrame([row, {**row, "account_id": "bad", **overrides}])
 
 

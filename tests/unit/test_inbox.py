@@ -16,16 +16,44 @@ def test_every_file_logged_with_rows_read_equal_loaded_plus_rejected(conn, home,
     results = ingest_inbox(conn, home, accounts)
     assert sorted(r.status for r in results) == ["loaded", "loaded", "loaded_with_rejects"]
     assert log_rows(conn) == [
-        (f"messer-de/{WEEK}/de_business_report.csv", "business_report_child_item", "de",
-         "messer-de", WEEK, 2, 2, 0, "loaded"),
-        (f"oak-uk/{WEEK}/uk_business_report.csv", "business_report_child_item", "en",
-         "oak-uk", WEEK, 3, 2, 1, "loaded_with_rejects"),
-        (f"ocha-jp/{WEEK}/ja_business_report.csv", "business_report_child_item", "ja",
-         "ocha-jp", WEEK, 2, 2, 0, "loaded"),
+        (
+            f"messer-de/{WEEK}/de_business_report.csv",
+            "business_report_child_item",
+            "de",
+            "messer-de",
+            WEEK,
+            2,
+            2,
+            0,
+            "loaded",
+        ),
+        (
+            f"oak-uk/{WEEK}/uk_business_report.csv",
+            "business_report_child_item",
+            "en",
+            "oak-uk",
+            WEEK,
+            3,
+            2,
+            1,
+            "loaded_with_rejects",
+        ),
+        (
+            f"ocha-jp/{WEEK}/ja_business_report.csv",
+            "business_report_child_item",
+            "ja",
+            "ocha-jp",
+            WEEK,
+            2,
+            2,
+            0,
+            "loaded",
+        ),
     ]
     assert conn.execute("select count(*) from raw.business_report_child_items").fetchone() == (6,)
-    assert conn.execute("select source_file, line, column_name, value from raw.rejects").fetchall() \
-        == [(f"oak-uk/{WEEK}/uk_business_report.csv", 4, "sessions", "12x")]
+    assert conn.execute(
+        "select source_file, line, column_name, value from raw.rejects"
+    ).fetchall() == [(f"oak-uk/{WEEK}/uk_business_report.csv", 4, "sessions", "12x")]
 
 
 def test_originals_are_archived_by_content(conn, home, accounts):
@@ -38,13 +66,17 @@ def test_originals_are_archived_by_content(conn, home, accounts):
 def test_same_file_again_even_renamed_changes_nothing(conn, home, accounts):
     drop_all_fixtures(home)
     ingest_inbox(conn, home, accounts)
-    before = (log_rows(conn), conn.execute(
-        "select * from raw.business_report_child_items order by all").fetchall())
+    before = (
+        log_rows(conn),
+        conn.execute("select * from raw.business_report_child_items order by all").fetchall(),
+    )
     drop(home, "de_business_report.csv", "messer-de", name="BusinessReport (1).csv")
     results = ingest_inbox(conn, home, accounts)
     assert {r.status for r in results} == {"duplicate"}
-    after = (log_rows(conn), conn.execute(
-        "select * from raw.business_report_child_items order by all").fetchall())
+    after = (
+        log_rows(conn),
+        conn.execute("select * from raw.business_report_child_items order by all").fetchall(),
+    )
     assert after == before
 
 
@@ -71,7 +103,9 @@ def test_bad_placement_gets_a_message_and_the_rest_goes_on(conn, home, accounts)
     wednesday.parent.mkdir(parents=True)
     wednesday.write_text(text.replace("5.255,61", "5.255,62"), "utf-8-sig")
     results = {r.source_file: r for r in ingest_inbox(conn, home, accounts)}
-    assert "not a configured account" in results[f"unknown-shop/{WEEK}/uk_business_report.csv"].message
+    assert (
+        "not a configured account" in results[f"unknown-shop/{WEEK}/uk_business_report.csv"].message
+    )
     assert "move it to inbox/oak-uk/<week start YYYY-MM-DD>/" in results["oak-uk/loose.csv"].message
     assert "Wednesday" in results["oak-uk/2026-11-18/wednesday.csv"].message
     assert results[f"messer-de/{WEEK}/de_business_report.csv"].status == "loaded"
@@ -92,7 +126,8 @@ def test_a_failed_file_moved_to_the_right_place_is_loaded(conn, home, accounts):
     loose.rename(moved)
     assert [r.status for r in ingest_inbox(conn, home, accounts)] == ["loaded_with_rejects"]
     assert conn.execute("select status, rows_read from raw.ingest_log").fetchall() == [
-        ("loaded_with_rejects", 3)]
+        ("loaded_with_rejects", 3)
+    ]
     assert conn.execute("select count(*) from raw.rejects where line is null").fetchone() == (0,)
 
 
@@ -100,8 +135,9 @@ def test_truncated_file_fails_alone(conn, home, accounts):
     path = drop(home, "uk_business_report.csv", "oak-uk")
     path.write_bytes(path.read_bytes()[:-60].rstrip(b"\n") + b',"unterminated')
     drop(home, "ja_business_report.csv", "ocha-jp")
-    results = {r.account_id or r.source_file.split("/")[0]: r for r in
-               ingest_inbox(conn, home, accounts)}
+    results = {
+        r.account_id or r.source_file.split("/")[0]: r for r in ingest_inbox(conn, home, accounts)
+    }
     assert results["ocha-jp"].status == "loaded"
     uk = results["oak-uk"]
     assert uk.rows_read == uk.rows_loaded + uk.rows_rejected

@@ -46,8 +46,10 @@ def pack(tmp_path):
 
 
 def items(pack, recipients):
-    return [Delivery(WEEK, "oak-uk", r, "Weekly report · Oak & Co\r\nBcc: evil@x.example",
-                     "body", pack) for r in recipients]
+    return [
+        Delivery(WEEK, "oak-uk", r, "Weekly report · Oak & Co\r\nBcc: evil@x.example", "body", pack)
+        for r in recipients
+    ]
 
 
 def test_smtp_delivery_sends_once_per_recipient(smtp_server, pack):
@@ -58,8 +60,10 @@ def test_smtp_delivery_sends_once_per_recipient(smtp_server, pack):
     again = deliver(conn, items(pack, ["a@x.example", "b@x.example"]), pack.parent, settings)
     assert first == {"sent": 2, "already_sent": 0, "failed": 0}
     assert again == {"sent": 0, "already_sent": 2, "failed": 0}
-    assert sorted(r for rcpts, _ in handler.messages for r in rcpts) == ["a@x.example",
-                                                                          "b@x.example"]
+    assert sorted(r for rcpts, _ in handler.messages for r in rcpts) == [
+        "a@x.example",
+        "b@x.example",
+    ]
     message = email.message_from_bytes(handler.messages[0][1], policy=email.policy.default)
     assert "Bcc" not in message  # a header cannot be smuggled in through the subject
     assert message["Subject"] == "Weekly report · Oak & Co Bcc: evil@x.example"

@@ -20,8 +20,11 @@ def rows(conn, columns="*"):
 
 @pytest.mark.parametrize(
     ("fixture", "locale"),
-    [("uk_business_report.csv", "en"), ("de_business_report.csv", "de"),
-     ("ja_business_report.csv", "ja")],
+    [
+        ("uk_business_report.csv", "en"),
+        ("de_business_report.csv", "de"),
+        ("ja_business_report.csv", "ja"),
+    ],
 )
 def test_business_report_is_recognised_from_its_header(fixture, locale):
     detected, encoding, delimiter = sniff(EXPORTS / fixture)
@@ -36,9 +39,20 @@ def test_headers_compare_by_meaning_not_spelling():
 
 
 def test_us_title_case_and_older_buy_box_form_are_the_same_report():
-    cells = ["(Parent) ASIN", "(Child) ASIN", "Title", "Sessions", "Session Percentage",
-             "Page Views", "Page Views Percentage", "Buy Box Percentage", "Units Ordered",
-             "Unit Session Percentage", "Ordered Product Sales", "Total Order Items"]
+    cells = [
+        "(Parent) ASIN",
+        "(Child) ASIN",
+        "Title",
+        "Sessions",
+        "Session Percentage",
+        "Page Views",
+        "Page Views Percentage",
+        "Buy Box Percentage",
+        "Units Ordered",
+        "Unit Session Percentage",
+        "Ordered Product Sales",
+        "Total Order Items",
+    ]
     found = detect(cells)
     assert found.kind.name == "business_report_child_item" and found.locale == "en"
     assert found.positions["buy_box_pct"] == 7 and "sku" not in found.positions
@@ -47,22 +61,26 @@ def test_us_title_case_and_older_buy_box_form_are_the_same_report():
 def test_uk_values_parse_and_a_bad_row_is_rejected_with_its_line(mem):
     parsed = parse_file(mem, EXPORTS / "uk_business_report.csv", "uk.csv")
     assert (parsed.rows_read, parsed.rows_loaded, parsed.rows_rejected) == (3, 2, 1)
-    assert rows(mem, "source_line, sessions, page_views, buy_box_pct, units, revenue::varchar, "
-                     "order_items") == [
+    assert rows(
+        mem, "source_line, sessions, page_views, buy_box_pct, units, revenue::varchar, order_items"
+    ) == [
         (2, 1200, 1500, pytest.approx(0.955), 120, "2398.80", 110),
         (3, 800, 1000, pytest.approx(0.88), 40, "519.60", 38),
     ]
     # the title keeps its narrow no-break space in raw; staging normalises it
     assert rows(mem, "title")[1][0] == "Oak Chopping Board\u202fSmall"
     rejects = mem.execute("select * from parsed_rejects").fetchall()
-    assert rejects == [(4, "sessions", "12x", "'Sessions – Total' is not a whole number in en format")]
+    assert rejects == [
+        (4, "sessions", "12x", "'Sessions – Total' is not a whole number in en format")
+    ]
 
 
 def test_german_decimal_commas_and_euro_suffix(mem):
     parsed = parse_file(mem, EXPORTS / "de_business_report.csv", "de.csv")
     assert parsed.rows_rejected == 0
-    assert rows(mem, "sessions, buy_box_pct, unit_session_pct, revenue::varchar, "
-                     "revenue_b2b::varchar") == [
+    assert rows(
+        mem, "sessions, buy_box_pct, unit_session_pct, revenue::varchar, revenue_b2b::varchar"
+    ) == [
         (1234, pytest.approx(0.9725), pytest.approx(0.1216), "5255.61", "35.04"),
         (766, pytest.approx(0.91), pytest.approx(0.0783), "1199.40", "0.00"),
     ]
@@ -97,8 +115,9 @@ def test_utf16_export_is_read(tmp_path, mem):
 def test_title_rows_above_the_header_are_skipped(tmp_path, mem):
     text = (EXPORTS / "uk_business_report.csv").read_text("utf-8-sig")
     path = tmp_path / "titled.csv"
-    path.write_text("Detail Page Sales and Traffic By Child Item\nDate range: 16/11/2026\n" + text,
-                    "utf-8")
+    path.write_text(
+        "Detail Page Sales and Traffic By Child Item\nDate range: 16/11/2026\n" + text, "utf-8"
+    )
     parsed = parse_file(mem, path, "titled.csv")
     assert parsed.detected.header_line == 3
     assert [r[0] for r in rows(mem, "source_line")] == [4, 5]

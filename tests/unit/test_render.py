@@ -23,17 +23,34 @@ def job(tmp_path, language="en", locale="en_GB", name="Oak & Co <script>x</scrip
         template="seller_pack.html",
         locale=locale,
         language=language,
-        context={"account": {"id": "oak-uk", "name": name, "marketplace": "UK"},
-                 "week_start": WEEK, "week_end": date(2026, 11, 22), "headline": headline},
+        context={
+            "account": {"id": "oak-uk", "name": name, "marketplace": "UK"},
+            "week_start": WEEK,
+            "week_end": date(2026, 11, 22),
+            "headline": headline,
+        },
         output=tmp_path / f"x.{language}.pdf",
     )
 
 
-HEADLINE = {"revenue_amount": 12897.84, "previous_revenue_amount": 10000, "currency_code": "GBP",
-            "revenue_wow_pct": 0.289784, "units": 5824, "previous_units": None,
-            "units_wow_pct": None, "sessions": 100, "previous_sessions": 0,
-            "sessions_wow_pct": None, "page_views": 1, "order_items": 1,
-            "unit_session_pct": 0.25, "asp_amount": None, "buy_box_pct": 0.84, "asin_count": 3}
+HEADLINE = {
+    "revenue_amount": 12897.84,
+    "previous_revenue_amount": 10000,
+    "currency_code": "GBP",
+    "revenue_wow_pct": 0.289784,
+    "units": 5824,
+    "previous_units": None,
+    "units_wow_pct": None,
+    "sessions": 100,
+    "previous_sessions": 0,
+    "sessions_wow_pct": None,
+    "page_views": 1,
+    "order_items": 1,
+    "unit_session_pct": 0.25,
+    "asp_amount": None,
+    "buy_box_pct": 0.84,
+    "asin_count": 3,
+}
 
 
 def test_translation_files_have_identical_keys():
@@ -43,8 +60,11 @@ def test_translation_files_have_identical_keys():
 
 @pytest.mark.parametrize(
     ("locale", "money", "pct"),
-    [("en_GB", "£12,897.84", "+29.0%"), ("de_DE", "12.897,84\xa0£", "+29,0\xa0%"),
-     ("ja_JP", "£12,897.84", "+29.0%")],
+    [
+        ("en_GB", "£12,897.84", "+29.0%"),
+        ("de_DE", "12.897,84\xa0£", "+29,0\xa0%"),
+        ("ja_JP", "£12,897.84", "+29.0%"),
+    ],
 )
 def test_numbers_are_formatted_for_the_account_locale(locale, money, pct):
     env = make_environment(locale)
@@ -62,8 +82,10 @@ def test_untrusted_text_is_escaped(tmp_path):
 def test_renderer_fetches_nothing_outside_the_templates(tmp_path):
     secret = tmp_path / "secret.png"
     secret.write_bytes(b"not really a png")
-    html = (f'<img src="{secret.as_uri()}"><img src="http://127.0.0.1:9/x.png">'
-            '<link rel="stylesheet" href="pack.css"><p>ok</p>')
+    html = (
+        f'<img src="{secret.as_uri()}"><img src="http://127.0.0.1:9/x.png">'
+        '<link rel="stylesheet" href="pack.css"><p>ok</p>'
+    )
     import logging
 
     records = []
@@ -80,8 +102,9 @@ def test_renderer_fetches_nothing_outside_the_templates(tmp_path):
 
 
 def test_pdf_reads_back_with_embedded_fonts(tmp_path):
-    out = write_pdf(render_html(job(tmp_path, "ja", "ja_JP", "Ocha Japan", HEADLINE)),
-                    tmp_path / "ja.pdf")
+    out = write_pdf(
+        render_html(job(tmp_path, "ja", "ja_JP", "Ocha Japan", HEADLINE)), tmp_path / "ja.pdf"
+    )
     reader = pypdf.PdfReader(out)
     text = reader.pages[0].extract_text()
     assert "週次セラーレポート" in text and "Ocha Japan" in text and "£12,897.84" in text
