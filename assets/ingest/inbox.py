@@ -27,10 +27,18 @@ from assets.ingest.readers import (
     catalog,
     parse_file,
 )
-from pipelines.settings import ACCOUNT_ID, Accounts, ConfigError, Paths, parse_week
+from pipelines.settings import (
+    ACCOUNT_ID,
+    Accounts,
+    ConfigError,
+    Paths,
+    parse_week,
+    week_start,
+)
 
 log = logging.getLogger(__name__)
 
+MONTH_FIRST = {"US", "CA"}  # marketplaces whose exports write 11/16/2026
 EXPORT_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".json"}
 LOG_DDL = """
 create schema if not exists raw;
@@ -98,6 +106,8 @@ create table if not exists raw.{kind.table} (
     period_start date not null,
     period_end date not null,
     locale varchar not null,
+    attribution_days integer,
+    header_currency varchar,
     {columns},
     source_file varchar not null,
     source_line bigint not null,
@@ -159,6 +169,22 @@ def _place(path: Path, paths: Paths, accounts: Accounts) -> tuple[str, date | No
         ) from None
 
 
+def _period(conn: duckdb.DuckDBPyConnection, kind: Kind, week: date | None) -> tuple[date, date]:
+    """Dated reports cover their own dates; undated ones the week of their inbox folder."""
+    if not kind.dated:
+        return week, week + timedelta(days=6)
+    first, last = conn.execute(
+        f"select min({kind.period}), max({kind.period}) from parsed_rows"
+    ).fetchone()
+    if first is None:
+        if week is None:
+            raise ExportError(
+                f"{kind.label}: no row has a readable {kind.period}; nothing to date the file by"
+            )
+        return week, week + timedelta(days=6)
+    return first, last
+
+
 def ingest_file(
     conn: duckdb.DuckDBPyConnection, path: Path, paths: Paths, accounts: Accounts
 ) -> FileResult:
@@ -182,13 +208,17 @@ def ingest_file(
     now = datetime.now().replace(microsecond=0)
     try:
         account_id, week = _place(path, paths, accounts)
-        parsed = parse_file(conn, path, name)
+        account = accounts.get(account_id)
+        date_order = "mdy" if account.marketplace.code in MONTH_FIRST else "dmy"
+        parsed = parse_file(conn, path, name, date_order, workdir=paths.home)
         kind = parsed.detected.kind
-        if kind.period == "inbox_week" and week is None:
+        if not kind.dated and week is None:
             raise ExportError(
                 f"{kind.label} has no dates of its own: move it to "
                 f"inbox/{account_id}/<week start YYYY-MM-DD>/"
             )
+        period_start, period_end = _period(conn, kind, week)
+        week = week or week_start(period_start)
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop the inbox
         message = (
             str(exc)
@@ -211,11 +241,10 @@ def ingest_file(
         conn.execute("commit")
         return FileResult(name, "failed", message)
 
-    period_start, period_end = week, week + timedelta(days=6)
     conn.execute("begin")
     try:
         previous = _replace_and_load(
-            conn, parsed, name, digest, account_id, period_start, period_end, archived, now
+            conn, parsed, name, digest, account_id, week, period_start, period_end, archived, now
         )
     except Exception:
         conn.execute("rollback")
@@ -250,6 +279,7 @@ def _replace_and_load(
     name: str,
     digest: str,
     account_id: str,
+    week: date,
     period_start: date,
     period_end: date,
     archived: str,
@@ -259,8 +289,8 @@ def _replace_and_load(
     kind = parsed.detected.kind
     previous = conn.execute(
         "select file_hash, source_file from raw.ingest_log where kind = ? and account_id = ? "
-        "and period_start = ? and status in ('loaded', 'loaded_with_rejects')",
-        [kind.name, account_id, period_start],
+        "and period_start = ? and period_end = ? and status in ('loaded', 'loaded_with_rejects')",
+        [kind.name, account_id, period_start, period_end],
     ).fetchall()
     for old_hash, _ in previous:
         conn.execute(f"delete from raw.{kind.table} where file_hash = ?", [old_hash])
@@ -270,10 +300,20 @@ def _replace_and_load(
         )
     columns = ", ".join(kind.columns)
     conn.execute(
-        f"insert into raw.{kind.table} (account_id, period_start, period_end, locale, {columns}, "
-        "source_file, source_line, file_hash, loaded_at) "
-        f"select ?, ?, ?, ?, {columns}, ?, source_line, ?, ? from parsed_rows",
-        [account_id, period_start, period_end, parsed.detected.locale, name, digest, now],
+        f"insert into raw.{kind.table} (account_id, period_start, period_end, locale, "
+        f"attribution_days, header_currency, {columns}, source_file, source_line, file_hash, "
+        f"loaded_at) select ?, ?, ?, ?, ?, ?, {columns}, ?, source_line, ?, ? from parsed_rows",
+        [
+            account_id,
+            period_start,
+            period_end,
+            parsed.detected.locale,
+            parsed.detected.attribution_days,
+            parsed.detected.header_currency,
+            name,
+            digest,
+            now,
+        ],
     )
     conn.execute(
         "insert into raw.rejects select ?, ?, source_line, column_name, value, reason "
@@ -291,7 +331,7 @@ def _replace_and_load(
             parsed.detected.locale,
             parsed.encoding,
             account_id,
-            period_start,
+            week,
             period_start,
             period_end,
             parsed.rows_read,

@@ -2,8 +2,9 @@
 parse every value for that locale, and split the rows into loaded and rejected.
 
 Parsing runs inside DuckDB (``read_csv`` with every column as text, then typed SQL
-expressions) so a large export costs little more than a bare ``read_csv``. Nothing here
-knows about Dagster; ``assets.ingest.inbox`` decides which files to read and where rows go.
+expressions) so a large export costs little more than a bare ``read_csv``. XLSX and JSON are
+first turned into CSV (``converters``). Nothing here knows about Dagster;
+``assets.ingest.inbox`` decides which files to read and where rows go.
 """
 
 from __future__ import annotations
@@ -20,17 +21,30 @@ from pathlib import Path
 import duckdb
 import yaml
 
+from assets.ingest.converters import ConversionError, json_to_csv, xlsx_to_csv
+
 KINDS_FILE = Path(__file__).with_name("report_kinds.yaml")
 SQL_TYPES = {
     "text": "varchar",
     "int": "bigint",
     "money": "decimal(18, 2)",
     "pct": "double",
-    "decimal": "decimal(18, 4)",
+    "decimal": "decimal(18, 6)",
     "date": "date",
+}
+EXPECTED = {
+    "int": "a whole number",
+    "money": "an amount",
+    "pct": "a percentage",
+    "decimal": "a number",
+    "date": "a date",
 }
 TITLE_ROWS_SCANNED = 10
 SNIFF_BYTES = 64 * 1024
+CURRENCY_SUFFIX = re.compile(r"\s*\((?P<cur>[₹$€£¥￥]|INR|USD|EUR|GBP|JPY|CAD|MXN|AUD)\)\s*$")
+WINDOW_PREFIX = re.compile(r"^(?P<days>\d+)\s*day\s+", re.IGNORECASE)
+WINDOW_SUFFIX = re.compile(r"^(?P<name>[a-z]+?)(?P<days>\d+)d$", re.IGNORECASE)
+CURRENCY_SYMBOLS = {"₹": "INR", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "￥": "JPY"}
 
 
 class ExportError(ValueError):
@@ -50,9 +64,13 @@ class Kind:
     name: str
     label: str
     table: str
-    period: str
+    period: str  # "inbox_week" or the date column that dates each row
     grain: tuple[str, ...]
     columns: dict[str, Column]
+
+    @property
+    def dated(self) -> bool:
+        return self.period != "inbox_week"
 
 
 @dataclass(frozen=True)
@@ -68,12 +86,14 @@ class Detected:
     header_line: int  # 1-based line of the header row
     positions: dict[str, int]  # canonical column -> 0-based position in the file
     cells: list[str] = field(default_factory=list)  # the header as written
+    attribution_days: int | None = None  # "7 Day Total Sales" → 7
+    header_currency: str | None = None  # "14 Day Total Sales (₹)" → INR
 
     @property
     def ignored(self) -> list[str]:
         """Source columns no canonical column maps to (kept in the original file only)."""
         used = set(self.positions.values())
-        return [c for i, c in enumerate(self.cells) if i not in used]
+        return [c for i, c in enumerate(self.cells) if i not in used and c.strip()]
 
 
 @dataclass
@@ -85,13 +105,33 @@ class ParsedFile:
     rows_read: int
     rows_loaded: int
     rows_rejected: int
+    file_format: str = "csv"
 
 
 def normalise_header(text: str) -> str:
-    """Compare headers the way a person reads them: width, case, dashes and spaces ignored."""
-    text = unicodedata.normalize("NFKC", text).replace("\ufeff", "")
+    """Compare headers the way a person reads them: width, case, dashes and spaces ignored;
+    the attribution window and a currency in brackets are read separately."""
+    text = unicodedata.normalize("NFKC", text).replace("\ufeff", "").strip()
+    text = CURRENCY_SUFFIX.sub("", text)
+    text = WINDOW_PREFIX.sub("", text)
+    if match := WINDOW_SUFFIX.match(text):
+        text = match["name"]
     text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
     return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def header_window(cells: list[str]) -> tuple[int | None, str | None]:
+    """The attribution window (days) and currency written into ads report headers."""
+    days, currency = None, None
+    for cell in cells:
+        text = unicodedata.normalize("NFKC", cell).strip()
+        if match := CURRENCY_SUFFIX.search(text):
+            currency = CURRENCY_SYMBOLS.get(match["cur"], match["cur"])
+            text = CURRENCY_SUFFIX.sub("", text)
+        match = WINDOW_PREFIX.match(text) or WINDOW_SUFFIX.match(text)
+        if match:
+            days = days or int(match["days"])
+    return days, currency
 
 
 @cache
@@ -111,6 +151,8 @@ def catalog(path: Path = KINDS_FILE) -> Catalog:
             )
             for col, c in spec["columns"].items()
         }
+        if spec["period"] != "inbox_week" and spec["period"] not in columns:
+            raise ValueError(f"{path.name}: {name}: period column '{spec['period']}' unknown")
         kinds[name] = Kind(
             name=name,
             label=spec["label"],
@@ -127,9 +169,9 @@ def sniff_encoding(head: bytes) -> str:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     try:
-        # a multi-byte character may be cut at the end of the sniffed block
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
+        # a multi-byte character may be cut at the end of the sniffed block
         if exc.start < len(head) - 3:
             return "cp1252"
     return "utf-8"
@@ -145,12 +187,16 @@ def _split(line: str, delimiter: str) -> list[str]:
 
 
 def detect(cells: list[str], cat: Catalog | None = None) -> Detected | None:
-    """The kind and language whose header spellings explain this row best, if any fits."""
+    """The kind and language whose header spellings explain this row best, if any fits.
+
+    More matched columns win; on a tie the kind with more required columns (the more
+    specific report, e.g. Targeting over Campaign) wins."""
     cat = cat or catalog()
     seen = [normalise_header(c) for c in cells]
-    best: tuple[int, Detected] | None = None
+    best: tuple[tuple[int, int], Detected] | None = None
     for kind in cat.kinds.values():
         languages = {lang for col in kind.columns.values() for lang in col.names}
+        required = [c for c in kind.columns.values() if c.required]
         for lang in sorted(languages):
             positions = {}
             for col in kind.columns.values():
@@ -158,12 +204,12 @@ def detect(cells: list[str], cat: Catalog | None = None) -> Detected | None:
                     if spelling in seen:
                         positions[col.name] = seen.index(spelling)
                         break
-            required = [c for c in kind.columns.values() if c.required]
             if not positions or any(c.name not in positions for c in required):
                 continue
-            found = Detected(kind, lang, 0, positions, cells)
-            if best is None or len(positions) > best[0]:
-                best = (len(positions), found)
+            score = (len(positions), len(required))
+            if best is None or score > best[0]:
+                days, currency = header_window(cells)
+                best = (score, Detected(kind, lang, 0, positions, cells, days, currency))
     return best[1] if best else None
 
 
@@ -171,14 +217,14 @@ def closest_kind(cells: list[str], cat: Catalog | None = None) -> tuple[str, lis
     """For an unknown header: the kind sharing most columns, and the columns not recognised."""
     cat = cat or catalog()
     seen = [normalise_header(c) for c in cells]
-    known = {
+    spellings = {
         s
         for k in cat.kinds.values()
         for c in k.columns.values()
         for n in c.names.values()
         for s in n
     }
-    unknown = [c for c, s in zip(cells, seen, strict=True) if s not in known]
+    unknown = [c for c, s in zip(cells, seen, strict=True) if s not in spellings and c.strip()]
     scores = {
         kind.label: sum(
             1 for c in kind.columns.values() if any(s in seen for n in c.names.values() for s in n)
@@ -189,30 +235,66 @@ def closest_kind(cells: list[str], cat: Catalog | None = None) -> tuple[str, lis
     return label, unknown
 
 
-def sniff(path: Path) -> tuple[Detected, str, str]:
-    """Find encoding, delimiter and the header row (title rows above it are skipped)."""
+@dataclass
+class Readable:
+    """A file ready for DuckDB's CSV reader."""
+
+    path: Path
+    encoding: str
+    file_format: str
+    plain_numbers: bool
+    temporary: bool
+
+    def cleanup(self) -> None:
+        if self.temporary:
+            self.path.unlink(missing_ok=True)
+
+
+def readable(path: Path, workdir: Path) -> Readable:
+    """Turn XLSX/JSON/Windows-1252 into UTF-8 CSV in ``workdir``; other files are read as is."""
+    suffix = path.suffix.lower()
     with path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
     if not head.strip():
         raise ExportError(f"{path.name}: the file is empty; download the export again")
+    target = workdir / f".{path.name}.sellerpulse.csv"
+    try:
+        if suffix == ".xlsx" or head.startswith(b"PK\x03\x04"):
+            xlsx_to_csv(path, target)
+            return Readable(target, "utf-8", "xlsx", True, True)
+        if suffix == ".json" or head.lstrip(b"\xef\xbb\xbf \r\n\t")[:1] in (b"{", b"["):
+            json_to_csv(path, target)
+            return Readable(target, "utf-8", "json", True, True)
+    except ConversionError as exc:
+        target.unlink(missing_ok=True)
+        raise ExportError(str(exc)) from exc
     encoding = sniff_encoding(head)
-    lines = _first_lines(path, encoding)
-    last_cells: list[str] = []
+    if encoding == "cp1252":
+        # DuckDB reads UTF-8/16 and Latin-1 only; Windows-1252 differs from Latin-1 in € and quotes
+        target.write_text(path.read_text("cp1252"), "utf-8")
+        return Readable(target, "cp1252", "csv", False, True)
+    return Readable(path, encoding, "csv", False, False)
+
+
+def sniff(source: Readable, name: str) -> tuple[Detected, str]:
+    """Find the delimiter and the header row (title rows above it are skipped)."""
+    lines = _first_lines(source.path, "utf-16" if source.encoding == "utf-16" else "utf-8")
+    widest: list[str] = []
     for number, line in enumerate(lines, start=1):
         delimiter = "\t" if line.count("\t") > line.count(",") else ","
         cells = _split(line, delimiter)
         found = detect(cells)
         if found:
             found.header_line = number
-            return found, encoding, delimiter
-        if len(cells) > len(last_cells):
-            last_cells = cells
-    label, unknown = closest_kind(last_cells)
+            return found, delimiter
+        if len(cells) > len(widest):
+            widest = cells
+    label, unknown = closest_kind(widest)
     shown = ", ".join(repr(c) for c in unknown[:12]) or "none"
     raise ExportError(
-        f"{path.name}: header not recognised as any known export (closest: {label}); "
+        f"{name}: header not recognised as any known export (closest: {label}); "
         f"unrecognised columns: {shown}. If this is a real Amazon export, add its header "
-        f"spellings to {KINDS_FILE.name}"
+        f"spellings to assets/ingest/{KINDS_FILE.name}"
     )
 
 
@@ -222,124 +304,99 @@ def _quote(text: str) -> str:
 
 # A number as exports write it: optional sign or parentheses, an optional currency symbol or
 # code before or after, grouping by , . space NBSP NNBSP or apostrophe, an optional % sign.
-NUMBER_MACROS = r"""
+# Dates: ISO (with time and offset), "Nov 16, 2026", DD.MM.YY(YY), day/month order by the
+# account's marketplace, YYYY/MM/DD, and Excel serial numbers.
+PARSE_MACROS = r"""
 create or replace temp macro sp_number(v, thousands, decimal_sep) as (
     case when regexp_full_match(
         v,
         '\s*[(\x{2212}-]?\s*(?:[£$€¥￥₹]|Rs\.?|[A-Z]{3})?\s*[(\x{2212}-]?\s*'
-        || '[0-9][0-9.,\x{202F}\x{00A0} '']*\s*(?:[£$€¥￥₹%]|[A-Z]{3})?\s*\)?\s*'
+        || '[0-9][0-9.,\x{202F}\x{00A0} '']*(?:[eE][-+]?[0-9]+)?\s*(?:[£$€¥￥₹%]|[A-Z]{3})?'
+        || '\s*\)?\s*'
     )
     then (case when regexp_matches(v, '^\s*(?:[£$€¥￥₹]|Rs\.?|[A-Z]{3})?\s*[(\x{2212}-]')
                then -1 else 1 end)
          * try_cast(nullif(replace(replace(regexp_replace(
-               regexp_extract(v, '[0-9][0-9.,\x{202F}\x{00A0} '']*'),
+               regexp_extract(v, '[0-9][0-9.,\x{202F}\x{00A0} '']*(?:[eE][-+]?[0-9]+)?'),
                '[\x{202F}\x{00A0} '']', '', 'g'), thousands, ''), decimal_sep, '.'), '')
-           as decimal(38, 6))
+           as double)
     end
-)
+);
+create or replace temp macro sp_date(v, date_order) as (
+    coalesce(
+        case when regexp_matches(v, '^\s*\d{4}-\d{2}-\d{2}')
+             then try_cast(substr(trim(v), 1, 10) as date) end,
+        try_strptime(trim(v), '%b %d, %Y')::date,
+        try_strptime(trim(v), '%d %b %Y')::date,
+        try_strptime(trim(v), '%Y/%m/%d')::date,
+        try_strptime(trim(v), '%d.%m.%Y')::date,
+        try_strptime(trim(v), '%d.%m.%y')::date,
+        case when date_order = 'mdy' then coalesce(
+                try_strptime(trim(v), '%m/%d/%Y')::date, try_strptime(trim(v), '%m/%d/%y')::date)
+             else coalesce(
+                try_strptime(trim(v), '%d/%m/%Y')::date, try_strptime(trim(v), '%d/%m/%y')::date)
+        end,
+        case when regexp_full_match(trim(v), '[1-9][0-9]{4}(\.0+)?')
+             then date '1899-12-30' + cast(cast(trim(v) as double) as integer) end
+    )
+);
 """
 
 
-def _number(value: str, locale: dict[str, str]) -> str:
-    """SQL turning a locale-formatted number with currency/percent signs into a decimal."""
-    return f"sp_number({value}, {_quote(locale['thousands'])}, {_quote(locale['decimal'])})"
-
-
-def _typed(column: Column, source: str, locale: dict[str, str]) -> tuple[str, str]:
-    """(value expression, expression that is true when a non-empty value failed to parse)."""
+def _typed(column: Column, source: str, locale: dict[str, str], date_order: str) -> str:
+    """The SQL value of ``source`` typed as ``column``; NULL when it does not parse."""
     text = f"nullif(trim({source}), '')"
     if column.type == "text":
-        return text, "false"
+        return text
     if column.type == "date":
-        expr = f"try_cast({text} as date)"
-    else:
-        number = _number(text, locale)
-        if column.type == "int":
-            expr = f"(case when {number} = trunc({number}) then {number}::bigint end)"
-        elif column.type == "pct":
-            expr = f"({number} / 100)::double"
-        else:
-            expr = f"{number}::{SQL_TYPES[column.type]}"
-    return expr, f"({text} is not null and {expr} is null)"
+        return f"sp_date({text}, {_quote(date_order)})"
+    number = f"sp_number({text}, {_quote(locale['thousands'])}, {_quote(locale['decimal'])})"
+    if column.type == "int":
+        return f"(case when {number} = trunc({number}) then {number}::bigint end)"
+    if column.type == "pct":
+        # "2.64%" is 0.0264; spreadsheets and the APIs already give the fraction
+        return f"(case when {text} like '%\\%%' escape '\\' then {number} / 100 else {number} end)"
+    return f"{number}::{SQL_TYPES[column.type]}"
 
 
-EXPECTED = {
-    "int": "a whole number",
-    "money": "an amount",
-    "pct": "a percentage",
-    "decimal": "a number",
-    "date": "a date",
-}
-
-
-def parse_file(conn: duckdb.DuckDBPyConnection, path: Path, source_name: str) -> ParsedFile:
+def parse_file(
+    conn: duckdb.DuckDBPyConnection,
+    path: Path,
+    source_name: str,
+    date_order: str = "dmy",
+    workdir: Path | None = None,
+) -> ParsedFile:
     """Read ``path`` into temp tables ``parsed_rows`` (typed, canonical names, source_line)
     and ``parsed_rejects`` (line, column, value, reason)."""
-    detected, encoding, delimiter = sniff(path)
-    readable = path
-    if encoding == "cp1252":
-        # DuckDB reads UTF-8/16 and Latin-1 only; Windows-1252 differs from Latin-1 in € and quotes
-        readable = path.with_name(path.name + ".utf8")
-        readable.write_text(path.read_text("cp1252"), "utf-8")
-    width = max(len(_split(_first_lines(path, encoding)[detected.header_line - 1], delimiter)), 1)
-    names = {f"c{i}": "VARCHAR" for i in range(width)}
-    options = {
-        "header": False,
-        "skip": detected.header_line,
-        "delim": delimiter,
-        "quote": '"',
-        "escape": '"',
-        "columns": names,
-        "null_padding": True,
-        "strict_mode": False,
-        "encoding": "utf-16" if encoding == "utf-16" else "utf-8",
-        "ignore_errors": False,
-    }
+    source = readable(path, workdir or path.parent)
     try:
-        conn.execute("drop table if exists parsed_source")
-        conn.execute(
-            "create temp table parsed_source as select row_number() over () "
-            f"+ {detected.header_line} as source_line, * "
-            "from read_csv($path, header=$header, skip=$skip, delim=$delim, quote=$quote, "
-            "escape=$escape, columns=$columns, null_padding=$null_padding, "
-            "strict_mode=$strict_mode, encoding=$encoding, ignore_errors=$ignore_errors)",
-            {"path": str(readable), **options},
-        )
-    except duckdb.Error as exc:
-        raise ExportError(
-            f"{source_name}: could not be read as {detected.kind.label} "
-            f"({str(exc).splitlines()[0]}); the file may be truncated or damaged — export it again"
-        ) from exc
+        detected, delimiter = sniff(source, source_name)
+        rows_read = _load_source(conn, source, detected, delimiter, source_name)
     finally:
-        if readable != path:
-            readable.unlink(missing_ok=True)
-    # a blank line (often the last) carries no data
-    conn.execute(
-        "delete from parsed_source where "
-        + " and ".join(f"coalesce(trim(c{i}), '') = ''" for i in range(width))
-    )
-    conn.execute(NUMBER_MACROS)
-    locale = catalog().locales[detected.locale]
+        source.cleanup()
+    conn.execute(PARSE_MACROS)
+    locale = catalog().locales["api" if source.plain_numbers else detected.locale]
     selects, failures = [], []
     for col in detected.kind.columns.values():
         pos = detected.positions.get(col.name)
         if pos is None:
             selects.append(f"null::{SQL_TYPES[col.type]} as {col.name}")
             continue
-        expr, failed = _typed(col, f"c{pos}", locale)
+        expr = _typed(col, f"c{pos}", locale, date_order)
         selects.append(f"{expr} as {col.name}")
         header = detected.cells[pos].replace("\ufeff", "").strip()
         if col.required:
             reason = f"'{header}' is empty; this column is required"
-            failures.append((col.name, f"c{pos}", f"nullif(trim(c{pos}), '') is null", reason))
-        if failed != "false":
+            failures.append((col.name, pos, f"nullif(trim(c{pos}), '') is null", reason))
+        if col.type != "text":
             reason = f"'{header}' is not {EXPECTED[col.type]} in {detected.locale} format"
-            failures.append((col.name, f"c{pos}", failed, reason))
+            failed = f"(nullif(trim(c{pos}), '') is not null and {expr} is null)"
+            failures.append((col.name, pos, failed, reason))
     conn.execute("drop table if exists parsed_rejects")
     reject_selects = [
-        f"select source_line, '{name}' as column_name, {src} as value, {_quote(reason)} as reason "
-        f"from parsed_source where {cond}"
-        for name, src, cond, reason in failures
+        f"select source_line, '{name}' as column_name, c{pos} as value, {_quote(reason)} "
+        f"as reason from parsed_source where {condition}"
+        for name, pos, condition, reason in failures
     ]
     conn.execute(
         "create temp table parsed_rejects as "
@@ -355,6 +412,54 @@ def parse_file(conn: duckdb.DuckDBPyConnection, path: Path, source_name: str) ->
         f"create temp table parsed_rows as select source_line, {', '.join(selects)} "
         "from parsed_source where source_line not in (select source_line from parsed_rejects)"
     )
-    rows_read = conn.execute("select count(*) from parsed_source").fetchone()[0]
     rows_loaded = conn.execute("select count(*) from parsed_rows").fetchone()[0]
-    return ParsedFile(detected, encoding, rows_read, rows_loaded, rows_read - rows_loaded)
+    return ParsedFile(
+        detected,
+        source.encoding,
+        rows_read,
+        rows_loaded,
+        rows_read - rows_loaded,
+        source.file_format,
+    )
+
+
+def _load_source(
+    conn: duckdb.DuckDBPyConnection,
+    source: Readable,
+    detected: Detected,
+    delimiter: str,
+    name: str,
+) -> int:
+    """All data rows as text in temp table ``parsed_source`` (c0, c1, … and source_line)."""
+    width = max(len(detected.cells), 1)
+    tab = delimiter == "\t"
+    try:
+        conn.execute("drop table if exists parsed_source")
+        conn.execute(
+            "create temp table parsed_source as select row_number() over () "
+            f"+ {detected.header_line} as source_line, * "
+            "from read_csv($path, header=false, skip=$skip, delim=$delim, quote=$quote, "
+            "escape=$quote, columns=$columns, null_padding=true, strict_mode=false, "
+            "encoding=$encoding, all_varchar=true)",
+            {
+                "path": str(source.path),
+                "skip": detected.header_line,
+                "delim": delimiter,
+                # Amazon's tab-separated flat files are not quoted; a " in a review is text
+                "quote": "" if tab else '"',
+                "columns": {f"c{i}": "VARCHAR" for i in range(width)},
+                "encoding": "utf-16" if source.encoding == "utf-16" else "utf-8",
+            },
+        )
+    except duckdb.Error as exc:
+        raise ExportError(
+            f"{name}: could not be read as {detected.kind.label} "
+            f"({str(exc).splitlines()[0]}); the file may be truncated or damaged — export it "
+            "again"
+        ) from exc
+    # a blank line (often the last) carries no data
+    conn.execute(
+        "delete from parsed_source where "
+        + " and ".join(f"coalesce(trim(c{i}), '') = ''" for i in range(width))
+    )
+    return conn.execute("select count(*) from parsed_source").fetchone()[0]

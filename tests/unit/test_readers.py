@@ -5,7 +5,7 @@ import codecs
 import duckdb
 import pytest
 
-from assets.ingest.readers import ExportError, detect, normalise_header, parse_file, sniff
+from assets.ingest.readers import ExportError, detect, normalise_header, parse_file, readable, sniff
 from tests.conftest import EXPORTS
 
 
@@ -27,9 +27,15 @@ def rows(conn, columns="*"):
     ],
 )
 def test_business_report_is_recognised_from_its_header(fixture, locale):
-    detected, encoding, delimiter = sniff(EXPORTS / fixture)
+    source = readable(EXPORTS / fixture, EXPORTS)
+    detected, delimiter = sniff(source, fixture)
     assert detected.kind.name == "business_report_child_item"
-    assert (detected.locale, encoding, delimiter, detected.header_line) == (locale, "utf-8", ",", 1)
+    assert (detected.locale, source.encoding, delimiter, detected.header_line) == (
+        locale,
+        "utf-8",
+        ",",
+        1,
+    )
     assert detected.ignored == []  # all 22 columns mapped
 
 
