@@ -39,6 +39,7 @@ from pipelines.settings import (
 log = logging.getLogger(__name__)
 
 MONTH_FIRST = {"US", "CA"}  # marketplaces whose exports write 11/16/2026
+COUNTRY = {"UK": "GB"}  # marketplace code → ISO country where they differ
 EXPORT_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".json"}
 LOG_DDL = """
 create schema if not exists raw;
@@ -210,7 +211,8 @@ def ingest_file(
         account_id, week = _place(path, paths, accounts)
         account = accounts.get(account_id)
         date_order = "mdy" if account.marketplace.code in MONTH_FIRST else "dmy"
-        parsed = parse_file(conn, path, name, date_order, workdir=paths.home)
+        country = COUNTRY.get(account.marketplace.code, account.marketplace.code)
+        parsed = parse_file(conn, path, name, date_order, paths.home, country)
         kind = parsed.detected.kind
         if not kind.dated and week is None:
             raise ExportError(
@@ -256,7 +258,7 @@ def ingest_file(
         "replaced" if previous else status,
         _message(previous, parsed),
         kind.name,
-        parsed.detected.locale,
+        parsed.locale,
         account_id,
         parsed.rows_read,
         parsed.rows_loaded,
@@ -307,7 +309,7 @@ def _replace_and_load(
             account_id,
             period_start,
             period_end,
-            parsed.detected.locale,
+            parsed.locale,
             parsed.detected.attribution_days,
             parsed.detected.header_currency,
             name,
@@ -328,7 +330,7 @@ def _replace_and_load(
             name,
             archived,
             kind.name,
-            parsed.detected.locale,
+            parsed.locale,
             parsed.encoding,
             account_id,
             week,

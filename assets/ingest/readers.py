@@ -106,6 +106,13 @@ class ParsedFile:
     rows_loaded: int
     rows_rejected: int
     file_format: str = "csv"
+    country: str | None = None
+
+    @property
+    def locale(self) -> str:
+        """The header language with the account's country, e.g. en-GB, de-DE, ja-JP."""
+        language = self.detected.locale
+        return f"{language}-{self.country}" if self.country and language != "api" else language
 
 
 def normalise_header(text: str) -> str:
@@ -213,8 +220,9 @@ def detect(cells: list[str], cat: Catalog | None = None) -> Detected | None:
     return best[1] if best else None
 
 
-def closest_kind(cells: list[str], cat: Catalog | None = None) -> tuple[str, list[str]]:
-    """For an unknown header: the kind sharing most columns, and the columns not recognised."""
+def closest_kind(cells: list[str], cat: Catalog | None = None) -> tuple[str, list[str], list[str]]:
+    """For an unknown header: the kind sharing most columns, the columns not recognised, and
+    the required columns of that kind the header lacks."""
     cat = cat or catalog()
     seen = [normalise_header(c) for c in cells]
     spellings = {
@@ -231,8 +239,16 @@ def closest_kind(cells: list[str], cat: Catalog | None = None) -> tuple[str, lis
         )
         for kind in cat.kinds.values()
     }
-    label = max(scores, key=scores.get) if scores and max(scores.values()) else "none"
-    return label, unknown
+    if not scores or not max(scores.values()):
+        return "none", unknown, []
+    label = max(scores, key=scores.get)
+    kind = next(k for k in cat.kinds.values() if k.label == label)
+    missing = [
+        c.name
+        for c in kind.columns.values()
+        if c.required and not any(s in seen for n in c.names.values() for s in n)
+    ]
+    return label, unknown, missing
 
 
 @dataclass
@@ -289,10 +305,11 @@ def sniff(source: Readable, name: str) -> tuple[Detected, str]:
             return found, delimiter
         if len(cells) > len(widest):
             widest = cells
-    label, unknown = closest_kind(widest)
+    label, unknown, missing = closest_kind(widest)
     shown = ", ".join(repr(c) for c in unknown[:12]) or "none"
+    lacks = f", which also needs {', '.join(missing)}" if missing else ""
     raise ExportError(
-        f"{name}: header not recognised as any known export (closest: {label}); "
+        f"{name}: header not recognised as any known export (closest: {label}{lacks}); "
         f"unrecognised columns: {shown}. If this is a real Amazon export, add its header "
         f"spellings to assets/ingest/{KINDS_FILE.name}"
     )
@@ -365,6 +382,7 @@ def parse_file(
     source_name: str,
     date_order: str = "dmy",
     workdir: Path | None = None,
+    country: str | None = None,
 ) -> ParsedFile:
     """Read ``path`` into temp tables ``parsed_rows`` (typed, canonical names, source_line)
     and ``parsed_rejects`` (line, column, value, reason)."""
@@ -420,6 +438,7 @@ def parse_file(
         rows_loaded,
         rows_read - rows_loaded,
         source.file_format,
+        country,
     )
 
 
@@ -440,7 +459,7 @@ def _load_source(
             f"+ {detected.header_line} as source_line, * "
             "from read_csv($path, header=false, skip=$skip, delim=$delim, quote=$quote, "
             "escape=$quote, columns=$columns, null_padding=true, strict_mode=false, "
-            "encoding=$encoding, all_varchar=true)",
+            "encoding=$encoding, all_varchar=true, auto_detect=false)",
             {
                 "path": str(source.path),
                 "skip": detected.header_line,
