@@ -320,18 +320,21 @@ def _quote(text: str) -> str:
 
 
 # A number as exports write it: optional sign or parentheses, an optional currency symbol or
-# code before or after, grouping by , . space NBSP NNBSP or apostrophe, an optional % sign.
+# code before or after (£, US$, €, JP¥, ￥, Rs., EUR…), grouping by , . space NBSP NNBSP or apostrophe, an optional % sign.
 # Dates: ISO (with time and offset), "Nov 16, 2026", DD.MM.YY(YY), day/month order by the
 # account's marketplace, YYYY/MM/DD, and Excel serial numbers.
 PARSE_MACROS = r"""
+create or replace temp macro sp_currency() as (
+    '[A-Z]{1,3}[£$€¥￥₹]|[£$€¥￥₹][A-Z]{1,3}|[£$€¥￥₹]|Rs\.?|[A-Z]{3}'
+);
 create or replace temp macro sp_number(v, thousands, decimal_sep) as (
     case when regexp_full_match(
         v,
-        '\s*[(\x{2212}-]?\s*(?:[£$€¥￥₹]|Rs\.?|[A-Z]{3})?\s*[(\x{2212}-]?\s*'
-        || '[0-9][0-9.,\x{202F}\x{00A0} '']*(?:[eE][-+]?[0-9]+)?\s*(?:[£$€¥￥₹%]|[A-Z]{3})?'
-        || '\s*\)?\s*'
+        '\s*[(\x{2212}-]?\s*(?:' || sp_currency() || ')?\s*[(\x{2212}-]?\s*'
+        || '[0-9][0-9.,\x{202F}\x{00A0} '']*(?:[eE][-+]?[0-9]+)?\s*(?:%|' || sp_currency()
+        || ')?\s*\)?\s*'
     )
-    then (case when regexp_matches(v, '^\s*(?:[£$€¥￥₹]|Rs\.?|[A-Z]{3})?\s*[(\x{2212}-]')
+    then (case when regexp_matches(v, '^\s*(?:' || sp_currency() || ')?\s*[(\x{2212}-]')
                then -1 else 1 end)
          * try_cast(nullif(replace(replace(regexp_replace(
                regexp_extract(v, '[0-9][0-9.,\x{202F}\x{00A0} '']*(?:[eE][-+]?[0-9]+)?'),
@@ -340,22 +343,30 @@ create or replace temp macro sp_number(v, thousands, decimal_sep) as (
     end
 );
 create or replace temp macro sp_date(v, date_order) as (
-    coalesce(
-        case when regexp_matches(v, '^\s*\d{4}-\d{2}-\d{2}')
-             then try_cast(substr(trim(v), 1, 10) as date) end,
-        try_strptime(trim(v), '%b %d, %Y')::date,
-        try_strptime(trim(v), '%d %b %Y')::date,
-        try_strptime(trim(v), '%Y/%m/%d')::date,
-        try_strptime(trim(v), '%d.%m.%Y')::date,
-        try_strptime(trim(v), '%d.%m.%y')::date,
-        case when date_order = 'mdy' then coalesce(
-                try_strptime(trim(v), '%m/%d/%Y')::date, try_strptime(trim(v), '%m/%d/%y')::date)
-             else coalesce(
-                try_strptime(trim(v), '%d/%m/%Y')::date, try_strptime(trim(v), '%d/%m/%y')::date)
-        end,
-        case when regexp_full_match(trim(v), '[1-9][0-9]{4}(\.0+)?')
-             then date '1899-12-30' + cast(cast(trim(v) as double) as integer) end
-    )
+    case
+        when regexp_matches(v, '^\s*\d{4}-\d{2}-\d{2}')
+            then try_cast(substr(trim(v), 1, 10) as date)
+        when regexp_full_match(trim(v), '[1-9][0-9]{4}(\.0+)?')
+            then date '1899-12-30' + cast(cast(trim(v) as double) as integer)
+        when regexp_full_match(trim(v), '\d{4}/\d{1,2}/\d{1,2}')
+            then try_strptime(trim(v), '%Y/%m/%d')::date
+        when regexp_full_match(trim(v), '\d{1,2}\.\d{1,2}\.\d{4}')
+            then try_strptime(trim(v), '%d.%m.%Y')::date
+        when regexp_full_match(trim(v), '\d{1,2}\.\d{1,2}\.\d{2}')
+            then try_strptime(trim(v), '%d.%m.%y')::date
+        when regexp_full_match(trim(v), '\d{1,2}/\d{1,2}/\d{4}') and date_order = 'mdy'
+            then try_strptime(trim(v), '%m/%d/%Y')::date
+        when regexp_full_match(trim(v), '\d{1,2}/\d{1,2}/\d{2}') and date_order = 'mdy'
+            then try_strptime(trim(v), '%m/%d/%y')::date
+        when regexp_full_match(trim(v), '\d{1,2}/\d{1,2}/\d{4}')
+            then try_strptime(trim(v), '%d/%m/%Y')::date
+        when regexp_full_match(trim(v), '\d{1,2}/\d{1,2}/\d{2}')
+            then try_strptime(trim(v), '%d/%m/%y')::date
+        else coalesce(
+            try_strptime(trim(v), '%b %d, %Y')::date,
+            try_strptime(trim(v), '%d %b %Y')::date
+        )
+    end
 );
 """
 

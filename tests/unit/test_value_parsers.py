@@ -1,0 +1,128 @@
+"""Property-based tests of the number and date parsers, against Babel's own formatting."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import duckdb
+import pytest
+from babel.numbers import format_currency, format_decimal, format_percent
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assets.ingest.readers import PARSE_MACROS, catalog
+
+LOCALES = {
+    "en_GB": "en",
+    "en_US": "en",
+    "de_DE": "de",
+    "fr_FR": "fr",
+    "ja_JP": "ja",
+    "it_IT": "it",
+    "es_ES": "es",
+}
+CURRENCIES = ["GBP", "USD", "EUR", "JPY", "INR"]
+
+
+@pytest.fixture(scope="module")
+def conn():
+    connection = duckdb.connect()
+    connection.execute(PARSE_MACROS)
+    return connection
+
+
+def number(conn, text, language):
+    locale = catalog().locales[language]
+    return conn.execute(
+        "select sp_number(?, ?, ?)", [text, locale["thousands"], locale["decimal"]]
+    ).fetchone()[0]
+
+
+def parsed_date(conn, text, order="dmy"):
+    return conn.execute("select sp_date(?, ?)", [text, order]).fetchone()[0]
+
+
+amounts = st.decimals(
+    min_value=Decimal("-9999999.99"),
+    max_value=Decimal("9999999.99"),
+    places=2,
+    allow_nan=False,
+    allow_infinity=False,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    amount=amounts, locale=st.sampled_from(sorted(LOCALES)), currency=st.sampled_from(CURRENCIES)
+)
+def test_money_formatted_by_any_locale_parses_back(conn, amount, locale, currency):
+    text = format_currency(amount, currency, locale=locale, currency_digits=False)
+    assert number(conn, text, LOCALES[locale]) == pytest.approx(float(amount), abs=1e-9)
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=st.integers(min_value=0, max_value=10**9), locale=st.sampled_from(sorted(LOCALES)))
+def test_counts_with_grouping_parse_back(conn, value, locale):
+    assert number(conn, format_decimal(value, locale=locale), LOCALES[locale]) == value
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    fraction=st.decimals(min_value=0, max_value=5, places=4),
+    locale=st.sampled_from(sorted(LOCALES)),
+)
+def test_percentages_parse_back(conn, fraction, locale):
+    text = format_percent(fraction, "#,##0.00%", locale=locale)
+    assert number(conn, text, LOCALES[locale]) / 100 == pytest.approx(
+        float(round(fraction, 4)), abs=1e-9
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "value"),
+    [
+        ('"5,824"'.strip('"'), "en", 5824),
+        ("£12,897.84", "en", 12897.84),
+        ("5.255,61 €", "de", 5255.61),
+        ("￥1,000", "ja", 1000),
+        ("Rs.201.68", "en", 201.68),
+        ("2.64%", "en", 2.64),
+        ("84,01 %", "de", 84.01),
+        ("-£5.00", "en", -5.0),
+        ("(12.50)", "en", -12.5),
+        ("1\u202f234,5", "fr", 1234.5),
+        ("$0.00", "en", 0.0),
+    ],
+)
+def test_amazon_number_spellings(conn, text, language, value):
+    assert number(conn, text, language) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text", ["12x", "abc", "1.2.3x", "£", "--", "12 34 boxes"])
+def test_things_that_are_not_numbers_are_null(conn, text):
+    assert number(conn, text, "en") is None
+
+
+dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2068, 12, 31))
+
+
+@settings(max_examples=200, deadline=None)
+@given(day=dates)
+def test_dates_in_every_written_form(conn, day):
+    assert parsed_date(conn, day.isoformat()) == day
+    assert parsed_date(conn, f"{day.isoformat()}T23:59:00+09:00") == day
+    assert parsed_date(conn, day.strftime("%b %-d, %Y")) == day
+    assert parsed_date(conn, day.strftime("%d.%m.%Y")) == day
+    assert parsed_date(conn, day.strftime("%m/%d/%Y"), "mdy") == day
+    assert parsed_date(conn, day.strftime("%d/%m/%Y"), "dmy") == day
+    assert parsed_date(conn, day.strftime("%Y/%m/%d")) == day
+    serial = (day - date(1899, 12, 30)).days
+    assert parsed_date(conn, str(serial)) == day
+    if 1969 <= day.year <= 2068:  # two-digit years: strptime's pivot
+        assert parsed_date(conn, day.strftime("%d.%m.%y")) == day
+        assert parsed_date(conn, day.strftime("%m/%d/%y"), "mdy") == day
+
+
+def test_not_a_date_is_null(conn):
+    assert parsed_date(conn, "32.13.2026") is None
+    assert parsed_date(conn, "soon") is None
+    assert parsed_date(conn, str((date(2026, 1, 1) - timedelta(days=1)).year)) is None
