@@ -320,7 +320,8 @@ def _quote(text: str) -> str:
 
 
 # A number as exports write it: optional sign or parentheses, an optional currency symbol or
-# code before or after (£, US$, €, JP¥, ￥, Rs., EUR…), grouping by , . space NBSP NNBSP or apostrophe, an optional % sign.
+# code before or after (£, US$, €, JP¥, ￥, Rs., EUR…), grouping by , . space NBSP NNBSP or
+# apostrophe, an optional % sign.
 # Dates: ISO (with time and offset), "Nov 16, 2026", DD.MM.YY(YY), day/month order by the
 # account's marketplace, YYYY/MM/DD, and Excel serial numbers.
 PARSE_MACROS = r"""
