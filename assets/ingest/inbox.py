@@ -60,6 +60,7 @@ create table if not exists raw.ingest_log (
     status varchar not null,
     message varchar,
     loaded_at timestamp not null,
+    ignored_columns varchar[],
     check (rows_read = rows_loaded + rows_rejected)
 );
 create table if not exists raw.rejects (
@@ -324,7 +325,7 @@ def _replace_and_load(
     )
     status = "loaded_with_rejects" if parsed.rows_rejected else "loaded"
     conn.execute(
-        "insert into raw.ingest_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into raw.ingest_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             digest,
             name,
@@ -342,6 +343,7 @@ def _replace_and_load(
             status,
             _message(previous, parsed),
             now,
+            parsed.detected.ignored,
         ],
     )
     return previous

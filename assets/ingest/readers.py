@@ -172,7 +172,8 @@ def catalog(path: Path = KINDS_FILE) -> Catalog:
 
 
 def sniff_encoding(head: bytes) -> str:
-    """UTF-16 by its BOM, else UTF-8 if it decodes, else Windows-1252 (Amazon's US/UK default)."""
+    """UTF-16 by its BOM, else UTF-8 if it decodes, else Shift-JIS or Windows-1252 (Amazon's
+    Japanese and US/UK defaults for flat files)."""
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     try:
@@ -180,8 +181,18 @@ def sniff_encoding(head: bytes) -> str:
     except UnicodeDecodeError as exc:
         # a multi-byte character may be cut at the end of the sniffed block
         if exc.start < len(head) - 3:
-            return "cp1252"
+            return "cp932" if _looks_japanese(head) else "cp1252"
     return "utf-8"
+
+
+def _looks_japanese(head: bytes) -> bool:
+    """Shift-JIS (Japanese Seller Central's flat files) decodes to kana; Windows-1252 text
+    read as Shift-JIS does not."""
+    try:
+        text = head[: len(head) - 2].decode("cp932")
+    except UnicodeDecodeError:
+        return False
+    return sum(1 for ch in text if "\u3040" <= ch <= "\u30ff") >= 2
 
 
 def _first_lines(path: Path, encoding: str) -> list[str]:
@@ -285,10 +296,16 @@ def readable(path: Path, workdir: Path) -> Readable:
         target.unlink(missing_ok=True)
         raise ExportError(str(exc)) from exc
     encoding = sniff_encoding(head)
-    if encoding == "cp1252":
-        # DuckDB reads UTF-8/16 and Latin-1 only; Windows-1252 differs from Latin-1 in € and quotes
-        target.write_text(path.read_text("cp1252"), "utf-8")
-        return Readable(target, "cp1252", "csv", False, True)
+    if encoding in ("cp1252", "cp932"):
+        # DuckDB reads UTF-8/16 and Latin-1 only: transcode Windows-1252 and Shift-JIS
+        try:
+            target.write_text(path.read_text(encoding), "utf-8")
+        except UnicodeDecodeError as exc:
+            raise ExportError(
+                f"{path.name}: not readable as UTF-8, UTF-16, Windows-1252 or Shift-JIS "
+                f"(byte {exc.start}); open it in a spreadsheet and save it as CSV UTF-8"
+            ) from exc
+        return Readable(target, encoding, "csv", False, True)
     return Readable(path, encoding, "csv", False, False)
 
 

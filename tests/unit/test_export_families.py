@@ -223,3 +223,21 @@ def test_broken_xlsx_says_download_again(tmp_path, mem):
     path.write_bytes(b"PK\x03\x04 definitely not a workbook")
     with pytest.raises(ExportError, match="not a readable .xlsx workbook"):
         parse_file(mem, path, "broken.xlsx", workdir=tmp_path)
+
+
+def test_shift_jis_business_report(mem, tmp_path):
+    path = tmp_path / "sjis.csv"
+    path.write_bytes((EXPORTS / "ja_business_report.csv").read_text("utf-8-sig").encode("cp932"))
+    parsed = parse_file(mem, path, "sjis.csv", workdir=tmp_path)
+    assert (parsed.encoding, parsed.detected.locale, parsed.rows_loaded) == ("cp932", "ja", 2)
+    assert parsed_rows(mem, "title")[1] == ("ほうじ茶 ティーバッグ 50袋",)
+
+
+def test_ignored_source_columns_are_named(mem, tmp_path):
+    text = (EXPORTS / "uk_business_report.csv").read_text("utf-8-sig").splitlines()
+    text[0] += ",Sessions – Mobile app"
+    text[1:] = [line + ",7" for line in text[1:]]
+    path = tmp_path / "wide.csv"
+    path.write_text("\n".join(text) + "\n", "utf-8")
+    parsed = parse_file(mem, path, "wide.csv")
+    assert parsed.detected.ignored == ["Sessions – Mobile app"]
