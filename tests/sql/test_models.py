@@ -6,6 +6,7 @@ import duckdb
 import pytest
 
 from assets.ingest.inbox import ensure_raw_tables
+from assets.ingest.readers import catalog
 from assets.ingest.reference import write_reference_tables
 from assets.models.sql_models import LAYERS, build, discover, table_references
 

@@ -1,0 +1,26 @@
+-- FBA inventory at the end of each week: one row per account × week × SKU
+with source as (
+    select * from raw.fba_inventory
+),
+
+final as (
+    select
+        account_id,
+        period_start as week_start,
+        period_end as snapshot_date,
+        sku,
+        asin,
+        trim(regexp_replace(product_name, '[\x{202F}\x{00A0}]', ' ', 'g')) as product_name,
+        coalesce(afn_fulfillable_quantity, 0) as available_units,
+        coalesce(afn_inbound_working_quantity, 0) + coalesce(afn_inbound_shipped_quantity, 0)
+        + coalesce(afn_inbound_receiving_quantity, 0) as inbound_units,
+        coalesce(afn_reserved_quantity, 0) as reserved_units,
+        coalesce(afn_unsellable_quantity, 0) as unsellable_units,
+        coalesce(afn_total_quantity, 0) as total_units,
+        your_price as price_amount,
+        source_file,
+        source_line
+    from source
+)
+
+select * from final

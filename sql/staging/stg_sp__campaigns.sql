@@ -1,0 +1,41 @@
+-- Sponsored Products campaigns: one row per account × day × campaign (console CSV/XLSX and Ads API JSON)
+with source as (
+    select * from raw.sp_campaigns
+),
+
+accounts as (
+    select account_id, currency_code from raw.accounts
+),
+
+latest as (
+    select *
+    from source
+    qualify row_number() over (
+        partition by account_id, report_date, campaign_name
+        order by loaded_at desc, file_hash
+    ) = 1
+),
+
+final as (
+    select
+        latest.account_id,
+        latest.report_date,
+        date_trunc('week', latest.report_date)::date as week_start,
+        latest.campaign_name,
+        latest.status as campaign_status,
+        latest.budget as budget_amount,
+        coalesce(latest.impressions, 0) as impressions,
+        coalesce(latest.clicks, 0) as clicks,
+        coalesce(latest.spend, 0) as spend_amount,
+        coalesce(latest.sales, 0) as ad_sales_amount,
+        coalesce(latest.orders, 0) as ad_orders,
+        coalesce(latest.units, 0) as ad_units,
+        coalesce(latest.attribution_days, 7) as attribution_days,
+        coalesce(latest.currency, latest.header_currency, accounts.currency_code) as currency_code,
+        latest.source_file,
+        latest.source_line
+    from latest
+    inner join accounts on latest.account_id = accounts.account_id
+)
+
+select * from final

@@ -1,0 +1,45 @@
+-- Sponsored Products search terms: one row per account × day × campaign × ad group × target × search term
+with source as (
+    select * from raw.sp_search_terms
+),
+
+accounts as (
+    select account_id, currency_code from raw.accounts
+),
+
+latest as (
+    -- overlapping exports of the same day: the most recently loaded one counts
+    select *
+    from source
+    qualify row_number() over (
+        partition by account_id, report_date, campaign_name, ad_group_name, targeting,
+            match_type, search_term
+        order by loaded_at desc, file_hash
+    ) = 1
+),
+
+final as (
+    select
+        latest.account_id,
+        latest.report_date,
+        date_trunc('week', latest.report_date)::date as week_start,
+        latest.campaign_name,
+        latest.ad_group_name,
+        latest.targeting,
+        latest.match_type,
+        trim(regexp_replace(latest.search_term, '[\x{202F}\x{00A0}]', ' ', 'g')) as search_term,
+        coalesce(latest.impressions, 0) as impressions,
+        coalesce(latest.clicks, 0) as clicks,
+        coalesce(latest.spend, 0) as spend_amount,
+        coalesce(latest.sales, 0) as ad_sales_amount,
+        coalesce(latest.orders, 0) as ad_orders,
+        coalesce(latest.units, 0) as ad_units,
+        coalesce(latest.attribution_days, 7) as attribution_days,
+        coalesce(latest.currency, latest.header_currency, accounts.currency_code) as currency_code,
+        latest.source_file,
+        latest.source_line
+    from latest
+    inner join accounts on latest.account_id = accounts.account_id
+)
+
+select * from final
