@@ -89,7 +89,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     paths = Paths.from_env(args.home).ensure()
     accounts = load_accounts(paths.accounts_file)
     with duckdb.connect(str(paths.warehouse), config=OFFLINE) as conn:
-        write_reference_tables(conn, accounts)
+        write_reference_tables(conn, accounts, paths.home)
         results = ingest_inbox(conn, paths, accounts, args.week)
     for result in results:
         if args.verbose or result.status not in ("duplicate",):

@@ -12,7 +12,7 @@ from pipelines.partitions import weekly_partitions
 from pipelines.resources import SellerPulseHome
 
 RAW_TABLES = [k.table for k in catalog().kinds.values()]
-REFERENCE_TABLES = ["accounts", "portfolios", "marketplaces"]
+REFERENCE_TABLES = ["accounts", "portfolios", "marketplaces", "fx_rates", "unit_costs"]
 LOG_TABLES = ["ingest_log", "rejects"]
 
 
@@ -64,7 +64,7 @@ def ingest_inbox_asset(
     week = weekly_partitions.time_window_for_partition_key(context.partition_key).start.date()
     accounts = sellerpulse.accounts()
     with warehouse.get_connection() as conn:
-        write_reference_tables(conn, accounts)
+        write_reference_tables(conn, accounts, sellerpulse.paths.home)
         results = ingest_inbox(conn, sellerpulse.paths, accounts, week)
     for result in results:
         (context.log.warning if result.status == "failed" else context.log.info)(result.line())

@@ -1,18 +1,90 @@
-"""Accounts and marketplaces as warehouse tables, so SQL models can join on them.
+"""Accounts, marketplaces, FX rates and unit costs as warehouse tables for the SQL models.
 
-They are configuration, not exports: rewritten from ``accounts.yaml`` and
-``pipelines/marketplaces.yaml`` on every ingest, so an edit there shows up in the next run.
+They are configuration, not exports: rewritten from ``accounts.yaml``,
+``pipelines/marketplaces.yaml`` and the optional ``fx_rates.csv`` (ECB reference-rate CSV:
+``Date,USD,JPY,…`` per 1 EUR) and ``unit_costs.csv`` (``account,sku,cost,currency``) in the
+working directory on every ingest, so an edit there shows up in the next run.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import pandas as pd
 
-from pipelines.settings import Accounts, marketplaces
+from pipelines.settings import Accounts, ConfigError, marketplaces
+
+FX_DDL = """
+create or replace table raw.fx_rates (
+    rate_date date not null, currency_code varchar not null, units_per_eur double not null
+)"""
+COSTS_DDL = """
+create or replace table raw.unit_costs (
+    account_id varchar not null, sku varchar not null, unit_cost_amount decimal(18, 4) not null,
+    currency_code varchar not null
+)"""
 
 
-def write_reference_tables(conn: duckdb.DuckDBPyConnection, accounts: Accounts) -> None:
+def write_fx_rates(conn: duckdb.DuckDBPyConnection, path: Path) -> int:
+    """ECB reference rates, long: one row per day × currency (EUR itself is 1)."""
+    conn.execute(FX_DDL)
+    if not path.is_file():
+        return 0
+    try:
+        conn.execute(
+            "create or replace temp table fx_source as select * from read_csv(?, header=true, "
+            "all_varchar=true, auto_detect=true)",
+            [str(path)],
+        )
+        columns = [r[0] for r in conn.execute("describe fx_source").fetchall()]
+        if not columns or columns[0].strip().lower() != "date":
+            raise ConfigError(f"{path}: expected the ECB layout 'Date,USD,JPY,…' (rates per EUR)")
+        currencies = [c for c in columns[1:] if len(c.strip()) == 3]
+        unpivot = " union all ".join(
+            f"select try_cast(\"{columns[0]}\" as date), '{c.strip()}', "
+            f"try_cast(nullif(trim(\"{c}\"), 'N/A') as double) from fx_source"
+            for c in currencies
+        )
+        conn.execute(
+            f"insert into raw.fx_rates select * from ({unpivot}) as r(d, c, v) "
+            "where d is not null and v is not null"
+        )
+        conn.execute(
+            "insert into raw.fx_rates select distinct rate_date, 'EUR', 1.0 from raw.fx_rates"
+        )
+    except duckdb.Error as exc:
+        raise ConfigError(f"{path}: not readable as an ECB rates CSV ({exc})") from exc
+    return conn.execute("select count(*) from raw.fx_rates").fetchone()[0]
+
+
+def write_unit_costs(conn: duckdb.DuckDBPyConnection, path: Path, accounts: Accounts) -> int:
+    conn.execute(COSTS_DDL)
+    if not path.is_file():
+        return 0
+    try:
+        conn.execute(
+            "insert into raw.unit_costs select account, sku, cost, upper(currency) from "
+            "read_csv(?, header=true, columns={'account': 'VARCHAR', 'sku': 'VARCHAR', "
+            "'cost': 'DECIMAL(18,4)', 'currency': 'VARCHAR'})",
+            [str(path)],
+        )
+    except duckdb.Error as exc:
+        raise ConfigError(
+            f"{path}: expected columns account,sku,cost,currency ({str(exc).splitlines()[0]})"
+        ) from exc
+    unknown = conn.execute(
+        "select distinct account_id from raw.unit_costs where account_id not in "
+        f"({', '.join(repr(a) for a in accounts.accounts)})"
+    ).fetchall()
+    if unknown:
+        raise ConfigError(f"{path}: unknown accounts {', '.join(u[0] for u in unknown)}")
+    return conn.execute("select count(*) from raw.unit_costs").fetchone()[0]
+
+
+def write_reference_tables(
+    conn: duckdb.DuckDBPyConnection, accounts: Accounts, home: Path | None = None
+) -> None:
     account_rows = pd.DataFrame(
         [
             {
@@ -58,3 +130,9 @@ def write_reference_tables(conn: duckdb.DuckDBPyConnection, accounts: Accounts) 
         conn.register("frame", frame)
         conn.execute(f"create or replace table raw.{table} as select * from frame")
         conn.unregister("frame")
+    if home is not None:
+        write_fx_rates(conn, home / "fx_rates.csv")
+        write_unit_costs(conn, home / "unit_costs.csv", accounts)
+    else:
+        conn.execute(FX_DDL)
+        conn.execute(COSTS_DDL)
