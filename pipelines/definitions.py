@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets.checks.assets import suite_checks
+from assets.checks.assets import amazon_checks, suite_checks
 from assets.delivery.assets import pack_emails
 from assets.ingest.assets import ingest_inbox_asset
 from assets.models.assets import model_assets
@@ -21,7 +21,7 @@ def build_definitions(home: Path | None = None) -> dg.Definitions:
     paths = Paths.from_env(home)
     return dg.Definitions(
         assets=[ingest_inbox_asset, *model_assets, seller_packs, pack_emails],
-        asset_checks=suite_checks,
+        asset_checks=[*suite_checks, *amazon_checks],
         jobs=[weekly_job, ingest_job],
         schedules=[weekly_schedule],
         sensors=[inbox_sensor],

@@ -1,8 +1,9 @@
-"""Great Expectations suites as blocking Dagster asset checks, one per suite file.
+"""Quality checks as Dagster asset checks: GX suites beside their models, and Amazon checks.
 
-A suite sits beside its model (``sql/<layer>/<model>.expectations.json``). The check
-validates the week's rows; a failed critical expectation fails the check with ERROR
-severity, which stops the packs downstream; failed warnings only warn.
+Critical failures that name accounts hold those accounts' packs (``checks.holds``; the pack
+asset skips them and says why); a critical failure no account can be blamed for fails the
+check with ERROR severity and, the checks being blocking, stops the packs downstream.
+Warnings are recorded and shown, never held.
 """
 
 import json
@@ -10,11 +11,57 @@ import json
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from assets.checks.gx_suites import load_suite, run_suite
-from assets.checks.results import record_results
+from assets.checks.amazon import CHECKS, SqlCheck
+from assets.checks.gx_suites import SuiteOutcome, load_suite, run_suite
+from assets.checks.results import CheckOutcome, record
 from assets.models.sql_models import Model, discover
 
 ID_COLUMNS = ["account_id", "week_start"]
+
+
+def _result(outcome: CheckOutcome) -> dg.AssetCheckResult:
+    critical = outcome.failing("critical")
+    failed_accounts = sorted({str(f.get("account_id")) for f in outcome.failures})
+    return dg.AssetCheckResult(
+        passed=not outcome.failures,
+        severity=dg.AssetCheckSeverity.ERROR
+        if outcome.global_critical
+        else dg.AssetCheckSeverity.WARN,
+        metadata={
+            "failed_rows": len(outcome.failures),
+            "critical_rows": len(critical),
+            "threshold": outcome.threshold,
+            "held_accounts": ", ".join(sorted(outcome.held_accounts)) or "none",
+            "accounts_with_failures": ", ".join(failed_accounts) or "none",
+            "sample": dg.MetadataValue.json(
+                json.loads(json.dumps(outcome.failures[:10], default=str))
+            ),
+        },
+    )
+
+
+def _partition(context: dg.AssetCheckExecutionContext) -> str | None:
+    return context.run.tags.get("dagster/partition")
+
+
+def suite_outcome(model: Model, suite: SuiteOutcome, rows: int) -> CheckOutcome:
+    outcome = CheckOutcome(
+        f"gx_{model.name}", model.table, "critical", f"GX suite {model.suite_path.name}", rows
+    )
+    for expectation in suite.outcomes:
+        if expectation.success:
+            continue
+        detail = expectation.describe()
+        rows_hit = expectation.unexpected_rows or [{}]
+        outcome.failures.extend(
+            {
+                "account_id": row.get("account_id"),
+                "detail": detail,
+                "severity": expectation.severity,
+            }
+            for row in rows_hit
+        )
+    return outcome
 
 
 def suite_check(model: Model) -> dg.AssetChecksDefinition:
@@ -25,43 +72,45 @@ def suite_check(model: Model) -> dg.AssetChecksDefinition:
         name=f"gx_{model.name}",
         blocking=True,
         description=f"Great Expectations suite `{model.suite_path.name}`: "
-        f"{len(suite_doc['expectations'])} expectations; critical ones block the packs.",
+        f"{len(suite_doc['expectations'])} expectations; critical ones hold packs.",
     )
     def _check(context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource):
-        partition = context.run.tags.get("dagster/partition")
+        week = _partition(context)
         with warehouse.get_connection() as conn:
-            query = f"select * from {model.table}"
-            params = []
-            if partition:
-                query += " where week_start = ?"
-                params.append(partition)
-            frame = conn.execute(query, params).df()
-            outcome = run_suite(suite_doc, frame, [c for c in ID_COLUMNS if c in frame])
-            record_results(conn, partition, model.table, outcome)
-        failed = outcome.critical_failures + outcome.warnings
-        return dg.AssetCheckResult(
-            passed=not failed,
-            severity=dg.AssetCheckSeverity.ERROR
-            if outcome.critical_failures
-            else dg.AssetCheckSeverity.WARN,
-            metadata={
-                "rows_checked": len(frame),
-                "critical_failures": len(outcome.critical_failures),
-                "warnings": len(outcome.warnings),
-                "results": dg.MetadataValue.md(
-                    "\n".join(f"- {o.describe()}" for o in outcome.outcomes)
-                ),
-                "failed_rows_sample": dg.MetadataValue.json(
-                    json.loads(
-                        json.dumps(
-                            {o.type + ":" + str(o.column): o.sample for o in failed}, default=str
-                        )
-                    )
-                ),
-            },
+            where, params = ("where week_start = ?", [week]) if week else ("", [])
+            frame = conn.execute(f"select * from {model.table} {where}", params).df()
+            suite = run_suite(suite_doc, frame, [c for c in ID_COLUMNS if c in frame])
+            outcome = suite_outcome(model, suite, len(frame))
+            record(conn, week, outcome)
+        result = _result(outcome)
+        result.metadata["expectations"] = dg.MetadataValue.md(
+            "\n".join(f"- {o.describe()}" for o in suite.outcomes)
         )
+        return result
+
+    return _check
+
+
+def sql_check(check: SqlCheck) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=dg.AssetKey(list(check.asset)),
+        name=check.name,
+        blocking=check.severity == "critical",
+        description=f"{check.description} Threshold: {check.threshold}.",
+        additional_deps=[dg.AssetKey(list(d)) for d in check.additional_deps],
+        metadata={"severity": check.severity, "threshold": check.threshold},
+    )
+    def _check(context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource):
+        week = _partition(context)
+        outcome = CheckOutcome(check.name, ".".join(check.asset), check.severity, check.threshold)
+        if week:
+            with warehouse.get_connection() as conn:
+                outcome.failures = check.failures(conn, week)
+                record(conn, week, outcome)
+        return _result(outcome)
 
     return _check
 
 
 suite_checks = [suite_check(m) for m in discover() if m.suite_path.exists()]
+amazon_checks = [sql_check(c) for c in CHECKS]

@@ -29,6 +29,7 @@ class ExpectationOutcome:
     element_count: int
     sample: list[Any]
     kwargs: dict[str, Any]
+    unexpected_rows: list[dict[str, Any]] = field(default_factory=list)
 
     def describe(self) -> str:
         bounds = {k: v for k, v in self.kwargs.items() if k != "column"}
@@ -110,7 +111,8 @@ def run_suite(
     for item in result.results:
         config = item.expectation_config
         details = item.result or {}
-        sample = details.get("unexpected_index_list") or details.get("partial_unexpected_list")
+        rows = details.get("unexpected_index_list") or []
+        sample = rows or details.get("partial_unexpected_list")
         outcome.outcomes.append(
             ExpectationOutcome(
                 type=config.type,
@@ -121,6 +123,7 @@ def run_suite(
                 element_count=int(details.get("element_count") or len(frame)),
                 sample=json.loads(json.dumps(list(sample or [])[:SAMPLE_SIZE], default=str)),
                 kwargs={k: v for k, v in config.kwargs.items() if k != "batch_id"},
+                unexpected_rows=json.loads(json.dumps(list(rows), default=str)),
             )
         )
     return outcome

@@ -5,6 +5,7 @@ from datetime import timedelta
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from assets.checks.results import holds
 from assets.delivery.mailer import Delivery, SmtpSettings, deliver
 from assets.reports.assets import selected_account_ids
 from assets.reports.render import pack_path, translations
@@ -28,8 +29,13 @@ def pack_emails(
     nothing twice; failed sends are retried on the next run."""
     week = weekly_partitions.time_window_for_partition_key(context.partition_key).start.date()
     paths = sellerpulse.paths
+    with warehouse.get_connection() as conn:
+        held = holds(conn, week.isoformat())
     items = []
     for account in sellerpulse.accounts().selected(selected_account_ids(context)):
+        if account.id in held:
+            context.log.warning(f"{account.id}: not sent, pack held: {'; '.join(held[account.id])}")
+            continue
         pdf = pack_path(paths.reports, week, account.id, account.language)
         if not pdf.exists():
             context.log.warning(f"{account.id}: no pack at {pdf}; nothing to send")
@@ -50,4 +56,4 @@ def pack_emails(
         counts = deliver(conn, items, paths.outbox, SmtpSettings.from_env())
     if counts["failed"]:
         context.log.error(f"{counts['failed']} deliveries failed; they are retried next run")
-    return dg.MaterializeResult(metadata={**counts, "outbox": str(paths.outbox)})
+    return dg.MaterializeResult(metadata={**counts, "held": len(held), "outbox": str(paths.outbox)})

@@ -3,6 +3,8 @@
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from assets.checks.amazon import CHECKS
+from assets.checks.results import holds
 from assets.models.sql_models import discover
 from assets.reports.packs import seller_pack_job
 from assets.reports.render import render_packs
@@ -20,7 +22,12 @@ def selected_account_ids(context: dg.AssetExecutionContext) -> list[str] | None:
 
 @dg.asset(
     key=["packs", "seller_packs"],
-    deps=[dg.AssetKey([m.schema, m.name]) for m in discover() if m.schema == "reports"],
+    # the reports it prints, and every asset whose critical checks may hold a pack
+    deps=sorted(
+        {dg.AssetKey([m.schema, m.name]) for m in discover() if m.schema == "reports"}
+        | {dg.AssetKey(list(c.asset)) for c in CHECKS if c.severity == "critical"},
+        key=lambda k: k.to_user_string(),
+    ),
     partitions_def=weekly_partitions,
     kinds={"pdf", "weasyprint"},
     group_name="packs",
@@ -35,12 +42,23 @@ def seller_packs(
     accounts = sellerpulse.accounts().selected(selected_account_ids(context))
     paths = sellerpulse.paths
     with warehouse.get_connection() as conn:
-        jobs = [seller_pack_job(conn, account, week, paths.reports) for account in accounts]
+        held = holds(conn, week.isoformat())
+        jobs = [
+            seller_pack_job(conn, account, week, paths.reports)
+            for account in accounts
+            if account.id not in held
+        ]
+    for account_id, reasons in held.items():
+        context.log.warning(f"{account_id}: pack held: {'; '.join(reasons)}")
     context.log.info(f"rendering {len(jobs)} packs for week {week}")
     written = render_packs(jobs)
     return dg.MaterializeResult(
         metadata={
             "packs": len(written),
+            "held": len(held),
+            "held_accounts": dg.MetadataValue.md(
+                "\n".join(f"- `{a}`: {'; '.join(r)}" for a, r in held.items()) or "none"
+            ),
             "folder": dg.MetadataValue.path(str(paths.reports / week.isoformat())),
             "files": dg.MetadataValue.md("\n".join(f"- `{p.name}`" for p in written)),
         }

@@ -31,6 +31,9 @@ final as (
         coalesce(latest.orders, 0) as ad_orders,
         coalesce(latest.units, 0) as ad_units,
         coalesce(latest.attribution_days, 7) as attribution_days,
+        -- Amazon keeps attributing sales to the last 3 days' clicks after an export
+        latest.report_date > max(latest.report_date) over (partition by latest.file_hash) - 3
+        as is_provisional,
         coalesce(latest.currency, latest.header_currency, accounts.currency_code) as currency_code,
         latest.source_file,
         latest.source_line

@@ -1,0 +1,241 @@
+"""Amazon-specific data checks as SQL: each query returns the failing rows of one week.
+
+A check names the asset it guards, its severity and the threshold a person needs to judge the
+failure. Critical failures hold the packs of the accounts they name (``checks.holds``);
+failures no account can be blamed for stop the whole run (see ``assets.checks.assets``).
+Every query takes ``$week`` (the week start) and returns ``account_id`` (NULL when global) and
+``detail``; it must be cheap: it reads one week.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+EXPECTED_EXPORTS = {
+    "business_report_child_item": "critical",
+    "fba_inventory": "warning",
+    "sp_campaign|sp_advertised_product|sp_search_term": "warning",
+    "customer_reviews": "warning",
+    "account_health": "warning",
+}
+RECONCILE_TOLERANCE = 0.01  # 1 % of revenue, at least one unit of currency
+PROVISIONAL_DAYS = 3
+
+
+@dataclass(frozen=True)
+class SqlCheck:
+    name: str
+    asset: tuple[str, str]
+    severity: str  # critical | warning
+    description: str
+    threshold: str
+    sql: str
+    additional_deps: tuple[tuple[str, str], ...] = ()
+
+    def failures(self, conn: duckdb.DuckDBPyConnection, week: str) -> list[dict]:
+        cursor = conn.execute(self.sql, {"week": week})
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _expected_exports_sql() -> str:
+    families = " union all ".join(
+        f"select '{kinds}' as kinds, '{severity}' as severity"
+        for kinds, severity in EXPECTED_EXPORTS.items()
+    )
+    return f"""
+        with expected as ({families}),
+        loaded as (
+            select account_id, kind from raw.ingest_log
+            where status in ('loaded', 'loaded_with_rejects')
+              and period_start <= $week::date + 6 and period_end >= $week::date
+        )
+        select accounts.account_id,
+            'no ' || replace(expected.kinds, '|', ' or ') || ' export for this week' as detail,
+            expected.severity
+        from raw.accounts as accounts
+        cross join expected
+        where not exists (
+            select 1 from loaded
+            where loaded.account_id = accounts.account_id
+              and list_contains(string_split(expected.kinds, '|'), loaded.kind)
+        )
+    """
+
+
+CHECKS: tuple[SqlCheck, ...] = (
+    SqlCheck(
+        name="exports_complete",
+        asset=("raw", "ingest_log"),
+        severity="critical",
+        description="Every expected export is present per account and week (the business "
+        "report is critical; the others are warnings).",
+        threshold="business report, FBA inventory, one Sponsored Products report, reviews, "
+        "account health",
+        sql=_expected_exports_sql(),
+    ),
+    SqlCheck(
+        name="units_at_least_order_items",
+        asset=("staging", "stg_business_reports__child_items"),
+        severity="critical",
+        description="Units ordered are never fewer than order items (an order item holds "
+        "one or more units).",
+        threshold="units ≥ order items per row",
+        sql="""
+            select account_id, child_asin || ' ' || sku || ': ' || units || ' units < '
+                || order_items || ' order items (' || source_file || ' line '
+                || source_line || ')' as detail
+            from staging.stg_business_reports__child_items
+            where week_start = $week and units < order_items
+        """,
+    ),
+    SqlCheck(
+        name="rates_and_ratings_in_range",
+        asset=("raw", "business_report_child_items"),
+        severity="critical",
+        description="Percentages lie in 0..1 after parsing (Buy Box, session share) and star "
+        "ratings in 1..5; anything else means a misread export.",
+        threshold="0 ≤ rate ≤ 1; 1 ≤ rating ≤ 5",
+        sql="""
+            select account_id, 'Buy Box ' || buy_box_pct || ' on ' || child_asin
+                || ' (' || source_file || ' line ' || source_line || ')' as detail
+            from raw.business_report_child_items
+            where period_start = $week and (buy_box_pct < 0 or buy_box_pct > 1
+                or session_pct < 0 or session_pct > 1)
+            union all
+            select account_id, 'rating ' || star_rating || ' in review ' || review_id
+            from raw.customer_reviews
+            where period_start <= $week::date + 6 and period_end >= $week::date
+                and review_date between $week::date and $week::date + 6
+                and (star_rating < 1 or star_rating > 5)
+            union all
+            select account_id, metric || ' rate ' || rate || ' (' || source_file || ')'
+            from raw.account_health
+            where date_to between $week::date and $week::date + 6 and (rate < 0 or rate > 1)
+        """,
+    ),
+    SqlCheck(
+        name="child_items_reconcile_with_by_date",
+        asset=("marts", "fct_sales_asin_week"),
+        severity="critical",
+        description="Revenue by child item adds up to the business report by date for the "
+        "same week (when both were exported).",
+        threshold=f"|difference| ≤ max({RECONCILE_TOLERANCE:.0%} of revenue, 1.00)",
+        additional_deps=(("staging", "stg_business_reports__days"),),
+        sql=f"""
+            with by_item as (
+                select account_id, sum(revenue_amount) as revenue
+                from marts.fct_sales_asin_week where week_start = $week group by all
+            ),
+            by_day as (
+                select account_id, sum(revenue_amount) as revenue, count(*) as days
+                from staging.stg_business_reports__days where week_start = $week group by all
+            )
+            select by_item.account_id, 'by child item ' || by_item.revenue || ' vs by date '
+                || by_day.revenue as detail
+            from by_item inner join by_day using (account_id)
+            where by_day.days = 7 and abs(by_item.revenue - by_day.revenue)
+                > greatest({RECONCILE_TOLERANCE} * by_day.revenue, 1)
+        """,
+    ),
+    SqlCheck(
+        name="ad_sales_within_total_sales",
+        asset=("staging", "stg_sp__campaigns"),
+        severity="critical",
+        description="Ad-attributed sales of a week never exceed the account's total ordered "
+        "sales of that week.",
+        threshold="ad sales ≤ ordered product sales",
+        additional_deps=(("marts", "fct_sales_asin_week"),),
+        sql="""
+            with ads as (
+                select account_id, sum(ad_sales_amount) as ad_sales
+                from staging.stg_sp__campaigns where week_start = $week group by all
+            ),
+            sales as (
+                select account_id, sum(revenue_amount) as revenue
+                from marts.fct_sales_asin_week where week_start = $week group by all
+            )
+            select ads.account_id, 'ad sales ' || ads.ad_sales || ' > total sales '
+                || sales.revenue as detail
+            from ads inner join sales using (account_id)
+            where ads.ad_sales > sales.revenue
+        """,
+    ),
+    SqlCheck(
+        name="grain_unique",
+        asset=("marts", "fct_sales_asin_week"),
+        severity="critical",
+        description="One row per account × week × child ASIN in the sales mart.",
+        threshold="0 duplicate keys",
+        sql="""
+            select account_id, child_asin || ' appears ' || count(*) || ' times' as detail
+            from marts.fct_sales_asin_week where week_start = $week
+            group by account_id, child_asin having count(*) > 1
+        """,
+    ),
+    SqlCheck(
+        name="overlapping_exports",
+        asset=("raw", "ingest_log"),
+        severity="warning",
+        description="Two different exports of the same report and account cover overlapping "
+        "dates; both count, which may double numbers in reports without a daily grain.",
+        threshold="no overlapping periods between loaded files of one report",
+        sql="""
+            with files as (
+                select * from raw.ingest_log
+                where status in ('loaded', 'loaded_with_rejects')
+                  and period_start <= $week::date + 6 and period_end >= $week::date
+            )
+            select a.account_id, a.kind || ': ' || a.source_file || ' overlaps '
+                || b.source_file as detail
+            from files as a inner join files as b
+                on a.account_id = b.account_id and a.kind = b.kind
+                and a.file_hash < b.file_hash
+                and a.period_start <= b.period_end and b.period_start <= a.period_end
+        """,
+    ),
+    SqlCheck(
+        name="data_fresh",
+        asset=("raw", "ingest_log"),
+        severity="warning",
+        description="Dated exports reach the end of the week (data through the Sunday).",
+        threshold="data through ≥ week end",
+        sql="""
+            select account_id, kind || ' data only through ' || max(period_end) as detail
+            from raw.ingest_log
+            where status in ('loaded', 'loaded_with_rejects') and kind like 'sp_%'
+              and period_start <= $week::date + 6 and period_end >= $week::date
+            group by account_id, kind
+            having max(period_end) < $week::date + 6
+        """,
+    ),
+    SqlCheck(
+        name="ads_provisional",
+        asset=("staging", "stg_sp__campaigns"),
+        severity="warning",
+        description=f"Ad data for the last {PROVISIONAL_DAYS} days before an export is "
+        "provisional: Amazon still attributes sales to those clicks.",
+        threshold=f"report date ≤ export date − {PROVISIONAL_DAYS} days",
+        sql="""
+            select account_id, count(*) || ' provisional days of ' || campaign_name as detail
+            from staging.stg_sp__campaigns
+            where week_start = $week and is_provisional
+            group by account_id, campaign_name
+        """,
+    ),
+)
+
+
+def data_through(conn: duckdb.DuckDBPyConnection, week: str) -> list[dict]:
+    """Per account and report, the last day its loaded exports cover (for the packs)."""
+    cursor = conn.execute(
+        "select account_id, kind, max(period_end) as data_through from raw.ingest_log "
+        "where status in ('loaded', 'loaded_with_rejects') and period_start <= $week::date + 6 "
+        "group by all order by all",
+        {"week": week},
+    )
+    return [
+        dict(zip(["account_id", "kind", "data_through"], r, strict=True)) for r in cursor.fetchall()
+    ]

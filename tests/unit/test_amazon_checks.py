@@ -1,0 +1,152 @@
+"""Each Amazon check fails on a crafted bad dataset (and passes on the clean fixtures)."""
+
+import shutil
+
+import pytest
+
+from assets.checks.amazon import CHECKS
+from assets.checks.results import CheckOutcome, holds, record
+from assets.ingest.inbox import ingest_inbox
+from assets.ingest.reference import write_reference_tables
+from assets.models.sql_models import build, discover
+from tests.conftest import EXPORTS, WEEK, drop, drop_all_fixtures
+
+BY_NAME = {c.name: c for c in CHECKS}
+
+
+@pytest.fixture
+def loaded(conn, home, accounts):
+    """The fixture exports for one week, every family for oak-uk, models built."""
+    drop_all_fixtures(home)
+    drop(home, "uk_fba_inventory.txt", "oak-uk")
+    drop(home, "jp_customer_reviews.tsv", "oak-uk")
+    health = drop(home, "de_account_health.json", "oak-uk")
+    shutil.copyfile(EXPORTS / "us_ads_api_campaigns.json", health.with_name("ads.json"))
+    write_reference_tables(conn, accounts, home.home)
+    ingest_inbox(conn, home, accounts)
+    rebuild(conn)
+    return conn
+
+
+def rebuild(conn):
+    for model in discover():
+        build(conn, model, None)
+
+
+def failures(conn, name):
+    return BY_NAME[name].failures(conn, WEEK)
+
+
+def test_complete_week_passes_where_exports_are_there(loaded):
+    missing = failures(loaded, "exports_complete")
+    assert {
+        (f["account_id"], f["severity"]) for f in missing if f["account_id"] == "oak-uk"
+    } == set()
+    # the other accounts only sent a business report: warnings, not holds
+    assert {f["severity"] for f in missing} == {"warning"}
+
+
+def test_missing_business_report_is_critical(loaded):
+    loaded.execute("update raw.ingest_log set status = 'superseded' where account_id = 'ocha-jp'")
+    critical = [f for f in failures(loaded, "exports_complete") if f["severity"] == "critical"]
+    assert critical == [
+        {
+            "account_id": "ocha-jp",
+            "severity": "critical",
+            "detail": "no business_report_child_item export for this week",
+        }
+    ]
+
+
+def test_units_below_order_items(loaded):
+    assert failures(loaded, "units_at_least_order_items") == []
+    loaded.execute(
+        "update raw.business_report_child_items set order_items = units + 1 "
+        "where child_asin = 'B0DETEST02'"
+    )
+    (failure,) = failures(loaded, "units_at_least_order_items")
+    assert failure["account_id"] == "messer-de"
+    assert failure["detail"].startswith("B0DETEST02 SB-2: 60 units < 61 order items")
+
+
+def test_rates_and_ratings_out_of_range(loaded):
+    assert failures(loaded, "rates_and_ratings_in_range") == []
+    loaded.execute(
+        "update raw.business_report_child_items set buy_box_pct = 95.5 "
+        "where child_asin = 'B0TEST0001'"
+    )
+    loaded.execute("update raw.customer_reviews set star_rating = 6 where review_id = 'RJP0002'")
+    details = sorted(f["detail"] for f in failures(loaded, "rates_and_ratings_in_range"))
+    assert details[0].startswith("Buy Box 95.5 on B0TEST0001")
+    assert details[1] == "rating 6 in review RJP0002"
+
+
+def test_child_items_reconcile_with_by_date(loaded, home, accounts):
+    # by-date totals for the whole week: 7 days, 100.00 each = 700.00 vs 2918.40 by item
+    rows = "\n".join(f'{d}.11.26,"100,00 €","0,00 €",1,0,1,10,10' for d in range(16, 23))
+    header = (EXPORTS / "de_business_report_by_date.csv").read_text("utf-8-sig").splitlines()[0]
+    target = home.inbox / "oak-uk" / WEEK / "by_date.csv"
+    target.write_text(header + "\n" + rows + "\n", "utf-8-sig")
+    ingest_inbox(loaded, home, accounts)
+    rebuild(loaded)
+    (failure,) = failures(loaded, "child_items_reconcile_with_by_date")
+    assert failure == {"account_id": "oak-uk", "detail": "by child item 2918.40 vs by date 700.00"}
+
+
+def test_ad_sales_above_total_sales(loaded):
+    assert failures(loaded, "ad_sales_within_total_sales") == []
+    loaded.execute("update raw.sp_campaigns set sales = 5000")
+    rebuild(loaded)
+    (failure,) = failures(loaded, "ad_sales_within_total_sales")
+    assert failure["account_id"] == "oak-uk"  # 2 days × 5000 > 2918.40
+
+
+def test_duplicate_grain(loaded):
+    assert failures(loaded, "grain_unique") == []
+    loaded.execute(
+        "insert into marts.fct_sales_asin_week select * from marts.fct_sales_asin_week "
+        "where child_asin = 'B0JPTEST01'"
+    )
+    (failure,) = failures(loaded, "grain_unique")
+    assert failure == {"account_id": "ocha-jp", "detail": "B0JPTEST01 appears 2 times"}
+
+
+def test_overlapping_exports_and_freshness(loaded, home, accounts):
+    assert failures(loaded, "overlapping_exports") == []
+    # the Ads API file covers 16–17 Nov only: data through the 17th, not the 22nd
+    assert failures(loaded, "data_fresh") == [
+        {"account_id": "oak-uk", "detail": "sp_campaign data only through 2026-11-17"}
+    ]
+    copy = home.inbox / "oak-uk" / WEEK / "ads-again.json"
+    copy.write_text((EXPORTS / "us_ads_api_campaigns.json").read_text().replace("1200", "1201"))
+    ingest_inbox(loaded, home, accounts)
+    # same period → the second export replaces the first: no overlap
+    assert failures(loaded, "overlapping_exports") == []
+    loaded.execute("update raw.ingest_log set status = 'loaded' where status = 'superseded'")
+    (failure,) = failures(loaded, "overlapping_exports")
+    assert failure["account_id"] == "oak-uk" and "overlaps" in failure["detail"]
+
+
+def test_last_days_of_ads_are_provisional(loaded):
+    # the export ends on the 17th: the 15th–17th are provisional; both rows here are
+    assert failures(loaded, "ads_provisional") == [
+        {"account_id": "oak-uk", "detail": "2 provisional days of Brand – Exact"}
+    ]
+
+
+def test_critical_failures_hold_only_named_accounts(loaded):
+    outcome = CheckOutcome(
+        "units_at_least_order_items",
+        "x",
+        "critical",
+        "t",
+        failures=[
+            {"account_id": "messer-de", "detail": "bad"},
+            {"account_id": "oak-uk", "detail": "worse", "severity": "warning"},
+        ],
+    )
+    record(loaded, WEEK, outcome)
+    record(loaded, WEEK, outcome)  # a re-run records one verdict, not two
+    assert holds(loaded, WEEK) == {"messer-de": ["units_at_least_order_items: bad"]}
+    assert not outcome.global_critical
+    assert CheckOutcome("c", "x", "critical", "t", failures=[{"detail": "?"}]).global_critical
