@@ -8,6 +8,7 @@ from dagster_duckdb import DuckDBResource
 from assets.checks.results import holds
 from assets.delivery.mailer import Delivery, SmtpSettings, deliver
 from assets.reports.assets import selected_account_ids
+from assets.reports.packs import portfolio_pack_path
 from assets.reports.render import pack_path, translations
 from pipelines.partitions import weekly_partitions
 from pipelines.resources import SellerPulseHome
@@ -15,7 +16,7 @@ from pipelines.resources import SellerPulseHome
 
 @dg.asset(
     key=["delivery", "pack_emails"],
-    deps=[dg.AssetKey(["packs", "seller_packs"])],
+    deps=[dg.AssetKey(["packs", "seller_packs"]), dg.AssetKey(["packs", "portfolio_packs"])],
     partitions_def=weekly_partitions,
     kinds={"email"},
     group_name="delivery",
@@ -23,7 +24,8 @@ from pipelines.resources import SellerPulseHome
 def pack_emails(
     context: dg.AssetExecutionContext, warehouse: DuckDBResource, sellerpulse: SellerPulseHome
 ) -> dg.MaterializeResult:
-    """Each seller pack e-mailed to its account's recipients, recorded in delivery.ledger.
+    """Each seller pack e-mailed to its account's recipients and each portfolio pack to its
+    bosses, recorded in delivery.ledger.
 
     Without SMTP settings the messages land as .eml files in the outbox. Re-running sends
     nothing twice; failed sends are retried on the next run."""
@@ -52,6 +54,22 @@ def pack_emails(
                     attachment=pdf,
                 )
             )
+    if not selected_account_ids(context):  # a run for some accounts does not mail bosses
+        title = translations("en")["portfolio_title"]
+        for portfolio in sellerpulse.accounts().portfolios.values():
+            pdf = portfolio_pack_path(paths.reports, week, portfolio.id)
+            if pdf.exists():
+                items.extend(
+                    Delivery(
+                        week,
+                        f"portfolio-{portfolio.id}",
+                        boss,
+                        f"{title} · {portfolio.name} · {week:%Y-%m-%d}",
+                        f"{title}: {portfolio.name}, {week} – {week + timedelta(days=6)}.\n",
+                        pdf,
+                    )
+                    for boss in portfolio.bosses
+                )
     with warehouse.get_connection() as conn:
         counts = deliver(conn, items, paths.outbox, SmtpSettings.from_env())
     if counts["failed"]:

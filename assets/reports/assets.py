@@ -6,7 +6,7 @@ from dagster_duckdb import DuckDBResource
 from assets.checks.amazon import CHECKS
 from assets.checks.results import holds
 from assets.models.sql_models import discover
-from assets.reports.packs import seller_pack_job
+from assets.reports.packs import portfolio_pack_job, seller_pack_job
 from assets.reports.render import render_packs
 from pipelines.partitions import weekly_partitions
 from pipelines.resources import SellerPulseHome
@@ -60,6 +60,37 @@ def seller_packs(
                 "\n".join(f"- `{a}`: {'; '.join(r)}" for a, r in held.items()) or "none"
             ),
             "folder": dg.MetadataValue.path(str(paths.reports / week.isoformat())),
+            "files": dg.MetadataValue.md("\n".join(f"- `{p.name}`" for p in written)),
+        }
+    )
+
+
+@dg.asset(
+    key=["packs", "portfolio_packs"],
+    deps=[dg.AssetKey(["packs", "seller_packs"])],
+    partitions_def=weekly_partitions,
+    kinds={"pdf", "weasyprint"},
+    group_name="packs",
+)
+def portfolio_packs(
+    context: dg.AssetExecutionContext, warehouse: DuckDBResource, sellerpulse: SellerPulseHome
+) -> dg.MaterializeResult:
+    """One PDF per portfolio and week for its bosses: ``reports/<week>/portfolio-<id>.pdf``,
+    one row per account, held packs first with the reason."""
+    week = weekly_partitions.time_window_for_partition_key(context.partition_key).start.date()
+    accounts = sellerpulse.accounts()
+    paths = sellerpulse.paths
+    with warehouse.get_connection() as conn:
+        held = holds(conn, week.isoformat())
+        jobs = [
+            portfolio_pack_job(conn, portfolio, accounts, week, held, paths.reports)
+            for portfolio in accounts.portfolios.values()
+        ]
+    written = render_packs(jobs)
+    return dg.MaterializeResult(
+        metadata={
+            "packs": len(written),
+            "held_accounts": len(held),
             "files": dg.MetadataValue.md("\n".join(f"- `{p.name}`" for p in written)),
         }
     )

@@ -9,7 +9,7 @@ from typing import Any
 import duckdb
 
 from assets.reports.render import PackJob, pack_path
-from pipelines.settings import Account
+from pipelines.settings import Account, Accounts, Portfolio
 
 
 def _row(conn: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> dict | None:
@@ -18,6 +18,12 @@ def _row(conn: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> dict |
     if row is None:
         return None
     return dict(zip([d[0] for d in cursor.description], row, strict=True))
+
+
+def _rows(conn: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict]:
+    cursor = conn.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def seller_pack_job(
@@ -44,4 +50,61 @@ def seller_pack_job(
             "headline": headline,
         },
         output=pack_path(reports_dir, week, account.id, account.language),
+    )
+
+
+def portfolio_pack_path(reports_dir: Path, week: date, portfolio_id: str) -> Path:
+    """reports/<week>/portfolio-<id>.pdf; portfolio ids are checked like account ids."""
+    return pack_path(reports_dir, week, f"portfolio-{portfolio_id}", "en").with_name(
+        f"portfolio-{portfolio_id}.pdf"
+    )
+
+
+def portfolio_pack_job(
+    conn: duckdb.DuckDBPyConnection,
+    portfolio: Portfolio,
+    accounts: Accounts,
+    week: date,
+    held: dict[str, list[str]],
+    reports_dir: Path,
+) -> PackJob:
+    """The boss pack: one row per account of the portfolio, exceptions (held) first."""
+    members = [a for a in accounts.accounts.values() if a.portfolio == portfolio.id]
+    ids = [a.id for a in members]
+    rows = {
+        r["account_id"]: r
+        for r in _rows(
+            conn,
+            "select * from reports.rpt_headline_kpis where week_start = ? "
+            "and list_contains(?, account_id)",
+            [week, ids],
+        )
+    }
+    table = [
+        {
+            "id": a.id,
+            "name": a.name,
+            "marketplace": a.marketplace.code,
+            "kpis": rows.get(a.id),
+            "held": held.get(a.id, []),
+        }
+        for a in members
+    ]
+    table.sort(key=lambda r: (not r["held"], r["kpis"] is not None, r["name"]))
+    return PackJob(
+        template="portfolio_pack.html",
+        locale="en_GB",
+        language="en",
+        context={
+            "portfolio": {
+                "id": portfolio.id,
+                "name": portfolio.name,
+                "base_currency": portfolio.base_currency,
+            },
+            "week_start": week,
+            "week_end": week + timedelta(days=6),
+            "accounts": table,
+            "held": [r for r in table if r["held"]],
+        },
+        output=portfolio_pack_path(reports_dir, week, portfolio.id),
     )

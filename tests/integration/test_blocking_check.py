@@ -2,6 +2,7 @@
 
 import dagster as dg
 import duckdb
+import pypdf
 
 from pipelines.definitions import build_definitions
 from tests.conftest import WEEK, drop, drop_all_fixtures
@@ -24,9 +25,15 @@ def test_negative_revenue_holds_that_accounts_pack_only(home):
     assert not gx.passed and gx.severity == dg.AssetCheckSeverity.WARN  # held, not global
     assert gx.metadata["held_accounts"].value == "oak-uk"
     packs = sorted(p.name for p in (home.reports / WEEK).glob("*.pdf"))
-    assert packs == ["messer-de.de.pdf", "ocha-jp.ja.pdf"]
+    assert packs == ["messer-de.de.pdf", "ocha-jp.ja.pdf", "portfolio-apac.pdf",
+                     "portfolio-eu.pdf"]
     sent = sorted(p.name.split("--")[0] for p in (home.outbox / WEEK).glob("*.eml"))
-    assert sent == ["messer-de", "ocha-jp"]
+    assert sent == ["messer-de", "ocha-jp", "portfolio-apac", "portfolio-eu"]
+    # the boss sees the held account first, with the reason
+    boss = pypdf.PdfReader(home.reports / WEEK / "portfolio-eu.pdf").pages[0].extract_text()
+    assert "Packs held this week" in boss and "Oak & Co <UK>" in boss
+    assert boss.index("Oak & Co <UK>") < boss.index("Messerwerk DE")
+    assert "gx_rpt_headline_kpis" in boss and "held" in boss
     with duckdb.connect(str(home.warehouse)) as conn:
         held = conn.execute("select account_id, check_name, reason from checks.holds").fetchall()
     ((account, check, reason),) = held
