@@ -8,7 +8,7 @@ from assets.checks.assets import amazon_checks, suite_checks
 from assets.delivery.assets import pack_emails
 from assets.ingest.assets import ingest_inbox_asset
 from assets.models.assets import model_assets
-from assets.reports.assets import seller_packs
+from assets.reports.assets import portfolio_packs, seller_packs
 from pipelines.jobs import ingest_job, weekly_job
 from pipelines.resources import SellerPulseHome, warehouse_resource
 from pipelines.schedules import weekly_schedule
@@ -20,7 +20,7 @@ def build_definitions(home: Path | None = None) -> dg.Definitions:
     """Definitions for a working directory (default: ``SELLERPULSE_HOME`` or ``data/``)."""
     paths = Paths.from_env(home)
     return dg.Definitions(
-        assets=[ingest_inbox_asset, *model_assets, seller_packs, pack_emails],
+        assets=[ingest_inbox_asset, *model_assets, seller_packs, portfolio_packs, pack_emails],
         asset_checks=[*suite_checks, *amazon_checks],
         jobs=[weekly_job, ingest_job],
         schedules=[weekly_schedule],
