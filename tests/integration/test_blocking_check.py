@@ -50,4 +50,10 @@ def test_missing_business_reports_hold_every_pack(home):
     assert checks["exports_complete"].metadata["held_accounts"].value == (
         "messer-de, oak-uk, ocha-jp"
     )
-    assert not (home.reports / WEEK).exists() or not list((home.reports / WEEK).glob("*.pdf"))
+    # no seller pack; the bosses still get their portfolio pack listing every held account
+    assert sorted(p.name for p in (home.reports / WEEK).glob("*.pdf")) == [
+        "portfolio-apac.pdf",
+        "portfolio-eu.pdf",
+    ]
+    boss = pypdf.PdfReader(home.reports / WEEK / "portfolio-eu.pdf").pages[0].extract_text()
+    assert "no business_report_child_item export for this week" in " ".join(boss.split())
