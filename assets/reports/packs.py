@@ -8,8 +8,20 @@ from typing import Any
 
 import duckdb
 
+from assets.models.glossary import entries_for
 from assets.reports.render import PackJob, pack_path
 from pipelines.settings import Account, Accounts, Portfolio
+
+
+HEADLINE_METRICS = [
+    "revenue",
+    "units",
+    "sessions",
+    "unit_session_pct",
+    "asp",
+    "buy_box_pct",
+    "revenue_wow_pct",
+]
 
 
 def _row(conn: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> dict | None:
@@ -48,6 +60,7 @@ def seller_pack_job(
             "week_start": week,
             "week_end": week + timedelta(days=6),
             "headline": headline,
+            "glossary": entries_for(HEADLINE_METRICS, account.language),
         },
         output=pack_path(reports_dir, week, account.id, account.language),
     )

@@ -5,6 +5,8 @@ from datetime import date
 import pypdf
 import pytest
 
+from assets.models.glossary import entries_for, glossary
+from assets.reports.packs import HEADLINE_METRICS
 from assets.reports.render import (
     TEMPLATES,
     PackJob,
@@ -18,7 +20,8 @@ from assets.reports.render import (
 WEEK = date(2026, 11, 16)
 
 
-def job(tmp_path, language="en", locale="en_GB", name="Oak & Co <script>x</script>", headline=None):
+def job(tmp_path, language="en", locale="en_GB", name="Oak & Co <script>x</script>",
+        headline=None):
     return PackJob(
         template="seller_pack.html",
         locale=locale,
@@ -28,6 +31,7 @@ def job(tmp_path, language="en", locale="en_GB", name="Oak & Co <script>x</scrip
             "week_start": WEEK,
             "week_end": date(2026, 11, 22),
             "headline": headline,
+            "glossary": entries_for(HEADLINE_METRICS, language),
         },
         output=tmp_path / f"x.{language}.pdf",
     )
@@ -127,3 +131,17 @@ def _fonts(reader):
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
             yield font.get_object()
+
+
+def test_glossary_is_printed_in_the_pack_language(tmp_path):
+    out = write_pdf(
+        render_html(job(tmp_path, "de", "de_DE", "Messerwerk", HEADLINE)), tmp_path / "g.pdf"
+    )
+    text = " ".join(pypdf.PdfReader(out).pages[0].extract_text().split())
+    assert "Glossar" in text and "Bestellte Einheiten ÷ Sitzungen" in text
+
+
+def test_glossary_covers_every_headline_metric_in_every_language():
+    entries = glossary()
+    assert set(HEADLINE_METRICS) <= set(entries)
+    assert all(set(e["label"]) == {"en", "de", "ja"} for e in entries.values())
