@@ -125,24 +125,33 @@ def bench_models(home: Path) -> dict:
         frame = raw.merge(accounts, on="account_id")
         frame["bb_weighted"] = frame["buy_box_pct"] * frame["page_views"]
         asin = frame.groupby(["account_id", "period_start", "child_asin"], as_index=False).agg(
-            sessions=("sessions", "sum"), page_views=("page_views", "sum"),
-            units=("units", "sum"), order_items=("order_items", "sum"),
-            revenue=("revenue", "sum"), bb_weighted=("bb_weighted", "sum"),
+            sessions=("sessions", "sum"),
+            page_views=("page_views", "sum"),
+            units=("units", "sum"),
+            order_items=("order_items", "sum"),
+            revenue=("revenue", "sum"),
+            bb_weighted=("bb_weighted", "sum"),
         )
         week = asin.groupby(["account_id", "period_start"], as_index=False).agg(
-            revenue=("revenue", "sum"), units=("units", "sum"), sessions=("sessions", "sum"),
-            page_views=("page_views", "sum"), order_items=("order_items", "sum"),
-            bb_weighted=("bb_weighted", "sum"), asins=("child_asin", "nunique"),
+            revenue=("revenue", "sum"),
+            units=("units", "sum"),
+            sessions=("sessions", "sum"),
+            page_views=("page_views", "sum"),
+            order_items=("order_items", "sum"),
+            bb_weighted=("bb_weighted", "sum"),
+            asins=("child_asin", "nunique"),
         )
         week["unit_session_pct"] = week["units"] / week["sessions"].replace(0, pd.NA)
         week["asp"] = week["revenue"].astype(float) / week["units"].replace(0, pd.NA)
         week["buy_box_pct"] = week["bb_weighted"] / week["page_views"].replace(0, pd.NA)
         previous = week[["account_id", "period_start", "revenue"]].copy()
         previous["period_start"] = previous["period_start"] + timedelta(days=7)
-        week = week.merge(previous, on=["account_id", "period_start"], how="left",
-                          suffixes=("", "_previous"))
-        week["revenue_wow_pct"] = (week["revenue"].astype(float)
-                                   / week["revenue_previous"].astype(float) - 1)
+        week = week.merge(
+            previous, on=["account_id", "period_start"], how="left", suffixes=("", "_previous")
+        )
+        week["revenue_wow_pct"] = (
+            week["revenue"].astype(float) / week["revenue_previous"].astype(float) - 1
+        )
         return week
 
     baseline = timed(pandas_headline)
@@ -172,8 +181,7 @@ def bench_checks(home: Path, week: str) -> dict:
 
     def gx():
         for model in suites:
-            frame = conn.execute(f"select * from {model.table} where week_start = ?",
-                                 [week]).df()
+            frame = conn.execute(f"select * from {model.table} where week_start = ?", [week]).df()
             run_suite(load_suite(model.suite_path), frame, ["account_id"])
 
     gx_time = timed(gx)
@@ -206,9 +214,14 @@ def bench_render(home: Path, week) -> dict:
         html = render_html(job)
         render_pack(job)  # warm caches (fonts, templates) for both sides
         ours.append(timed(lambda job=job: render_pack(job), repeat=3))
-        bare.append(timed(lambda html=html, job=job: HTML(
-            string=html, base_url=f"{TEMPLATES}/").write_pdf(job.output.with_suffix(".bare")),
-            repeat=3))
+        bare.append(
+            timed(
+                lambda html=html, job=job: HTML(string=html, base_url=f"{TEMPLATES}/").write_pdf(
+                    job.output.with_suffix(".bare")
+                ),
+                repeat=3,
+            )
+        )
     return {
         "packs": len(jobs),
         "pack_s_median": round(statistics.median(ours), 3),
@@ -227,14 +240,17 @@ def run_week(home: Path, week, selection=None) -> float:
     job = defs.resolve_job_def("weekly_job")
     if selection is not None:
         job = dg.define_asset_job(
-            "bench_job", selection=selection, partitions_def=job.partitions_def,
+            "bench_job",
+            selection=selection,
+            partitions_def=job.partitions_def,
             executor_def=dg.in_process_executor,
         )
         defs = dg.Definitions.merge(defs, dg.Definitions(jobs=[job]))
         job = defs.resolve_job_def("bench_job")
     start = time.perf_counter()
     result = job.execute_in_process(
-        partition_key=week.isoformat(), instance=dg.DagsterInstance.ephemeral(),
+        partition_key=week.isoformat(),
+        instance=dg.DagsterInstance.ephemeral(),
         raise_on_error=False,
         run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
     )
@@ -264,8 +280,12 @@ def bench_history(base: Path, scale: DemoScale) -> dict:
     no_render = dg.AssetSelection.all() - dg.AssetSelection.groups("packs", "delivery")
     out = {}
     for weeks in (13, 104):
-        small = DemoScale(accounts=min(scale.accounts, 20), asins=min(scale.asins, 40),
-                          weeks=weeks, seed=scale.seed)
+        small = DemoScale(
+            accounts=min(scale.accounts, 20),
+            asins=min(scale.asins, 40),
+            weeks=weeks,
+            seed=scale.seed,
+        )
         home = make_home(small, base, f"history-{weeks}")
         from assets.ingest.inbox import ingest_inbox
         from pipelines.settings import Paths, load_accounts
@@ -289,22 +309,32 @@ def verdict(name: str, value: float) -> str:
 def write_doc(results: dict) -> None:
     rows = []
     for scale, r in sorted(results.items()):
-        for stage, key in (("ingest", "ingest_vs_read_csv"), ("models", "pandas_vs_models"),
-                           ("render", "pack_vs_bare_weasyprint"),
-                           ("end to end", "weekly_run_vs_render_per_core"),
-                           ("history", "history_104_vs_13_weeks")):
+        for stage, key in (
+            ("ingest", "ingest_vs_read_csv"),
+            ("models", "pandas_vs_models"),
+            ("render", "pack_vs_bare_weasyprint"),
+            ("end to end", "weekly_run_vs_render_per_core"),
+            ("history", "history_104_vs_13_weeks"),
+        ):
             value = r.get(key)
             if value is not None:
                 rows.append(f"| {scale} | {stage} | `{key}` | {value} | {verdict(key, value)} |")
-        rows.append(f"| {scale} | checks | GX share of {r['checks_total_s']} s | "
-                    f"{r['gx_share']} | GX import {r['gx_import_s']} s |")
+        rows.append(
+            f"| {scale} | checks | GX share of {r['checks_total_s']} s | "
+            f"{r['gx_share']} | GX import {r['gx_import_s']} s |"
+        )
         rows.append(f"| {scale} | memory | peak RSS MB | {r['peak_rss_mb']} | |")
     text = DOC.read_text("utf-8") if DOC.exists() else ""
     marker = "<!-- results -->"
     head = text.split(marker)[0] if marker in text else "# Benchmarks\n\n"
     DOC.write_text(
-        head + marker + "\n\n| scale | stage | ratio | value | target |\n|---|---|---|---|---|\n"
-        + "\n".join(rows) + "\n", "utf-8")
+        head
+        + marker
+        + "\n\n| scale | stage | ratio | value | target |\n|---|---|---|---|---|\n"
+        + "\n".join(rows)
+        + "\n",
+        "utf-8",
+    )
 
 
 def main() -> None:
@@ -318,9 +348,14 @@ def main() -> None:
     try:
         log(f"scale {args.scale}: {scale}; generating demo data in {base}")
         home = make_home(scale, base, "main")
-        result: dict = {"scale": args.scale, "accounts": scale.accounts, "asins": scale.asins,
-                        "weeks": scale.weeks, "machine": platform.platform(),
-                        "cores": os.cpu_count()}
+        result: dict = {
+            "scale": args.scale,
+            "accounts": scale.accounts,
+            "asins": scale.asins,
+            "weeks": scale.weeks,
+            "machine": platform.platform(),
+            "cores": os.cpu_count(),
+        }
         log("ingest vs read_csv")
         result.update(bench_ingest(home))
         log("SQL models vs pandas")
@@ -331,12 +366,12 @@ def main() -> None:
         render = bench_render(home, DEMO_LAST_WEEK)
         result.update({k: v for k, v in render.items() if k != "bare_render_s_per_pack"})
         log("weekly run end to end")
-        result.update(bench_end_to_end(home, DEMO_LAST_WEEK, render["bare_render_s_per_pack"],
-                                       scale.accounts))
+        result.update(
+            bench_end_to_end(home, DEMO_LAST_WEEK, render["bare_render_s_per_pack"], scale.accounts)
+        )
         log("13 vs 104 weeks of history (no rendering)")
         result.update(bench_history(base, scale))
-        result["peak_rss_mb"] = round(
-            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)

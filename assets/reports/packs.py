@@ -12,7 +12,6 @@ from assets.models.glossary import entries_for
 from assets.reports.render import PackJob, pack_path
 from pipelines.settings import Account, Accounts, Portfolio
 
-
 HEADLINE_METRICS = [
     "revenue",
     "units",

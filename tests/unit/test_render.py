@@ -20,8 +20,7 @@ from assets.reports.render import (
 WEEK = date(2026, 11, 16)
 
 
-def job(tmp_path, language="en", locale="en_GB", name="Oak & Co <script>x</script>",
-        headline=None):
+def job(tmp_path, language="en", locale="en_GB", name="Oak & Co <script>x</script>", headline=None):
     return PackJob(
         template="seller_pack.html",
         locale=locale,
