@@ -1,0 +1,110 @@
+"""The demo, end to end: generator → ingest → models → checks → packs → mail, in process.
+
+The expected revenue of every pack is worked out here from the generator's own record of
+the rows it wrote (its manifest), independently of the readers and the SQL.
+"""
+
+from decimal import Decimal
+
+import dagster as dg
+import duckdb
+import pypdf
+import pytest
+from babel.numbers import format_currency
+
+from assets.ingest.inbox import ingest_inbox
+from pipelines.definitions import build_definitions
+from pipelines.demo import DemoScale, write_demo
+from pipelines.settings import Paths, load_accounts
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The default demo (6 accounts, 4 marketplaces, 16 weeks), ingested and run once."""
+    home = tmp_path_factory.mktemp("demo")
+    manifest = write_demo(home, DemoScale())
+    paths = Paths(home).ensure()
+    accounts = load_accounts(paths.accounts_file)
+    with duckdb.connect(str(paths.warehouse)) as conn:
+        results = ingest_inbox(conn, paths, accounts)
+    week = manifest.weeks[-1]
+    job = build_definitions(home).resolve_job_def("weekly_job")
+    result = job.execute_in_process(
+        partition_key=week.isoformat(), instance=dg.DagsterInstance.ephemeral()
+    )
+    return manifest, paths, accounts, results, result
+
+
+def pdf_text(path) -> str:
+    reader = pypdf.PdfReader(path)
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def test_every_demo_export_loads_without_rejects(demo):
+    manifest, _, _, results, _ = demo
+    assert len(results) == len(manifest.files)
+    assert {r.status for r in results} == {"loaded"}
+    assert sum(r.rows_rejected for r in results) == 0
+
+
+def test_one_pack_per_account_with_its_name_week_and_revenue(demo):
+    manifest, paths, accounts, _, result = demo
+    assert result.success
+    week = manifest.weeks[-1]
+    folder = paths.reports / week.isoformat()
+    seller_packs = sorted(p.name for p in folder.glob("*.pdf") if not p.name.startswith("port"))
+    assert seller_packs == sorted(f"{a.id}.{a.language}.pdf" for a in accounts.accounts.values())
+    assert len({a.marketplace.code for a in accounts.accounts.values()}) >= 4
+    for account in accounts.accounts.values():
+        text = pdf_text(folder / f"{account.id}.{account.language}.pdf")
+        assert account.name in text
+        # revenue = the sum of this account's business-report rows for the week, as written
+        revenue = sum(
+            (Decimal(str(r["revenue"])) for r in manifest.business_rows[(account.id, week)]),
+            Decimal(0),
+        )
+        expected = format_currency(revenue, account.currency, locale=account.locale)
+        expected = " ".join(expected.split())  # text extraction turns no-break spaces into spaces
+        assert expected in text, (account.id, expected)
+        assert week.strftime("%Y") in text
+
+
+def test_no_demo_pack_is_held_and_every_recipient_got_mail(demo):
+    manifest, paths, accounts, _, result = demo
+    week = manifest.weeks[-1].isoformat()
+    with duckdb.connect(str(paths.warehouse), read_only=True) as conn:
+        assert conn.execute("select * from checks.holds").fetchall() == []
+        sent = conn.execute(
+            "select count(*) from delivery.ledger where status = 'sent' and week_start = ?", [week]
+        ).fetchone()[0]
+    recipients = sum(len(a.recipients) for a in accounts.accounts.values())
+    bosses = sum(len(p.bosses) for p in accounts.portfolios.values())
+    assert sent == recipients + bosses
+    assert len(list((paths.outbox / week).glob("*.eml"))) == sent
+    critical = [
+        c
+        for c in result.get_asset_check_evaluations()
+        if not c.passed and c.severity == dg.AssetCheckSeverity.ERROR
+    ]
+    assert critical == []
+
+
+def test_a_rerun_changes_nothing_and_sends_nothing_twice(demo):
+    manifest, paths, _, _, _ = demo
+    week = manifest.weeks[-1]
+    before = len(list((paths.outbox / week.isoformat()).glob("*.eml")))
+    job = build_definitions(paths.home).resolve_job_def("weekly_job")
+    again = job.execute_in_process(
+        partition_key=week.isoformat(), instance=dg.DagsterInstance.ephemeral()
+    )
+    assert again.success
+    emails = next(
+        m
+        for m in again.get_asset_materialization_events()
+        if m.asset_key.to_user_string() == "delivery/pack_emails"
+    )
+    metadata = emails.event_specific_data.materialization.metadata
+    assert metadata["sent"].value == 0 and metadata["already_sent"].value == before
+    assert len(list((paths.outbox / week.isoformat()).glob("*.eml"))) == before
