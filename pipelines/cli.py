@@ -91,8 +91,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     with duckdb.connect(str(paths.warehouse), config=OFFLINE) as conn:
         write_reference_tables(conn, accounts, paths.home)
         results = ingest_inbox(conn, paths, accounts, args.week)
+    quiet = getattr(args, "quiet", False)
     for result in results:
-        if args.verbose or result.status not in ("duplicate",):
+        if (
+            args.verbose
+            or (result.status != "duplicate" and not quiet)
+            or result.status == "failed"
+        ):
             print(result.line())
     counts = Counter(r.status for r in results)
     print(
@@ -118,7 +123,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"accounts file: {paths.home / 'accounts.yaml'}")
     if not args.run:
         return 0
-    args.week = None
+    args.week, args.quiet = None, True
     if cmd_ingest(args):
         return 1
     args.week, args.account = manifest.weeks[-1], None
