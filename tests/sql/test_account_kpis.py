@@ -1,0 +1,72 @@
+"""reports.rpt_account_kpis: the public long table and its unusual-change baselines, by hand."""
+
+from datetime import date, timedelta
+
+import duckdb
+import pytest
+
+from assets.ingest.inbox import ensure_raw_tables
+from assets.ingest.reference import write_reference_tables
+from assets.models.sql_models import build, discover
+
+FIRST = date(2026, 9, 21)
+REVENUE = [100, 110, 90, 100, 105, 95, 100, 100, 200]  # weeks 1–9, the last one jumps
+
+
+@pytest.fixture
+def warehouse(accounts):
+    conn = duckdb.connect()
+    ensure_raw_tables(conn)
+    write_reference_tables(conn, accounts)
+    for i, revenue in enumerate(REVENUE):
+        week = FIRST + timedelta(weeks=i)
+        conn.execute(
+            "insert into raw.business_report_child_items (account_id, period_start, period_end, "
+            "locale, child_asin, sessions, page_views, buy_box_pct, units, order_items, revenue, "
+            "source_file, source_line, file_hash, loaded_at) values ('oak-uk', ?, ?, 'en-GB', "
+            "'A1', 100, 100, 1.0, 10, 10, ?, 'f.csv', 2, ?, now())",
+            [week, week + timedelta(days=6), revenue, f"h{i}"],
+        )
+    for model in discover():
+        build(conn, model, None)
+    return conn
+
+
+def kpi(conn, week_index, metric):
+    return conn.execute(
+        "select value, unit, currency_code, baseline_low, baseline_high, flag "
+        "from reports.rpt_account_kpis where account_id = 'oak-uk' and week_start = ? "
+        "and metric = ?",
+        [FIRST + timedelta(weeks=week_index), metric],
+    ).fetchone()
+
+
+def test_jump_beyond_median_plus_three_mad_is_flagged_with_its_baseline(warehouse):
+    # week 9: the 8 weeks before are 90 95 100 100 100 100 105 110 → median 100;
+    # |x − 100| = 10 5 0 0 0 0 5 10 → median 2.5; × 1.4826 = 3.7065; ± 3 × 3.7065 = 11.1195
+    value, unit, currency, low, high, flag = kpi(warehouse, 8, "revenue")
+    assert (value, unit, currency, flag) == (200.0, "amount", "GBP", "unusually_high")
+    assert low == pytest.approx(88.8805) and high == pytest.approx(111.1195)
+
+
+def test_no_baseline_before_eight_weeks_of_history(warehouse):
+    # week 8 has only 7 earlier weeks
+    assert kpi(warehouse, 7, "revenue")[3:] == (None, None, None)
+
+
+def test_ratios_are_fractions_without_currency(warehouse):
+    # units 10 ÷ sessions 100 = 0.1, steady: MAD 0 → the baseline is the value itself
+    value, unit, currency, low, high, flag = kpi(warehouse, 8, "unit_session_pct")
+    assert (value, unit, currency, low, high, flag) == (0.1, "fraction", None, 0.1, 0.1, None)
+
+
+def test_every_metric_is_in_the_glossary(warehouse):
+    from assets.models.glossary import glossary
+
+    metrics = {
+        m
+        for (m,) in warehouse.execute(
+            "select distinct metric from reports.rpt_account_kpis"
+        ).fetchall()
+    }
+    assert metrics <= set(glossary()), metrics - set(glossary())
