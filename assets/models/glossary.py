@@ -46,3 +46,32 @@ def entries_for(names: list[str], language: str) -> list[dict]:
         for n in names
         if n in known
     ]
+
+
+def markdown() -> str:
+    """The glossary as the README's metric table (kept in sync by a test)."""
+    lines = ["| metric | unit | definition |", "|---|---|---|"]
+    for name, entry in sorted(glossary().items()):
+        lines.append(f"| `{name}` | {entry['unit']} | {entry['definition']['en']} |")
+    return "\n".join(lines)
+
+
+README_START, README_END = "<!-- glossary -->", "<!-- /glossary -->"
+
+
+def sync_readme(readme: Path) -> bool:
+    """Rewrite the README's glossary block; True when it changed."""
+    text = readme.read_text("utf-8")
+    head, rest = text.split(README_START, 1)
+    _, tail = rest.split(README_END, 1)
+    updated = f"{head}{README_START}\n{markdown()}\n{README_END}{tail}"
+    if updated != text:
+        readme.write_text(updated, "utf-8")
+    return updated != text
+
+
+if __name__ == "__main__":
+    from assets.models.sql_models import PROJECT_ROOT
+
+    changed = sync_readme(PROJECT_ROOT / "README.md")
+    print("README glossary " + ("updated" if changed else "already in sync"))
