@@ -1,6 +1,7 @@
 """The GX suite beside rpt_headline_kpis: fails on crafted bad rows, passes on good ones."""
 
 import pandas as pd
+import pytest
 
 from assets.checks.gx_suites import load_suite, run_suite
 from assets.models.sql_models import discover
@@ -35,3 +36,40 @@ def test_negative_revenue_is_critical_and_names_the_row():
 def test_implausible_conversion_only_warns():
     outcome = run_suite(load_suite(SUITE), frame(unit_session_pct=7.0), ["account_id"])
     assert outcome.critical_failures == [] and len(outcome.warnings) == 1
+
+
+def test_a_misspelt_expectation_is_an_error_not_a_silent_gap():
+    doc = {
+        "name": "bad",
+        "expectations": [
+            {"type": "expect_column_values_to_be_rainbows", "kwargs": {"column": "x"}}
+        ],
+    }
+    with pytest.raises(ValueError, match="expect_column_values_to_be_rainbows"):
+        run_suite(doc, frame(), ["account_id"])
+
+
+def test_every_suite_beside_a_model_is_valid():
+    for model in discover():
+        if model.suite_path.exists():
+            run_suite(
+                load_suite(model.suite_path),
+                pd.DataFrame(
+                    columns=[
+                        "account_id",
+                        "week_start",
+                        "child_asin",
+                        "units",
+                        "buy_box_pct",
+                        "page_views",
+                        "sessions",
+                        "currency_code",
+                        "revenue_amount",
+                        "unit_session_pct",
+                        "unit",
+                        "flag",
+                        "metric",
+                    ]
+                ),
+                ["account_id"],
+            )
