@@ -301,9 +301,8 @@ def bench_history(base: Path, scale: DemoScale) -> dict:
         )
         home = make_home(small, base, f"history-{weeks}")
         from assets.ingest.inbox import ingest_inbox
-        from pipelines.settings import Paths, load_accounts
-
         from assets.ingest.reference import write_reference_tables
+        from pipelines.settings import Paths, load_accounts
 
         paths = Paths(home).ensure()
         accounts = load_accounts(paths.accounts_file)
