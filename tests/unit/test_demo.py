@@ -1,0 +1,635 @@
+"""The demo generator writes exports exactly as Amazon does, deterministically, with its stories.
+
+Everything here parses the written files itself (csv/json/openpyxl and a small money parser
+below), so a bug shared by the generator and the project's readers cannot hide.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+
+from pipelines import demo
+from pipelines.demo import DEMO_LAST_WEEK, DemoScale, write_demo
+from pipelines.settings import load_accounts
+
+NAMED = ["acme-uk", "acme-de", "nordwind-de", "sakura-jp", "acme-us", "pacific-us"]
+MARKET = {
+    "acme-uk": "UK",
+    "acme-de": "DE",
+    "nordwind-de": "DE",
+    "sakura-jp": "JP",
+    "acme-us": "US",
+    "pacific-us": "US",
+}
+# Spelled out here, not imported, so a typo in the generator's constants fails a test.
+HEADERS = {
+    "UK": "(Parent) ASIN,(Child) ASIN,Title,SKU,Sessions – Total,Sessions – Total – B2B,"
+    "Session percentage – Total,Session percentage – Total – B2B,Page views – Total,"
+    "Page views – Total – B2B,Page views percentage – Total,"
+    "Page views percentage – Total – B2B,Featured Offer (Buy Box) percentage,"
+    "Featured Offer (Buy Box) percentage – B2B,Units ordered,Units ordered – B2B,"
+    "Unit Session Percentage,Unit session percentage – B2B,Ordered Product Sales,"
+    "Ordered product sales – B2B,Total order items,Total order items – B2B",
+    "US": "(Parent) ASIN,(Child) ASIN,Title,SKU,Sessions - Total,Sessions - Total - B2B,"
+    "Session Percentage - Total,Session Percentage - Total - B2B,Page Views - Total,"
+    "Page Views - Total - B2B,Page Views Percentage - Total,"
+    "Page Views Percentage - Total - B2B,Featured Offer (Buy Box) Percentage,"
+    "Featured Offer (Buy Box) Percentage - B2B,Units Ordered,Units Ordered - B2B,"
+    "Unit Session Percentage,Unit Session Percentage - B2B,Ordered Product Sales,"
+    "Ordered Product Sales - B2B,Total Order Items,Total Order Items - B2B",
+    "DE": "(Übergeordnete) ASIN,(Untergeordnete) ASIN,Titel,SKU,Sitzungen – Summe,"
+    "Sitzungen – Summe – B2B,Sitzungsprozentsatz – Summe,Sitzungsprozentsatz – Summe – B2B,"
+    "Seitenaufrufe – Summe,Seitenaufrufe – Summe – B2B,"
+    "Prozentsatz an Seitenaufrufen – Summe,Prozentsatz an Seitenaufrufen – Summe – B2B,"
+    "Empfohlenes Angebot (Buy Box) Prozentsatz,"
+    "Empfohlenes Angebot (Buy Box) Prozentsatz – B2B,Bestellte Einheiten,"
+    "Bestellte Einheiten – B2B,Prozentsatz Einheiten pro Sitzung,"
+    "Prozentsatz Einheiten pro Sitzung – B2B,Durch bestellte Produkte erzielter Umsatz,"
+    "Durch bestellte Produkte erzielter Umsatz – B2B,Zahl der Bestellposten,"
+    "Zahl der Bestellposten – B2B",
+    "JP": "（親）ASIN,（子）ASIN,タイトル,SKU,セッション数 - 合計,セッション数 - 合計 - B2B,"
+    "セッションの割合 - 合計,セッションの割合 - 合計 - B2B,ページビュー - 合計,"
+    "ページビュー - 合計 - B2B,ページビュー率 - 合計,ページビュー率 - 合計 - B2B,"
+    "おすすめ出品（カートボックス）の割合,おすすめ出品（カートボックス）の割合 - B2B,"
+    "注文された商品点数,注文された商品点数 - B2B,ユニットセッション率,"
+    "ユニットセッション率 - B2B,注文商品の売上額,注文商品の売上額 - B2B,注文品目総数,"
+    "注文品目総数 - B2B",
+}
+INVENTORY_HEADER = (
+    "sku\tfnsku\tasin\tproduct-name\tcondition\tyour-price\tmfn-listing-exists\t"
+    "mfn-fulfillable-quantity\tafn-listing-exists\tafn-warehouse-quantity\t"
+    "afn-fulfillable-quantity\tafn-unsellable-quantity\tafn-reserved-quantity\t"
+    "afn-total-quantity\tper-unit-volume\tafn-inbound-working-quantity\t"
+    "afn-inbound-shipped-quantity\tafn-inbound-receiving-quantity\tafn-researching-quantity\t"
+    "afn-reserved-future-supply\tafn-future-supply-buyable"
+)
+REVIEWS_HEADER = (
+    "marketplace\tcustomer_id\treview_id\tproduct_id\tproduct_parent\tproduct_title\t"
+    "product_category\tstar_rating\thelpful_votes\ttotal_votes\tvine\tverified_purchase\t"
+    "review_headline\treview_body\treview_date"
+)
+
+
+# --- independent parsers ---------------------------------------------------------------------
+
+
+def number(text: str, market: str) -> Decimal:
+    """'£12,897.84', '"5.255,61 €"', '￥450,000', '84,01 %', '1.234' → Decimal."""
+    for junk in ("£", "$", "€", "￥", "%", " ", "\u00a0"):
+        text = text.replace(junk, "")
+    if market == "DE":
+        text = text.replace(".", "").replace(",", ".")
+    else:
+        text = text.replace(",", "")
+    return Decimal(text)
+
+
+def business_report(
+    home: Path, account: str, week: date, market: str | None = None
+) -> tuple[bytes, list[str], list[dict]]:
+    folder = home / "inbox" / account / week.isoformat()
+    (path,) = folder.glob("BusinessReport-*.csv")
+    raw = path.read_bytes()
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    market = market or MARKET[account]
+    header, out = rows[0], []
+    for row in rows[1:]:
+        assert len(row) == 22
+        out.append(
+            {
+                "parent_asin": row[0],
+                "child_asin": row[1],
+                "title": row[2],
+                "sku": row[3],
+                "sessions": int(number(row[4], market)),
+                "sessions_b2b": int(number(row[5], market)),
+                "session_pct": number(row[6], market) / 100,
+                "page_views": int(number(row[8], market)),
+                "buy_box_pct": number(row[12], market) / 100,
+                "units": int(number(row[14], market)),
+                "units_b2b": int(number(row[15], market)),
+                "unit_session_pct": number(row[16], market) / 100,
+                "revenue": number(row[18], market),
+                "revenue_b2b": number(row[19], market),
+                "order_items": int(number(row[20], market)),
+                "order_items_b2b": int(number(row[21], market)),
+            }
+        )
+    return raw, header, out
+
+
+def inventory(home: Path, account: str, week: date) -> dict[str, dict[str, str]]:
+    folder = home / "inbox" / account / week.isoformat()
+    (path,) = folder.glob("Manage_FBA_Inventory_*.txt")
+    encoding = "cp1252" if MARKET[account] in ("UK", "US") else "utf-8"
+    lines = path.read_bytes().decode(encoding).rstrip("\n").split("\n")
+    header = lines[0].split("\t")
+    rows = [dict(zip(header, line.split("\t"), strict=True)) for line in lines[1:]]
+    return {row["asin"]: row for row in rows}
+
+
+def advertised_products(home: Path, account: str, week: date) -> list[dict[str, str]]:
+    path = home / "inbox" / account / week.isoformat()
+    text = (path / "Sponsored Products Advertised product report.csv").read_text("utf-8")
+    reader = csv.reader(io.StringIO(text))
+    header = [h.strip() for h in next(reader)]
+    return [dict(zip(header, row, strict=True)) for row in reader]
+
+
+def reviews(home: Path, account: str, week: date) -> list[list[str]]:
+    text = (home / "inbox" / account / week.isoformat() / "reviews.tsv").read_text("utf-8")
+    lines = text.rstrip("\n").split("\n")
+    assert lines[0] == REVIEWS_HEADER
+    return [line.split("\t") for line in lines[1:]]
+
+
+def health(home: Path, account: str, week: date) -> dict:
+    path = home / "inbox" / account / week.isoformat() / "account-health.json"
+    return json.loads(path.read_text("utf-8"))
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+# --- fixtures ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def default(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, demo.DemoManifest]:
+    home = tmp_path_factory.mktemp("demo")
+    return home, write_demo(home)
+
+
+# --- tests ------------------------------------------------------------------------------------
+
+
+def test_same_inputs_give_byte_identical_trees(default, tmp_path: Path) -> None:
+    home, _ = default
+    write_demo(tmp_path)
+    first, second = tree(home), tree(tmp_path)
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_the_process_pool_writes_the_same_bytes(tmp_path: Path, monkeypatch) -> None:
+    scale = DemoScale(accounts=3, asins=4, weeks=3, seed=11)
+    write_demo(tmp_path / "serial", scale)
+    monkeypatch.setattr(demo, "PARALLEL_WORK", 0)  # force the pool even for this small scale
+    manifest = write_demo(tmp_path / "pool", scale)
+    assert tree(tmp_path / "serial") == tree(tmp_path / "pool")
+    assert len(manifest.business_rows[("acme-de", manifest.weeks[-1])]) == 4
+
+
+def test_another_seed_gives_other_numbers(default, tmp_path: Path) -> None:
+    home, manifest = default
+    other = write_demo(tmp_path, DemoScale(seed=8))
+    key = ("acme-uk", DEMO_LAST_WEEK)
+    assert manifest.business_rows[key] != other.business_rows[key]
+
+
+def test_accounts_portfolios_weeks_and_five_families_every_week(default) -> None:
+    home, manifest = default
+    doc = yaml.safe_load((home / "accounts.yaml").read_text("utf-8"))
+    assert [a["id"] for a in doc["accounts"]] == NAMED
+    assert doc["accounts"] == manifest.accounts
+    assert {p["id"]: p["base_currency"] for p in doc["portfolios"]} == {
+        "eu": "EUR",
+        "apac-us": "USD",
+    }
+    assert {a["portfolio"] for a in doc["accounts"] if a["marketplace"] in ("UK", "DE")} == {"eu"}
+    assert {a["marketplace"]: a["language"] for a in doc["accounts"]} == {
+        "UK": "en",
+        "DE": "de",
+        "JP": "ja",
+        "US": "en",
+    }
+    loaded = load_accounts(home / "accounts.yaml")  # the project's own validation accepts it
+    assert list(loaded.accounts) == NAMED
+    assert manifest.weeks[-1] == DEMO_LAST_WEEK and len(manifest.weeks) == 16
+    assert all(w.weekday() == 0 for w in manifest.weeks)
+    assert manifest.weeks == sorted(manifest.weeks)
+    assert all(
+        b - a == timedelta(days=7) for a, b in zip(manifest.weeks, manifest.weeks[1:], strict=False)
+    )
+    written = sorted(p for p in (home / "inbox").rglob("*") if p.is_file())
+    assert sorted(manifest.files) == written
+    assert len(written) == 6 * 16 * 6
+    for account in NAMED:
+        ads = "xlsx" if account == "pacific-us" else "csv"
+        for week in manifest.weeks:
+            names = sorted(p.name for p in (home / "inbox" / account / week.isoformat()).iterdir())
+            assert names[0] == f"BusinessReport-{week + timedelta(days=7):%d-%m-%Y}.csv"
+            assert names[1].startswith("Manage_FBA_Inventory_") and names[1].endswith(".txt")
+            assert names[1][21:-4].isdigit()
+            assert names[2:] == [
+                f"Sponsored Products Advertised product report.{ads}",
+                f"Sponsored Products Search term report.{ads}",
+                "account-health.json",
+                "reviews.tsv",
+            ]
+    assert len(manifest.business_rows) == 6 * 16
+    assert {s["story"] for s in manifest.stories} == {
+        "stock-out",
+        "acos-above-target",
+        "odr-breach",
+        "rating-drop",
+        "buy-box-loss",
+    }
+
+
+@pytest.mark.parametrize("account", ["acme-uk", "acme-de", "sakura-jp", "acme-us"])
+def test_business_report_header_encoding_and_bom_per_language(default, account: str) -> None:
+    home, _ = default
+    raw, header, _ = business_report(home, account, DEMO_LAST_WEEK)
+    market = MARKET[account]
+    assert raw.startswith(b"\xef\xbb\xbf") == (market != "US")
+    assert ",".join(header) == HEADERS[market]
+    assert not raw.endswith(b"\n")  # like the real exports
+    assert b"\r" not in raw
+
+
+def test_value_formats_per_marketplace(default) -> None:
+    home, _ = default
+    text = {
+        a: (home / "inbox" / a / DEMO_LAST_WEEK.isoformat())
+        .joinpath(f"BusinessReport-{DEMO_LAST_WEEK + timedelta(days=7):%d-%m-%Y}.csv")
+        .read_text("utf-8-sig")
+        for a in ("acme-uk", "acme-de", "sakura-jp", "acme-us")
+    }
+    assert '"£' in text["acme-uk"] and "%," in text["acme-uk"]
+    assert ' €"' in text["acme-de"] and ' %"' in text["acme-de"]
+    assert '"￥' in text["sakura-jp"] and "￥0" in text["sakura-jp"]
+    assert '"$' in text["acme-us"]
+    rows = list(csv.reader(io.StringIO(text["acme-de"])))[1:]
+    assert any("." in r[4] and "," not in r[4] for r in rows)  # "1.234" sessions, unquoted
+    assert all(r[18].endswith(" €") and "," in r[18] for r in rows)
+
+
+@pytest.mark.parametrize("account", NAMED)
+def test_manifest_matches_what_the_csv_says(default, account: str) -> None:
+    home, manifest = default
+    for week in (manifest.weeks[0], manifest.weeks[-1]):
+        _, _, rows = business_report(home, account, week)
+        truth = manifest.business_rows[(account, week)]
+        assert [r["child_asin"] for r in rows] == [t["child_asin"] for t in truth]
+        assert sum(r["revenue"] for r in rows) == sum(t["revenue"] for t in truth)
+        for row, t in zip(rows, truth, strict=True):
+            assert isinstance(t["revenue"], Decimal)
+            for key in ("parent_asin", "title", "sku", "sessions", "page_views", "units"):
+                assert row[key] == t[key], key
+            assert row["order_items"] == t["order_items"]
+            assert row["revenue"] == t["revenue"]
+            assert float(row["buy_box_pct"]) == pytest.approx(t["buy_box_pct"], abs=1e-9)
+            assert 0 <= t["buy_box_pct"] <= 1
+
+
+@pytest.mark.parametrize("account", NAMED)
+def test_numbers_are_internally_consistent(default, account: str) -> None:
+    home, manifest = default
+    for week in manifest.weeks[-3:]:
+        _, _, rows = business_report(home, account, week)
+        total = sum(r["sessions"] for r in rows)
+        for r in rows:
+            assert r["units"] >= r["order_items"] >= 0
+            assert r["page_views"] >= r["sessions"] >= r["sessions_b2b"]
+            assert r["units"] >= r["units_b2b"] and r["order_items"] >= r["order_items_b2b"]
+            assert r["revenue"] >= r["revenue_b2b"] >= 0
+            expected = Decimal(r["units"]) / r["sessions"] if r["sessions"] else Decimal(0)
+            assert abs(r["unit_session_pct"] - expected) <= Decimal("0.00005")
+            assert abs(r["session_pct"] - Decimal(r["sessions"]) / total) <= Decimal("0.00005")
+            if r["units"]:  # revenue is units × one price
+                assert (r["revenue"] / r["units"]) * r["units"] == r["revenue"]
+
+
+def test_zero_session_rows_exist_and_show_zero_percent(default) -> None:
+    home, manifest = default
+    zero = [
+        (key, row)
+        for key in manifest.business_rows
+        for row in manifest.business_rows[key]
+        if row["sessions"] == 0
+    ]
+    assert zero
+    (account, week), row = zero[0]
+    _, _, rows = business_report(home, account, week)
+    written = next(r for r in rows if r["child_asin"] == row["child_asin"])
+    assert written["units"] == 0 and written["unit_session_pct"] == 0
+
+
+def test_titles_carry_the_characters_that_must_survive_quoting(default) -> None:
+    home, manifest = default
+    for account in NAMED:
+        titles = {r["title"] for r in manifest.business_rows[(account, DEMO_LAST_WEEK)]}
+        joined = "".join(titles)
+        assert {",", '"', "&", "<", "\u202f"} <= set(joined), account
+        _, _, rows = business_report(home, account, DEMO_LAST_WEEK)
+        assert {r["title"] for r in rows} == titles
+    jp = "".join(r["title"] for r in manifest.business_rows[("sakura-jp", DEMO_LAST_WEEK)])
+    assert any("\u3040" <= ch <= "\u30ff" for ch in jp)
+    assert all(a["name"].isascii() for a in manifest.accounts)
+
+
+def test_inventory_is_tab_separated_cp1252_for_uk_us_and_one_row_per_sku(default) -> None:
+    home, manifest = default
+    for account in ("acme-uk", "acme-us", "acme-de", "sakura-jp"):
+        folder = home / "inbox" / account / DEMO_LAST_WEEK.isoformat()
+        (path,) = folder.glob("Manage_FBA_Inventory_*.txt")
+        raw = path.read_bytes()
+        if MARKET[account] in ("UK", "US"):
+            with pytest.raises(UnicodeDecodeError):
+                raw.decode("utf-8")  # NBSP/en dash as Windows-1252 bytes
+            text = raw.decode("cp1252")
+        else:
+            text = raw.decode("utf-8")
+        lines = text.rstrip("\n").split("\n")
+        assert lines[0] == INVENTORY_HEADER
+        skus = [line.split("\t")[0] for line in lines[1:]]
+        expected = {r["sku"] for r in manifest.business_rows[(account, DEMO_LAST_WEEK)]}
+        assert sorted(skus) == skus and set(skus) == expected and len(skus) == len(expected)
+        for line in lines[1:]:
+            cells = line.split("\t")
+            assert len(cells) == 21
+            warehouse, fulfillable, unsellable, reserved, total = map(int, cells[9:14])
+            inbound = sum(map(int, cells[15:18]))
+            assert warehouse == fulfillable + unsellable + reserved
+            assert total == warehouse + inbound
+
+
+def test_story_a_best_seller_out_of_stock_at_acme_uk(default) -> None:
+    home, manifest = default
+    (story,) = [s for s in manifest.stories if s["story"] == "stock-out"]
+    assert story["account_id"] == "acme-uk"
+    asin, weeks = story["asin"], manifest.weeks
+
+    def row(week: date) -> dict:
+        return next(r for r in manifest.business_rows[("acme-uk", week)] if r["child_asin"] == asin)
+
+    for week in weeks[:-2]:  # the best seller by units before the story
+        assert row(week)["units"] == max(
+            r["units"] for r in manifest.business_rows[("acme-uk", week)]
+        )
+    before, last_but_one, last = row(weeks[-3]), row(weeks[-2]), row(weeks[-1])
+    assert (
+        last["units"] == 0 and last["revenue"] == 0 and last["sessions"] > 0.5 * before["sessions"]
+    )
+    assert 0 < last_but_one["units"] < 0.8 * before["units"]
+    stock = {w: inventory(home, "acme-uk", w)[asin] for w in weeks[-3:]}
+    assert int(stock[weeks[-1]]["afn-fulfillable-quantity"]) == 0
+    assert int(stock[weeks[-2]]["afn-fulfillable-quantity"]) == 0
+    assert 0 < int(stock[weeks[-3]]["afn-fulfillable-quantity"]) < before["units"]  # < 1 week
+    assert int(stock[weeks[-1]]["afn-inbound-receiving-quantity"]) > 0
+    ads = advertised_products(home, "acme-uk", weeks[-1])
+    assert asin not in {r["Advertised ASIN"] for r in ads}  # no offer, no ads
+
+
+def test_story_b_acos_above_target_at_acme_us(default) -> None:
+    home, manifest = default
+    target = next(a for a in manifest.accounts if a["id"] == "acme-us")["targets"]["acos"]
+
+    def acos(account: str, week: date) -> Decimal:
+        rows = advertised_products(home, account, week)
+        spend = sum(number(r["Spend"], "US") for r in rows)
+        sales = sum(number(r["7 Day Total Sales"], "US") for r in rows)
+        return spend / sales
+
+    for week in manifest.weeks[:-2]:
+        assert acos("acme-us", week) < target
+    for week in manifest.weeks[-2:]:
+        assert acos("acme-us", week) > Decimal(str(target)) * Decimal("1.3")
+    for account in ("acme-uk", "acme-de", "nordwind-de", "sakura-jp"):
+        goal = next(a for a in manifest.accounts if a["id"] == account)["targets"]["acos"]
+        assert acos(account, manifest.weeks[-1]) < goal
+
+
+def test_story_c_odr_breach_at_nordwind_de_only(default) -> None:
+    home, manifest = default
+    for account in NAMED:
+        for week in manifest.weeks[-4:]:
+            doc = health(home, account, week)
+            afn = doc["performanceMetrics"][0]["orderDefectRate"]["afn"]
+            assert afn["targetValue"] == 0.01 and afn["targetCondition"] == "LESS_THAN"
+            assert afn["rate"] == pytest.approx(
+                afn["orderWithDefects"]["count"] / afn["orderCount"], abs=1e-4
+            )
+            breach = account == "nordwind-de" and week >= manifest.weeks[-2]
+            assert (afn["rate"] > 0.01) == breach, (account, week)
+            assert (afn["status"] == "BAD") == breach
+            assert (doc["accountStatuses"][0]["status"] == "AT_RISK") == breach
+
+
+def test_story_d_rating_drop_at_sakura_jp(default) -> None:
+    home, manifest = default
+    (story,) = [s for s in manifest.stories if s["story"] == "rating-drop"]
+    assert story["account_id"] == "sakura-jp"
+
+    def stars(weeks: list[date]) -> list[int]:
+        return [
+            int(r[7]) for w in weeks for r in reviews(home, "sakura-jp", w) if r[3] == story["asin"]
+        ]
+
+    recent, earlier = stars(manifest.weeks[-2:]), stars(manifest.weeks[:-2])
+    assert len(recent) >= 10
+    assert sum(s <= 2 for s in recent) / len(recent) >= 0.7
+    assert sum(earlier) / len(earlier) >= 4.0
+
+
+def test_story_e_buy_box_lost_at_acme_de(default) -> None:
+    _, manifest = default
+    (story,) = [s for s in manifest.stories if s["story"] == "buy-box-loss"]
+    assert story["account_id"] == "acme-de"
+
+    def row(week: date) -> dict:
+        rows = manifest.business_rows[("acme-de", week)]
+        return next(r for r in rows if r["child_asin"] == story["asin"])
+
+    before = [row(w) for w in manifest.weeks[:-2]]
+    assert all(r["buy_box_pct"] >= 0.9 for r in before)
+    last = row(manifest.weeks[-1])
+    assert 0.15 <= last["buy_box_pct"] <= 0.25
+    assert last["units"] < 0.4 * sum(r["units"] for r in before[-4:]) / 4
+    assert last["sessions"] > 0.5 * before[-1]["sessions"]  # shoppers still come
+
+
+def test_ad_sales_never_exceed_the_asins_sales(default) -> None:
+    home, manifest = default
+    for account in ("acme-uk", "acme-de", "sakura-jp", "acme-us"):
+        for week in manifest.weeks[-3:]:
+            revenue = {
+                r["child_asin"]: r["revenue"] for r in manifest.business_rows[(account, week)]
+            }
+            units = {r["child_asin"]: r["units"] for r in manifest.business_rows[(account, week)]}
+            sales: dict[str, Decimal] = {}
+            ad_units: dict[str, int] = {}
+            for r in advertised_products(home, account, week):
+                asin = r["Advertised ASIN"]
+                sales[asin] = sales.get(asin, 0) + number(r["7 Day Total Sales"], "US")
+                ad_units[asin] = ad_units.get(asin, 0) + int(r["7 Day Advertised SKU Units (#)"])
+            for asin, value in sales.items():
+                assert value <= revenue[asin] and ad_units[asin] <= units[asin]
+
+
+def test_search_term_csv_rows(default) -> None:
+    home, manifest = default
+    week = manifest.weeks[-1]
+    days = {(week + timedelta(days=d)) for d in range(7)}
+    for account, us in (("acme-uk", False), ("acme-us", True)):
+        text = (
+            home
+            / "inbox"
+            / account
+            / week.isoformat()
+            / "Sponsored Products Search term report.csv"
+        ).read_text("utf-8")
+        reader = csv.reader(io.StringIO(text))
+        header = next(reader)
+        assert header[:8] == [
+            "Date",
+            "Portfolio name",
+            "Currency",
+            "Campaign Name",
+            "Ad Group Name",
+            "Targeting",
+            "Match Type",
+            "Customer Search Term",
+        ]
+        assert ("7 Day Total Sales " in header) == us
+        assert "Total Advertising Cost of Sales (ACOS) " in header
+        assert len(header) == 23
+        rows = list(reader)
+        assert rows
+        for row in rows:
+            assert datetime.strptime(row[0], "%b %d, %Y").date() in days
+            assert row[2] == ("USD" if us else "GBP")
+            assert int(row[9]) >= 1  # the console only lists search terms with clicks
+            assert row[12].startswith("$" if us else "£")
+            sales = number(row[13], "US")
+            assert (row[14] == "") == (sales == 0)
+    uk = (home / "inbox" / "acme-uk").rglob("Sponsored Products Search term report.csv")
+    terms = {row[7] for p in uk for row in csv.reader(io.StringIO(p.read_text("utf-8")))}
+    assert 'chef knife, "gift" <set> & more' in terms  # untrusted text, CSV-quoted
+
+
+def test_xlsx_ads_open_with_real_dates(default) -> None:
+    home, manifest = default
+    folder = home / "inbox" / "pacific-us" / DEMO_LAST_WEEK.isoformat()
+    for name, width in (
+        ("Sponsored Products Search term report.xlsx", 23),
+        ("Sponsored Products Advertised product report.xlsx", 22),
+    ):
+        sheet = openpyxl.load_workbook(folder / name).worksheets[0]
+        rows = list(sheet.iter_rows(values_only=True))
+        assert len(rows[0]) == width and rows[0][0] == "Date"
+        assert "7 Day Total Sales " in rows[0]
+        assert len(rows) > 1
+        for row in rows[1:]:
+            assert isinstance(row[0], datetime)
+            assert DEMO_LAST_WEEK <= row[0].date() <= DEMO_LAST_WEEK + timedelta(days=6)
+            assert row[2] == "USD"
+        assert sheet.cell(row=2, column=1).number_format == "MMM dd, yyyy"
+
+
+def test_account_health_json_shape_and_both_spellings(default) -> None:
+    home, _ = default
+    for account in NAMED:
+        doc = health(home, account, DEMO_LAST_WEEK)
+        metrics = doc["performanceMetrics"][0]
+        for key in (
+            "orderDefectRate",
+            "lateShipmentRate",
+            "validTrackingRate",
+            "onTimeDeliveryRate",
+            "accountHealthRating",
+            "listingPolicyViolations",
+        ):
+            assert key in metrics
+        assert set(metrics["orderDefectRate"]) == {"mfn", "afn"}
+        dates = metrics["orderDefectRate"]["afn"]["reportingDateRange"]
+        assert dates["reportingDateTo"] == f"{DEMO_LAST_WEEK + timedelta(days=6)}T23:59Z"
+        example = account == "sakura-jp"
+        assert ("prefulfillmentCancelRate" in metrics) == example
+        assert ("preFulfillmentCancellationRate" in metrics) == (not example)
+        rating = metrics["accountHealthRating"]
+        assert ("ahrStatus" in rating) == example
+        assert ("accountHealthRatingStatus" in rating) == (not example)
+
+
+def test_reviews_are_clean_tsv_with_untrusted_text(default) -> None:
+    home, manifest = default
+    for account in NAMED:
+        for week in manifest.weeks[-2:]:
+            for row in reviews(home, account, week):
+                assert len(row) == 15
+                assert row[0] == MARKET[account]
+                assert week <= date.fromisoformat(row[14]) <= week + timedelta(days=6)
+                assert 1 <= int(row[7]) <= 5 and int(row[8]) <= int(row[9])
+    bodies = [r[13] for r in reviews(home, "acme-uk", DEMO_LAST_WEEK)]
+    assert any("<script>" in b and "&amp;" in b and "<br />" in b and '"' in b for b in bodies)
+    ja = " ".join(r[13] for r in reviews(home, "sakura-jp", DEMO_LAST_WEEK))
+    assert any("\u3040" <= ch <= "\u30ff" for ch in ja)
+
+
+def test_fx_rates_in_ecb_layout_newest_first(default) -> None:
+    home, manifest = default
+    lines = (home / "fx_rates.csv").read_text("utf-8").rstrip("\n").split("\n")
+    assert lines[0].startswith("Date,USD,JPY,") and "GBP" in lines[0].split(",")
+    days = [date.fromisoformat(line.split(",")[0]) for line in lines[1:]]
+    assert days == sorted(days, reverse=True)
+    assert all(d.weekday() < 5 for d in days)
+    assert days[-1] <= manifest.weeks[0] and days[0] >= DEMO_LAST_WEEK + timedelta(days=4)
+    usd = [float(line.split(",")[1]) for line in lines[1:]]
+    assert all(0.9 < v < 1.5 for v in usd)
+
+
+@pytest.mark.parametrize(
+    ("scale", "last_week", "message"),
+    [
+        (DemoScale(accounts=0), DEMO_LAST_WEEK, "accounts must be at least 1"),
+        (DemoScale(asins=0), DEMO_LAST_WEEK, "asins must be at least 1"),
+        (DemoScale(weeks=0), DEMO_LAST_WEEK, "weeks must be at least 1"),
+        (DemoScale(seed=-1), DEMO_LAST_WEEK, "seed"),
+        (DemoScale(), date(2026, 11, 18), "weeks start on Monday"),
+    ],
+)
+def test_refuses_bad_arguments(tmp_path: Path, scale, last_week, message) -> None:
+    with pytest.raises(ValueError, match=message):
+        write_demo(tmp_path, scale, last_week)
+    assert not (tmp_path / "inbox").exists()
+
+
+def test_rerun_into_the_same_home_overwrites_instead_of_duplicating(tmp_path: Path) -> None:
+    write_demo(tmp_path, DemoScale(accounts=7, asins=3, weeks=4))
+    keep = tmp_path / "inbox" / "acme-uk" / "2026-11-16" / "my notes.txt"
+    keep.write_text("not a demo export", "utf-8")
+    manifest = write_demo(tmp_path, DemoScale(accounts=6, asins=3, weeks=2, seed=3))
+    files = sorted(p for p in (tmp_path / "inbox").rglob("*") if p.is_file())
+    assert sorted([*manifest.files, keep]) == files
+    assert not (tmp_path / "inbox" / "acct-007").exists()
+    assert sorted(p.name for p in (tmp_path / "inbox" / "acme-uk").iterdir()) == [
+        "2026-11-09",
+        "2026-11-16",
+    ]
+    again = write_demo(tmp_path, DemoScale(accounts=6, asins=3, weeks=2, seed=3))
+    assert sorted(again.files) == sorted(manifest.files)
+
+
+def test_more_accounts_cycle_marketplaces_and_report_progress(tmp_path: Path) -> None:
+    lines: list[str] = []
+    manifest = write_demo(tmp_path, DemoScale(accounts=10, asins=2, weeks=1), progress=lines.append)
+    ids = [a["id"] for a in manifest.accounts]
+    assert ids == NAMED + ["acct-007", "acct-008", "acct-009", "acct-010"]
+    assert [a["marketplace"] for a in manifest.accounts[6:]] == ["UK", "DE", "JP", "US"]
+    assert len(lines) == 10 and all(line.startswith(i) for line, i in zip(lines, ids, strict=True))
+    assert len(manifest.files) == 10 * 6
+    load_accounts(tmp_path / "accounts.yaml")
+    _, header, _ = business_report(tmp_path, "acct-009", DEMO_LAST_WEEK, "JP")
+    assert ",".join(header) == HEADERS["JP"]
