@@ -14,6 +14,7 @@ import csv
 import io
 import re
 import unicodedata
+import weakref
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -24,6 +25,7 @@ import yaml
 from assets.ingest.converters import ConversionError, json_to_csv, xlsx_to_csv
 
 KINDS_FILE = Path(__file__).with_name("report_kinds.yaml")
+_WITH_MACROS: weakref.WeakSet = weakref.WeakSet()  # connections that have the parse macros
 SQL_TYPES = {
     "text": "varchar",
     "int": "bigint",
@@ -416,9 +418,10 @@ def _parse_values(
 
     Binding a regular expression costs about a millisecond per use; parsing the values
     unpivoted keeps it to one use of each parser per file instead of one per column."""
-    conn.execute("drop table if exists parsed_values")
     if not typed:
-        conn.execute("create temp table parsed_values as select source_line from parsed_source")
+        conn.execute(
+            "create or replace temp table parsed_values as select source_line from parsed_source"
+        )
         return
     dates = [f"'c{p}'" for p, t in typed.items() if t == "date"]
     numbers = ", ".join(
@@ -429,7 +432,7 @@ def _parse_values(
     )
     conn.execute(
         f"""
-        create temp table parsed_values as
+        create or replace temp table parsed_values as
         with long as (
             unpivot (select source_line, {", ".join(f"c{p}" for p in typed)} from parsed_source)
             on {", ".join(f"c{p}" for p in typed)} into name col value raw
@@ -465,7 +468,9 @@ def parse_file(
         rows_read = _load_source(conn, source, detected, delimiter, source_name)
     finally:
         source.cleanup()
-    conn.execute(PARSE_MACROS)
+    if conn not in _WITH_MACROS:
+        conn.execute(PARSE_MACROS)
+        _WITH_MACROS.add(conn)
     locale = catalog().locales["api" if source.plain_numbers else detected.locale]
     columns = {
         pos: col
@@ -491,19 +496,17 @@ def parse_file(
             reason = f"'{header}' is not {EXPECTED[col.type]} in {detected.locale} format"
             failed = f"nullif(trim(c{pos}), '') is not null and v{pos} is null"
             failures.append((col.name, pos, failed, reason))
-    conn.execute("drop table if exists parsed_typed")
     conn.execute(
-        f"create temp table parsed_typed as select *, {', '.join(typed) or 'null as v'} "
+        f"create or replace temp table parsed_typed as select *, {', '.join(typed) or 'null as v'} "
         "from parsed_source left join parsed_values using (source_line)"
     )
-    conn.execute("drop table if exists parsed_rejects")
     reject_selects = [
         f"select source_line, '{name}' as column_name, c{pos} as value, {_quote(reason)} "
         f"as reason from parsed_typed where {condition}"
         for name, pos, condition, reason in failures
     ]
     conn.execute(
-        "create temp table parsed_rejects as "
+        "create or replace temp table parsed_rejects as "
         + (
             " union all ".join(reject_selects)
             if reject_selects
@@ -511,9 +514,8 @@ def parse_file(
             "null::varchar as value, null::varchar as reason where false"
         )
     )
-    conn.execute("drop table if exists parsed_rows")
     conn.execute(
-        f"create temp table parsed_rows as select source_line, {', '.join(finals)} "
+        f"create or replace temp table parsed_rows as select source_line, {', '.join(finals)} "
         "from parsed_typed where source_line not in (select source_line from parsed_rejects)"
     )
     rows_loaded = conn.execute("select count(*) from parsed_rows").fetchone()[0]
@@ -539,9 +541,8 @@ def _load_source(
     width = max(len(detected.cells), 1)
     tab = delimiter == "\t"
     try:
-        conn.execute("drop table if exists parsed_source")
         conn.execute(
-            "create temp table parsed_source as select row_number() over () "
+            "create or replace temp table parsed_source as select row_number() over () "
             f"+ {detected.header_line} as source_line, * "
             "from read_csv($path, header=false, skip=$skip, delim=$delim, quote=$quote, "
             "escape=$quote, columns=$columns, null_padding=true, strict_mode=false, "
