@@ -46,6 +46,15 @@ def seller_pack_job(
         "select * from reports.rpt_headline_kpis where account_id = ? and week_start = ?",
         [account.id, week],
     )
+    baselines = {
+        r["metric"]: r
+        for r in _rows(
+            conn,
+            "select metric, baseline_low, baseline_high, flag from reports.rpt_account_kpis "
+            "where account_id = ? and week_start = ?",
+            [account.id, week],
+        )
+    }
     return PackJob(
         template="seller_pack.html",
         locale=account.locale,
@@ -59,6 +68,7 @@ def seller_pack_job(
             "week_start": week,
             "week_end": week + timedelta(days=6),
             "headline": headline,
+            "baselines": baselines,
             "glossary": entries_for(HEADLINE_METRICS, account.language),
         },
         output=pack_path(reports_dir, week, account.id, account.language),

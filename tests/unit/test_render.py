@@ -30,12 +30,17 @@ def job(tmp_path, language="en", locale="en_GB", name="Oak & Co <script>x</scrip
             "week_start": WEEK,
             "week_end": date(2026, 11, 22),
             "headline": headline,
+            "baselines": BASELINES,
             "glossary": entries_for(HEADLINE_METRICS, language),
         },
         output=tmp_path / f"x.{language}.pdf",
     )
 
 
+BASELINES = {
+    "buy_box_pct": {"baseline_low": 0.9, "baseline_high": 0.97, "flag": "unusually_low"},
+    "revenue": {"baseline_low": 9000.0, "baseline_high": 14000.0, "flag": None},
+}
 HEADLINE = {
     "revenue_amount": 12897.84,
     "previous_revenue_amount": 10000,
@@ -144,3 +149,10 @@ def test_glossary_covers_every_headline_metric_in_every_language():
     entries = glossary()
     assert set(HEADLINE_METRICS) <= set(entries)
     assert all(set(e["label"]) == {"en", "de", "ja"} for e in entries.values())
+
+
+def test_an_unusual_value_is_flagged_with_its_usual_range(tmp_path):
+    out = write_pdf(render_html(job(tmp_path, headline=HEADLINE)), tmp_path / "f.pdf")
+    text = " ".join(pypdf.PdfReader(out).pages[0].extract_text().split())
+    assert "unusually low · 90.0% – 97.0%" in text
+    assert "£9,000.00 – £14,000.00" in text
