@@ -13,42 +13,22 @@ from pipelines.resources import SellerPulseHome
 
 RAW_TABLES = [k.table for k in catalog().kinds.values()]
 REFERENCE_TABLES = ["accounts", "portfolios", "marketplaces", "fx_rates", "unit_costs"]
-LOG_TABLES = ["ingest_log", "rejects"]
+DESCRIPTIONS = {
+    **{
+        t: f"Raw rows of {t}: typed source columns + account, period, file, line, hash."
+        for t in RAW_TABLES
+    },
+    **{t: f"Configuration snapshot: {t}." for t in REFERENCE_TABLES},
+    "ingest_log": "One row per inbox file: kind, locale, rows read/loaded/rejected, status and "
+    "message (rows_read = rows_loaded + rows_rejected).",
+    "rejects": "Every row that could not be loaded: file, line, column, value, reason.",
+}
 
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(
-            ["raw", table],
-            kinds={"duckdb"},
-            group_name="raw",
-            description=f"Raw rows of {table}: source columns + file, line, hash.",
-        )
-        for table in RAW_TABLES
-    ]
-    + [
-        dg.AssetSpec(
-            ["raw", table],
-            kinds={"duckdb"},
-            group_name="raw",
-            description=f"Configuration snapshot: {table}.",
-        )
-        for table in REFERENCE_TABLES
-    ]
-    + [
-        dg.AssetSpec(
-            ["raw", "ingest_log"],
-            kinds={"duckdb"},
-            group_name="raw",
-            description="One row per inbox file: kind, locale, rows read/loaded/"
-            "rejected, status and message.",
-        ),
-        dg.AssetSpec(
-            ["raw", "rejects"],
-            kinds={"duckdb"},
-            group_name="raw",
-            description="Every row that could not be loaded: file, line, column, value, reason.",
-        ),
+        dg.AssetSpec(["raw", table], kinds={"duckdb"}, group_name="raw", description=text)
+        for table, text in DESCRIPTIONS.items()
     ],
     partitions_def=weekly_partitions,
     can_subset=False,
