@@ -29,6 +29,8 @@ from pipelines.demo import DEMO_LAST_WEEK, DemoScale, write_demo
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 DOC = ROOT / "docs" / "benchmarks.md"
+NOTES = "### What the"
+NOTES = "### What the"  # hand-written analysis below the table is kept
 SCALES = {
     "S": DemoScale(accounts=6, asins=12, weeks=16),
     "M": DemoScale(accounts=40, asins=60, weeks=52),
@@ -342,13 +344,16 @@ def write_doc(results: dict) -> None:
         rows.append(f"| {scale} | memory | peak RSS MB | {r['peak_rss_mb']} | |")
     text = DOC.read_text("utf-8") if DOC.exists() else ""
     marker = "<!-- results -->"
-    head = text.split(marker)[0] if marker in text else "# Benchmarks\n\n"
+    head, _, rest = text.partition(marker)
+    # the explanation above the marker and the analysis under NOTES are hand-written: keep them
+    notes = rest[rest.index(NOTES) :] if NOTES in rest else ""
     DOC.write_text(
-        head
+        (head or "# Benchmarks\n\n")
         + marker
         + "\n\n| scale | stage | ratio | value | target |\n|---|---|---|---|---|\n"
         + "\n".join(rows)
-        + "\n",
+        + "\n\n"
+        + notes,
         "utf-8",
     )
 
