@@ -226,16 +226,3 @@ CHECKS: tuple[SqlCheck, ...] = (
         """,
     ),
 )
-
-
-def data_through(conn: duckdb.DuckDBPyConnection, week: str) -> list[dict]:
-    """Per account and report, the last day its loaded exports cover (for the packs)."""
-    cursor = conn.execute(
-        "select account_id, kind, max(period_end) as data_through from raw.ingest_log "
-        "where status in ('loaded', 'loaded_with_rejects') and period_start <= $week::date + 6 "
-        "group by all order by all",
-        {"week": week},
-    )
-    return [
-        dict(zip(["account_id", "kind", "data_through"], r, strict=True)) for r in cursor.fetchall()
-    ]
