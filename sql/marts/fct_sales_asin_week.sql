@@ -1,9 +1,13 @@
--- Sales and traffic per account × child ASIN × week (SKUs of one ASIN summed)
+-- Sales and traffic per account × child ASIN × week (SKUs of one ASIN summed; ASINs missing from a week's report zero-filled)
 with business_report as (
     select * from staging.stg_business_reports__child_items
 ),
 
-final as (
+accounts as (
+    select account_id, currency_code from raw.accounts
+),
+
+reported as (
     select
         account_id,
         week_start,
@@ -20,6 +24,57 @@ final as (
         any_value(currency_code) as currency_code
     from business_report
     group by account_id, week_start, child_asin
+),
+
+report_weeks as (
+    select distinct account_id, week_start from reported
+),
+
+missing as (
+    -- an ASIN reported in any of the 13 weeks before, absent from this week's report: it sold
+    -- nothing (Amazon leaves rows without traffic out), so it gets a row of zeros
+    select
+        report_weeks.account_id,
+        report_weeks.week_start,
+        past.child_asin,
+        any_value(past.parent_asin order by past.week_start desc) as parent_asin,
+        any_value(past.title order by past.week_start desc) as title
+    from report_weeks
+    inner join reported as past
+        on report_weeks.account_id = past.account_id
+        and past.week_start between report_weeks.week_start - interval 91 day
+        and report_weeks.week_start - interval 7 day
+    where not exists (
+        select 1 from reported as this_week
+        where this_week.account_id = report_weeks.account_id
+            and this_week.week_start = report_weeks.week_start
+            and this_week.child_asin = past.child_asin
+    )
+    group by report_weeks.account_id, report_weeks.week_start, past.child_asin
+),
+
+zero_filled as (
+    select
+        missing.account_id,
+        missing.week_start,
+        missing.child_asin,
+        missing.parent_asin,
+        missing.title,
+        0 as sessions,
+        0 as page_views,
+        null as buy_box_pct,
+        0 as units,
+        0 as order_items,
+        0 as revenue_amount,
+        accounts.currency_code
+    from missing
+    inner join accounts on missing.account_id = accounts.account_id
+),
+
+final as (
+    select *, false as is_zero_filled from reported
+    union all by name
+    select *, true as is_zero_filled from zero_filled
 )
 
 select * from final

@@ -3,6 +3,16 @@ with source as (
     select * from raw.fba_inventory
 ),
 
+latest as (
+    -- a snapshot is a whole file: when a week was loaded twice, every row of the latest load
+    -- wins (a SKU missing from the restated snapshot is gone, not kept from the older one)
+    select *
+    from source
+    qualify dense_rank() over (
+        partition by account_id, period_start order by loaded_at desc, file_hash
+    ) = 1
+),
+
 final as (
     select
         account_id,
@@ -20,7 +30,7 @@ final as (
         your_price as price_amount,
         source_file,
         source_line
-    from source
+    from latest
 )
 
 select * from final

@@ -1,0 +1,70 @@
+-- Sponsored Products per account × week × campaign × attribution window; each day of a campaign comes from its most complete report (campaign > advertised product > search term)
+with campaigns as (
+    select * from staging.stg_sp__campaigns
+),
+
+advertised_products as (
+    select * from staging.stg_sp__advertised_products
+),
+
+search_terms as (
+    select * from staging.stg_sp__search_terms
+),
+
+daily as (
+    select
+        account_id, report_date, week_start, campaign_name, attribution_days, currency_code,
+        1 as source_rank, 'campaign' as source_report, source_file,
+        impressions, clicks, spend_amount, ad_sales_amount, ad_orders, ad_units
+    from campaigns
+    union all
+    select
+        account_id, report_date, week_start, campaign_name, attribution_days, currency_code,
+        2, 'advertised_product', any_value(source_file),
+        sum(impressions), sum(clicks), sum(spend_amount), sum(ad_sales_amount), sum(ad_orders),
+        sum(ad_units)
+    from advertised_products
+    group by account_id, report_date, week_start, campaign_name, attribution_days, currency_code
+    union all
+    select
+        account_id, report_date, week_start, campaign_name, attribution_days, currency_code,
+        3, 'search_term', any_value(source_file),
+        sum(impressions), sum(clicks), sum(spend_amount), sum(ad_sales_amount), sum(ad_orders),
+        sum(ad_units)
+    from search_terms
+    group by account_id, report_date, week_start, campaign_name, attribution_days, currency_code
+),
+
+best as (
+    select
+        *,
+        -- Amazon keeps attributing sales to the last 3 days' clicks after an export
+        report_date > max(report_date) over (partition by source_file) - 3 as is_provisional
+    from daily
+    qualify rank() over (
+        partition by account_id, report_date, campaign_name order by source_rank
+    ) = 1
+),
+
+final as (
+    select
+        account_id,
+        week_start,
+        campaign_name,
+        attribution_days,
+        any_value(currency_code) as currency_code,
+        sum(impressions) as impressions,
+        sum(clicks) as clicks,
+        sum(spend_amount) as spend_amount,
+        sum(ad_sales_amount) as ad_sales_amount,
+        sum(ad_orders) as ad_orders,
+        sum(ad_units) as ad_units,
+        count(distinct report_date) as days_reported,
+        count(distinct report_date) filter (where is_provisional) as provisional_days,
+        -- the least complete report any day of the week came from
+        arg_max(source_report, source_rank) as source_report
+    from best
+    group by account_id, week_start, campaign_name, attribution_days
+)
+
+select * from final

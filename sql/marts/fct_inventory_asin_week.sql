@@ -1,0 +1,192 @@
+-- FBA inventory KPIs per account × week × ASIN (SKUs of one ASIN summed, at the week's snapshot)
+with snapshots as (
+    select * from staging.stg_inventory__fba_snapshots
+),
+
+planning as (
+    select * from staging.stg_inventory__planning_snapshots
+),
+
+sales as (
+    select * from marts.fct_sales_asin_week
+),
+
+accounts as (
+    select account_id, currency_code, lead_time_days from raw.accounts
+),
+
+stock as (
+    select
+        account_id,
+        week_start,
+        asin,
+        max(snapshot_date) as snapshot_date,
+        any_value(product_name order by available_units desc, sku) as product_name,
+        count(distinct sku) as sku_count,
+        list(distinct sku order by sku) as skus,
+        sum(available_units)::bigint as available_units,
+        sum(inbound_units)::bigint as inbound_units,
+        sum(reserved_units)::bigint as reserved_units,
+        sum(unsellable_units)::bigint as unsellable_units,
+        sum(total_units)::bigint as total_units,
+        any_value(price_amount order by available_units desc, sku) as price_amount
+    from snapshots
+    where asin is not null
+    group by account_id, week_start, asin
+),
+
+activity as (
+    -- every week an ASIN had a snapshot or a sales row; in stock = stock at the snapshot or sold
+    select
+        coalesce(stock.account_id, sales.account_id) as account_id,
+        coalesce(stock.week_start, sales.week_start) as week_start,
+        coalesce(stock.asin, sales.child_asin) as asin,
+        stock.available_units,
+        coalesce(sales.units, 0) as sold_units,
+        coalesce(sales.revenue_amount, 0) as revenue_amount,
+        coalesce(stock.available_units, 0) > 0 or coalesce(sales.units, 0) > 0 as is_in_stock
+    from stock
+    full outer join sales
+        on stock.account_id = sales.account_id
+        and stock.week_start = sales.week_start
+        and stock.asin = sales.child_asin
+),
+
+lookback as (
+    -- this week and the 3 (velocity, revenue) or 12 (sell-through) calendar weeks before it
+    select
+        stock.account_id,
+        stock.week_start,
+        stock.asin,
+        coalesce(sum(activity.sold_units) filter (
+            where activity.week_start = stock.week_start
+        ), 0)::bigint as sold_units,
+        count(*) filter (
+            where activity.week_start >= stock.week_start - interval 21 day and activity.is_in_stock
+        ) as in_stock_weeks_4w,
+        sum(activity.sold_units) filter (
+            where activity.week_start >= stock.week_start - interval 21 day and activity.is_in_stock
+        )::bigint as in_stock_sold_units_4w,
+        coalesce(sum(activity.revenue_amount) filter (
+            where activity.week_start >= stock.week_start - interval 21 day
+        ), 0) as revenue_4w_amount,
+        coalesce(sum(activity.sold_units), 0)::bigint as sold_units_13w,
+        avg(activity.available_units) as avg_available_units_13w
+    from stock
+    inner join activity
+        on stock.account_id = activity.account_id
+        and stock.asin = activity.asin
+        and activity.week_start between stock.week_start - interval 84 day and stock.week_start
+    group by stock.account_id, stock.week_start, stock.asin
+),
+
+planning_latest as (
+    -- the last planning snapshot of each account × week
+    select account_id, week_start, max(snapshot_date) as snapshot_date
+    from planning
+    group by account_id, week_start
+),
+
+aged as (
+    select
+        planning.account_id,
+        planning.week_start,
+        planning.asin,
+        sum(planning.aged_90_plus_units)::bigint as aged_90_plus_units
+    from planning
+    inner join planning_latest
+        on planning.account_id = planning_latest.account_id
+        and planning.snapshot_date = planning_latest.snapshot_date
+    group by planning.account_id, planning.week_start, planning.asin
+),
+
+velocity as (
+    select
+        stock.*,
+        lookback.sold_units,
+        lookback.in_stock_weeks_4w,
+        lookback.in_stock_sold_units_4w,
+        lookback.in_stock_sold_units_4w / nullif(7 * lookback.in_stock_weeks_4w, 0)
+        as daily_velocity_units,
+        lookback.revenue_4w_amount,
+        lookback.sold_units_13w,
+        lookback.avg_available_units_13w,
+        -- the week had a planning report: an ASIN missing from it has no aged stock
+        case
+            when planning_latest.account_id is not null
+                then coalesce(aged.aged_90_plus_units, 0)
+        end as aged_90_plus_units,
+        accounts.lead_time_days,
+        accounts.currency_code
+    from stock
+    inner join accounts on stock.account_id = accounts.account_id
+    inner join lookback
+        on stock.account_id = lookback.account_id
+        and stock.week_start = lookback.week_start
+        and stock.asin = lookback.asin
+    left join planning_latest
+        on stock.account_id = planning_latest.account_id
+        and stock.week_start = planning_latest.week_start
+    left join aged
+        on stock.account_id = aged.account_id
+        and stock.week_start = aged.week_start
+        and stock.asin = aged.asin
+),
+
+cover as (
+    select
+        velocity.*,
+        (available_units + inbound_units) / nullif(daily_velocity_units, 0) as days_of_supply,
+        (available_units + inbound_units) / nullif(7 * daily_velocity_units, 0) as weeks_of_cover
+    from velocity
+),
+
+final as (
+    select
+        account_id,
+        week_start,
+        snapshot_date,
+        asin,
+        product_name,
+        sku_count,
+        skus,
+        available_units,
+        inbound_units,
+        reserved_units,
+        unsellable_units,
+        total_units,
+        price_amount,
+        currency_code,
+        sold_units,
+        in_stock_weeks_4w,
+        in_stock_sold_units_4w,
+        daily_velocity_units,
+        days_of_supply,
+        weeks_of_cover,
+        lead_time_days,
+        case
+            when available_units = 0 then 'out_of_stock'
+            when days_of_supply < lead_time_days then 'reorder_now'
+            -- days_of_supply is NULL here only for stock on hand without sales velocity
+            when days_of_supply > 90 or days_of_supply is null then 'overstock'
+            else 'healthy'
+        end as stock_status,
+        aged_90_plus_units,
+        sold_units_13w,
+        avg_available_units_13w,
+        sold_units_13w / nullif(avg_available_units_13w, 0) as sell_through_pct,
+        sold_units_13w / nullif(avg_available_units_13w, 0) * 365 / 91 as turnover_per_year,
+        -- rounded before ceil so 15.000000000000002 stays 15
+        greatest(
+            0,
+            ceil(round(
+                coalesce(daily_velocity_units, 0) * lead_time_days * 1.5
+                - available_units - inbound_units,
+                6
+            ))
+        )::bigint as replenishment_units,
+        revenue_4w_amount
+    from cover
+)
+
+select * from final

@@ -1,0 +1,56 @@
+-- Inventory per account × week × ASIN for the packs' stock-out risk, overstock, aged stock and replenishment tables
+with inventory as (
+    select * from marts.fct_inventory_asin_week
+),
+
+sales as (
+    select * from marts.fct_sales_asin_week
+),
+
+accounts as (
+    select account_id, account_name from raw.accounts
+),
+
+final as (
+    select
+        inventory.account_id,
+        accounts.account_name,
+        inventory.week_start,
+        inventory.snapshot_date,
+        inventory.asin,
+        -- the business report's title when the ASIN sold or was visited that week
+        coalesce(sales.title, inventory.product_name) as title,
+        inventory.sku_count,
+        inventory.skus,
+        inventory.available_units,
+        inventory.inbound_units,
+        inventory.reserved_units,
+        inventory.unsellable_units,
+        inventory.total_units,
+        inventory.price_amount,
+        inventory.currency_code,
+        inventory.sold_units,
+        inventory.in_stock_weeks_4w,
+        inventory.in_stock_sold_units_4w,
+        inventory.daily_velocity_units,
+        inventory.days_of_supply,
+        inventory.weeks_of_cover,
+        inventory.lead_time_days,
+        inventory.stock_status,
+        inventory.stock_status in ('out_of_stock', 'reorder_now') as is_stock_out_risk,
+        inventory.aged_90_plus_units,
+        inventory.sold_units_13w,
+        inventory.avg_available_units_13w,
+        inventory.sell_through_pct,
+        inventory.turnover_per_year,
+        inventory.replenishment_units,
+        inventory.revenue_4w_amount
+    from inventory
+    inner join accounts on inventory.account_id = accounts.account_id
+    left join sales
+        on inventory.account_id = sales.account_id
+        and inventory.week_start = sales.week_start
+        and inventory.asin = sales.child_asin
+)
+
+select * from final

@@ -1,0 +1,64 @@
+"""Small hand-made raw rows for the SQL unit tests, and building just the models a test reads."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import duckdb
+
+from assets.models.sql_models import build, discover
+
+
+def insert(conn: duckdb.DuckDBPyConnection, table: str, rows: list[dict], **common) -> None:
+    """Insert ``rows`` into ``raw.<table>``, filling the bookkeeping columns an ingest writes.
+
+    ``period_start`` defaults to the Monday of ``week_start`` (or of ``report_date``), the file
+    to ``f.csv`` with one line per row, the load time to now.
+    """
+    for line, row in enumerate(rows, start=2):
+        values = {**common, **row}
+        week = values.pop("week_start", None) or monday(values.get("report_date"))
+        values = {
+            "account_id": "oak-uk",
+            "period_start": week,
+            "period_end": week + timedelta(days=6),
+            "locale": "en-GB",
+            "source_file": "f.csv",
+            "source_line": line,
+            "file_hash": "h",
+            "loaded_at": "2026-11-23 08:00",
+            **values,
+        }
+        columns = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        conn.execute(f"insert into raw.{table} ({columns}) values ({marks})", list(values.values()))
+
+
+def monday(day: date | None) -> date | None:
+    return day - timedelta(days=day.weekday()) if day else None
+
+
+def build_models(conn: duckdb.DuckDBPyConnection, *tables: str, week: date | None = None) -> None:
+    """Build ``tables`` and everything they read, in dependency order."""
+    models = discover()
+    by_table = {m.table: m for m in models}
+    needed: set[str] = set()
+
+    def visit(table: str) -> None:
+        if table in needed or table not in by_table:
+            return
+        needed.add(table)
+        for dep in by_table[table].deps:
+            visit(".".join(dep))
+
+    for table in tables:
+        visit(table)
+    for model in models:
+        if model.table in needed:
+            build(conn, model, week)
+
+
+def fetch(conn: duckdb.DuckDBPyConnection, sql: str, *params) -> list[dict]:
+    cursor = conn.execute(sql, list(params))
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]

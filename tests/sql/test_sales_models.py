@@ -1,0 +1,224 @@
+"""Sales models by hand: zero-filled ASINs, growth windows, the revenue bridge, top movers."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from tests.sql.rows import build_models, fetch, insert
+
+W1, W2 = date(2026, 11, 9), date(2026, 11, 16)
+
+
+def sales(warehouse, rows, **common):
+    """rows: (week, asin, sessions, units, revenue[, buy_box]) for oak-uk unless given."""
+    insert(
+        warehouse,
+        "business_report_child_items",
+        [
+            {
+                "week_start": week,
+                "parent_asin": "P",
+                "child_asin": asin,
+                "title": f"Title {asin}",
+                "sku": f"sku-{asin}",
+                "sessions": sessions,
+                "page_views": sessions,
+                "units": units,
+                "order_items": units,
+                "revenue": revenue,
+                "buy_box_pct": rest[0] if rest else 1.0,
+            }
+            for week, asin, sessions, units, revenue, *rest in rows
+        ],
+        **common,
+    )
+
+
+def test_an_asin_missing_from_a_week_is_zero_filled_not_dropped(warehouse):
+    old = W1 - timedelta(weeks=14)
+    sales(
+        warehouse,
+        [
+            (old, "A9", 5, 1, 9.0),  # last seen 15 weeks before W2: no longer filled
+            (W1, "A1", 100, 10, 200.0),
+            (W1, "A2", 40, 4, 40.0),
+            (W2, "A1", 150, 12, 228.0),
+        ],
+    )
+    build_models(warehouse, "marts.fct_sales_asin_week")
+    rows = fetch(
+        warehouse,
+        "select child_asin, title, sessions, units, revenue_amount::double as revenue, "
+        "buy_box_pct, currency_code, is_zero_filled from marts.fct_sales_asin_week "
+        "where week_start = ? order by child_asin",
+        W2,
+    )
+    assert rows == [
+        {"child_asin": "A1", "title": "Title A1", "sessions": 150, "units": 12, "revenue": 228.0,
+         "buy_box_pct": 1.0, "currency_code": "GBP", "is_zero_filled": False},
+        # A2 sold in W1 and is absent from W2's report: a row of zeros, no Buy Box
+        {"child_asin": "A2", "title": "Title A2", "sessions": 0, "units": 0, "revenue": 0.0,
+         "buy_box_pct": None, "currency_code": "GBP", "is_zero_filled": True},
+    ]  # fmt: skip
+    # a week with no report at all gets no rows: missing is unknown, not zero
+    assert fetch(
+        warehouse, "select count(*) as n from marts.fct_sales_asin_week where week_start = ?",
+        W2 + timedelta(weeks=1),
+    ) == [{"n": 0}]  # fmt: skip
+
+
+def test_revenue_bridge_adds_up_exactly_and_names_each_effect(warehouse):
+    sales(
+        warehouse,
+        [
+            (W1, "A1", 100, 10, 200.0),
+            (W1, "A3", 40, 4, 40.0),
+            (W2, "A1", 150, 12, 228.0),
+            (W2, "A2", 20, 2, 30.0),
+        ],
+    )
+    build_models(warehouse, "reports.rpt_revenue_bridge", "reports.rpt_top_movers")
+    bridge = fetch(
+        warehouse,
+        "select child_asin, revenue_change_amount::double as change, "
+        "traffic_effect_amount::double as traffic, conversion_effect_amount::double as conversion, "
+        "price_effect_amount::double as price from marts.fct_revenue_bridge_asin_week "
+        "where week_start = ? order by child_asin",
+        W2,
+    )
+    # A1: conversion 10/100 = 0.1 and price 200/10 = 20 last week.
+    #   traffic    (150 − 100) × 0.1 × 20 = 100
+    #   conversion (12 − 150 × 0.1) × 20  = −60
+    #   price      12 × (228/12 − 20)     = −12; 100 − 60 − 12 = 28 = 228 − 200
+    # A2 is new: last week's conversion and price are taken as this week's (0.1, 15), so its
+    #   whole 30 is traffic: 20 × 0.1 × 15 = 30
+    # A3 was zero-filled in W2: traffic (0 − 40) × 0.1 × 10 = −40, nothing else
+    assert bridge == [
+        {"child_asin": "A1", "change": 28.0, "traffic": 100.0, "conversion": -60.0, "price": -12.0},
+        {"child_asin": "A2", "change": 30.0, "traffic": 30.0, "conversion": 0.0, "price": 0.0},
+        {"child_asin": "A3", "change": -40.0, "traffic": -40.0, "conversion": 0.0, "price": 0.0},
+    ]  # fmt: skip
+    # the account: 258 − 240 = 18 = traffic 100 + 30 − 40 = 90, conversion −60, price −12
+    account = fetch(
+        warehouse,
+        "select previous_revenue_amount::double as before, revenue_amount::double as now, "
+        "revenue_change_amount::double as change, traffic_effect_amount::double as traffic, "
+        "conversion_effect_amount::double as conversion, price_effect_amount::double as price "
+        "from reports.rpt_revenue_bridge where account_id = 'oak-uk' and week_start = ?",
+        W2,
+    )
+    assert account == [
+        {"before": 240.0, "now": 258.0, "change": 18.0, "traffic": 90.0, "conversion": -60.0,
+         "price": -12.0}
+    ]  # fmt: skip
+    # W1 has no previous week: no bridge
+    assert fetch(warehouse, "select count(*) as n from reports.rpt_revenue_bridge where "
+                 "week_start = ?", W1) == [{"n": 0}]  # fmt: skip
+    movers = fetch(
+        warehouse,
+        "select mover_rank, child_asin, driver from reports.rpt_top_movers where week_start = ? "
+        "order by mover_rank",
+        W2,
+    )
+    # by size of change: A3 −40, A2 +30, A1 +28 (traffic 100 outweighs conversion −60)
+    assert movers == [
+        {"mover_rank": 1, "child_asin": "A3", "driver": "traffic"},
+        {"mover_rank": 2, "child_asin": "A2", "driver": "traffic"},
+        {"mover_rank": 3, "child_asin": "A1", "driver": "traffic"},
+    ]
+
+
+def test_bridge_rounds_to_the_cent_and_still_adds_up(warehouse):
+    # conversion 7/30, price 100/7 = 14.2857…: traffic (31 − 30) × 7/30 × 100/7 = 3.333… → 3.33
+    #   conversion (8 − 31 × 7/30) × 100/7 = (8 − 7.2333…) × 14.2857… = 10.952… → 10.95
+    #   price is the rest: 113.50 − 100 − 3.33 − 10.95 = −0.78 (8 × (14.1875 − 14.2857) = −0.79
+    #   before rounding the other two)
+    sales(warehouse, [(W1, "A1", 30, 7, 100.0), (W2, "A1", 31, 8, 113.5)])
+    build_models(warehouse, "marts.fct_revenue_bridge_asin_week")
+    row = fetch(
+        warehouse,
+        "select traffic_effect_amount as t, conversion_effect_amount as c, "
+        "price_effect_amount as p, revenue_change_amount as d "
+        "from marts.fct_revenue_bridge_asin_week",
+    )[0]
+    assert (float(row["t"]), float(row["c"]), float(row["p"])) == (3.33, 10.95, -0.78)
+    assert row["t"] + row["c"] + row["p"] == row["d"]  # decimals: exact
+
+
+def test_top_movers_name_buy_box_loss_and_sales_stopping(warehouse):
+    sales(
+        warehouse,
+        [
+            # D1 loses the Buy Box: same traffic, units 20 → 5 at the same price
+            (W1, "D1", 100, 20, 400.0, 0.95),
+            (W2, "D1", 100, 5, 100.0, 0.40),
+            # D2 keeps its traffic and sells nothing
+            (W1, "D2", 50, 5, 50.0, 1.0),
+            (W2, "D2", 50, 0, 0.0, 1.0),
+        ],
+        account_id="messer-de",
+    )
+    build_models(warehouse, "reports.rpt_top_movers")
+    movers = fetch(
+        warehouse,
+        "select child_asin, traffic_effect_amount::double as traffic, "
+        "conversion_effect_amount::double as conversion, driver from reports.rpt_top_movers "
+        "order by mover_rank",
+    )
+    # D1: traffic 0; conversion (5 − 100 × 0.2) × 20 = −300; Buy Box 0.95 → 0.40
+    # D2: traffic 0; conversion (0 − 50 × 0.1) × 10 = −50 with sessions but no units
+    assert movers == [
+        {"child_asin": "D1", "traffic": 0.0, "conversion": -300.0, "driver": "buy_box"},
+        {"child_asin": "D2", "traffic": 0.0, "conversion": -50.0, "driver": "no_sales"},
+    ]
+
+
+def test_growth_week_on_week_four_weeks_and_year_on_year(warehouse):
+    weeks = [W2 - timedelta(weeks=7 - i) for i in range(8)]
+    revenue = [100, 100, 100, 100, 110, 120, 130, 140]
+    last_year = date(2025, 11, 17)  # ISO week 47 of 2025, as W2 is of 2026
+    sales(
+        warehouse,
+        [(w, "A1", 100, 10, r) for w, r in zip(weeks, revenue)] + [(last_year, "A1", 50, 5, 70.0)],
+    )
+    # messer-de misses one week inside the window
+    sales(
+        warehouse,
+        [(w, "D1", 10, 1, 10.0) for w in weeks if w != weeks[5]],
+        account_id="messer-de",
+    )
+    build_models(warehouse, "reports.rpt_sales_growth")
+    rows = fetch(
+        warehouse,
+        "select account_id, revenue_wow_pct, revenue_4w_amount::double as last_4, "
+        "revenue_prior_4w_amount::double as prior_4, revenue_4w_pct, units_4w_pct, "
+        "revenue_yoy_pct, last_year_week_start from reports.rpt_sales_growth "
+        "where week_start = ? order by account_id",
+        W2,
+    )
+    oak = rows[1]
+    # WoW 140 / 130 − 1; 4 weeks 110+120+130+140 = 500 vs 4 × 100 = 400 → +25 %;
+    # units are 10 every week → 0 %; YoY 140 / 70 − 1 = +100 %
+    assert oak["revenue_wow_pct"] == pytest.approx(140 / 130 - 1)
+    assert (oak["last_4"], oak["prior_4"]) == (500.0, 400.0)
+    assert oak["revenue_4w_pct"] == pytest.approx(0.25)
+    assert oak["units_4w_pct"] == 0
+    assert oak["revenue_yoy_pct"] == pytest.approx(1.0)
+    assert oak["last_year_week_start"] == last_year
+    # messer-de: the last 4 weeks lack one → no 4-week growth; no year-ago week → NULL
+    de = rows[0]
+    assert (de["last_4"], de["revenue_4w_pct"], de["revenue_yoy_pct"]) == (None, None, None)
+    assert de["prior_4"] == 40.0 and de["revenue_wow_pct"] == 0
+
+
+def test_a_restated_week_changes_its_growth_when_rebuilt(warehouse):
+    sales(warehouse, [(W1, "A1", 100, 10, 100.0), (W2, "A1", 100, 10, 150.0)])
+    build_models(warehouse, "reports.rpt_sales_growth")
+    # the corrected export of W2 replaces its rows (the ingest supersedes the old file)
+    warehouse.execute("delete from raw.business_report_child_items where period_start = ?", [W2])
+    sales(warehouse, [(W2, "A1", 100, 10, 120.0)])
+    build_models(warehouse, "reports.rpt_sales_growth", week=W2)
+    # 120 / 100 − 1 = 0.2, not 150 / 100 − 1
+    assert fetch(
+        warehouse, "select revenue_wow_pct from reports.rpt_sales_growth where week_start = ?", W2
+    ) == [{"revenue_wow_pct": pytest.approx(0.2)}]
