@@ -42,7 +42,7 @@ running as (
         coalesce(weekly.new_reviews, 0) as new_reviews,
         weekly.new_stars,
         coalesce(weekly.low_star_reviews, 0) as low_star_reviews,
-        sum(coalesce(weekly.new_reviews, 0)) over cumulative as total_reviews,
+        (sum(coalesce(weekly.new_reviews, 0)) over cumulative)::bigint as total_reviews,
         sum(coalesce(weekly.new_stars, 0)) over cumulative as total_stars
     from weeks
     left join weekly

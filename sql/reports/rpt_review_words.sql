@@ -20,7 +20,7 @@ low_star as (
         -- headline + body, lower-cased, without HTML tags or entities (&#39; &nbsp; …)
         regexp_replace(
             regexp_replace(
-                lower(coalesce(reviews.review_headline, '') || ' ' || coalesce(reviews.review_text, '')),
+                lower(concat_ws(' ', reviews.review_headline, reviews.review_text)),
                 '<[^>]*>', ' ', 'g'
             ),
             '&(#[0-9]+|#x[0-9a-f]+|[a-z]+);', ' ', 'g'

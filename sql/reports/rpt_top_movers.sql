@@ -3,9 +3,14 @@ with bridge as (
     select * from marts.fct_revenue_bridge_asin_week
 ),
 
+inventory as (
+    select account_id, week_start, asin, stock_status from marts.fct_inventory_asin_week
+),
+
 named as (
     select
-        *,
+        bridge.*,
+        inventory.stock_status,
         case
             when revenue_change_amount = 0 then null
             when abs(traffic_effect_amount) >= abs(conversion_effect_amount)
@@ -14,6 +19,10 @@ named as (
             else 'price'
         end as effect
     from bridge
+    left join inventory
+        on bridge.account_id = inventory.account_id
+        and bridge.week_start = inventory.week_start
+        and bridge.child_asin = inventory.asin
 ),
 
 final as (
@@ -36,6 +45,7 @@ final as (
         price_effect_amount,
         -- name the cause behind a conversion effect when the report shows it
         case
+            when effect = 'conversion' and stock_status = 'out_of_stock' then 'out_of_stock'
             when effect = 'conversion' and units = 0 and sessions > 0 and previous_units > 0
                 then 'no_sales'
             when effect = 'conversion' and previous_buy_box_pct - buy_box_pct >= 0.1

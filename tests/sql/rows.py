@@ -61,4 +61,4 @@ def build_models(conn: duckdb.DuckDBPyConnection, *tables: str, week: date | Non
 def fetch(conn: duckdb.DuckDBPyConnection, sql: str, *params) -> list[dict]:
     cursor = conn.execute(sql, list(params))
     names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -145,7 +145,7 @@ def test_bridge_rounds_to_the_cent_and_still_adds_up(warehouse):
     assert row["t"] + row["c"] + row["p"] == row["d"]  # decimals: exact
 
 
-def test_top_movers_name_buy_box_loss_and_sales_stopping(warehouse):
+def test_top_movers_name_buy_box_loss_stock_out_and_sales_stopping(warehouse):
     sales(
         warehouse,
         [
@@ -155,7 +155,16 @@ def test_top_movers_name_buy_box_loss_and_sales_stopping(warehouse):
             # D2 keeps its traffic and sells nothing
             (W1, "D2", 50, 5, 50.0, 1.0),
             (W2, "D2", 50, 0, 0.0, 1.0),
+            # D3 the same, and the week's FBA snapshot shows no stock left
+            (W1, "D3", 40, 4, 40.0, 1.0),
+            (W2, "D3", 40, 0, 0.0, 1.0),
         ],
+        account_id="messer-de",
+    )
+    insert(
+        warehouse,
+        "fba_inventory",
+        [{"week_start": W2, "sku": "sku-D3", "asin": "D3", "afn_fulfillable_quantity": 0}],
         account_id="messer-de",
     )
     build_models(warehouse, "reports.rpt_top_movers")
@@ -167,9 +176,11 @@ def test_top_movers_name_buy_box_loss_and_sales_stopping(warehouse):
     )
     # D1: traffic 0; conversion (5 − 100 × 0.2) × 20 = −300; Buy Box 0.95 → 0.40
     # D2: traffic 0; conversion (0 − 50 × 0.1) × 10 = −50 with sessions but no units
+    # D3: conversion (0 − 40 × 0.1) × 10 = −40, and it is out of stock
     assert movers == [
         {"child_asin": "D1", "traffic": 0.0, "conversion": -300.0, "driver": "buy_box"},
         {"child_asin": "D2", "traffic": 0.0, "conversion": -50.0, "driver": "no_sales"},
+        {"child_asin": "D3", "traffic": 0.0, "conversion": -40.0, "driver": "out_of_stock"},
     ]
 
 
@@ -179,7 +190,8 @@ def test_growth_week_on_week_four_weeks_and_year_on_year(warehouse):
     last_year = date(2025, 11, 17)  # ISO week 47 of 2025, as W2 is of 2026
     sales(
         warehouse,
-        [(w, "A1", 100, 10, r) for w, r in zip(weeks, revenue)] + [(last_year, "A1", 50, 5, 70.0)],
+        [(w, "A1", 100, 10, r) for w, r in zip(weeks, revenue, strict=True)]
+        + [(last_year, "A1", 50, 5, 70.0)],
     )
     # messer-de misses one week inside the window
     sales(
