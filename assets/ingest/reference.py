@@ -15,6 +15,8 @@ import pandas as pd
 
 from pipelines.settings import Accounts, ConfigError, marketplaces
 
+STOP_WORDS = Path(__file__).resolve().parents[1] / "models" / "stop_words.csv"
+
 FX_DDL = """
 create or replace table raw.fx_rates (
     rate_date date not null, currency_code varchar not null, units_per_eur double not null
@@ -130,6 +132,12 @@ def write_reference_tables(
         conn.register("frame", frame)
         conn.execute(f"create or replace table raw.{table} as select * from frame")
         conn.unregister("frame")
+    # words left out of the review word counts, per language (shipped with the models)
+    conn.execute(
+        "create or replace table raw.stop_words as select language, lower(word) as word from "
+        "read_csv(?, header=true, columns={'language': 'VARCHAR', 'word': 'VARCHAR'})",
+        [str(STOP_WORDS)],
+    )
     if home is not None:
         write_fx_rates(conn, home / "fx_rates.csv")
         write_unit_costs(conn, home / "unit_costs.csv", accounts)

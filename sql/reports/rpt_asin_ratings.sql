@@ -3,14 +3,14 @@ with reviews as (
     select * from staging.stg_reviews__customer_reviews
 ),
 
--- every week from an ASIN's first review to the latest week with data (or this week)
+-- every week from an ASIN's first review to the latest week with reviews or sales
 bounds as (
     select
         account_id,
         asin,
         min(week_start) as first_week,
         greatest(
-            max(max(week_start)) over (), date_trunc('week', current_date)::date
+            max(max(week_start)) over (), (select max(week_start) from staging.stg_business_reports__child_items)
         ) as last_week,
         arg_max(product_title, review_date) filter (where product_title is not null) as title
     from reviews

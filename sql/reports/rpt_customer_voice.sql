@@ -3,14 +3,14 @@ with reviews as (
     select * from staging.stg_reviews__customer_reviews
 ),
 
--- every week from an account's first review to the latest week with data (or this week), so a
+-- every week from an account's first review to the latest week with reviews or sales, so a
 -- week without new reviews still shows the average rating shoppers see
 bounds as (
     select
         account_id,
         min(week_start) as first_week,
         greatest(
-            max(max(week_start)) over (), date_trunc('week', current_date)::date
+            max(max(week_start)) over (), (select max(week_start) from staging.stg_business_reports__child_items)
         ) as last_week
     from reviews
     group by account_id

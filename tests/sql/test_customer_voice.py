@@ -8,6 +8,7 @@ import pytest
 from assets.ingest.inbox import ensure_raw_tables
 from assets.ingest.reference import write_reference_tables
 from assets.models.sql_models import build, discover
+from tests.sql.rows import build_models
 
 W1, W2, W3 = date(2026, 9, 21), date(2026, 9, 28), date(2026, 10, 5)  # W2 has no reviews
 EARLY, LATE = datetime(2026, 10, 6, 8), datetime(2026, 10, 7, 8)
@@ -100,9 +101,7 @@ def conn(accounts):
                 loaded,
             ],
         )
-    models = {m.table: m for m in discover()}
-    for table in MODELS:
-        build(connection, models[table], None)
+    build_models(connection, *MODELS)
     yield connection
     connection.close()
 
