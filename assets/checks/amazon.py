@@ -142,7 +142,7 @@ CHECKS: tuple[SqlCheck, ...] = (
     ),
     SqlCheck(
         name="ad_sales_within_total_sales",
-        asset=("staging", "stg_sp__campaigns"),
+        asset=("marts", "fct_ads_campaign_week"),
         severity="critical",
         description="Ad-attributed sales of a week never exceed the account's total ordered "
         "sales of that week.",
@@ -151,7 +151,7 @@ CHECKS: tuple[SqlCheck, ...] = (
         sql="""
             with ads as (
                 select account_id, sum(ad_sales_amount) as ad_sales
-                from staging.stg_sp__campaigns where week_start = $week group by all
+                from marts.fct_ads_campaign_week where week_start = $week group by all
             ),
             sales as (
                 select account_id, sum(revenue_amount) as revenue

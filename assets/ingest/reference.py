@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from assets.models.glossary import glossary
 from pipelines.settings import Accounts, ConfigError, marketplaces
 
 STOP_WORDS = Path(__file__).resolve().parents[1] / "models" / "stop_words.csv"
@@ -51,9 +52,6 @@ def write_fx_rates(conn: duckdb.DuckDBPyConnection, path: Path) -> int:
         conn.execute(
             f"insert into raw.fx_rates select * from ({unpivot}) as r(d, c, v) "
             "where d is not null and v is not null"
-        )
-        conn.execute(
-            "insert into raw.fx_rates select distinct rate_date, 'EUR', 1.0 from raw.fx_rates"
         )
     except duckdb.Error as exc:
         raise ConfigError(f"{path}: not readable as an ECB rates CSV ({exc})") from exc
@@ -123,11 +121,16 @@ def write_reference_tables(
             for m in marketplaces().values()
         ]
     )
+    # the glossary's metric names and units, for the public long table
+    metric_rows = pd.DataFrame(
+        [{"metric": name, "unit": entry["unit"]} for name, entry in glossary().items()]
+    )
     conn.execute("create schema if not exists raw")
     for table, frame in (
         ("accounts", account_rows),
         ("portfolios", portfolio_rows),
         ("marketplaces", market_rows),
+        ("metrics", metric_rows),
     ):
         conn.register("frame", frame)
         conn.execute(f"create or replace table raw.{table} as select * from frame")

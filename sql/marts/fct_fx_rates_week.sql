@@ -1,6 +1,13 @@
 -- ECB reference rates per week × currency: the last rate published on or before the week's Sunday (units per 1 EUR)
-with rates as (
+with ecb_rates as (
     select * from raw.fx_rates
+),
+
+rates as (
+    -- the euro itself is 1 on every day the ECB published
+    select rate_date, currency_code, units_per_eur from ecb_rates where currency_code <> 'EUR'
+    union all
+    select distinct rate_date, 'EUR', 1.0 from ecb_rates
 ),
 
 business_report as (

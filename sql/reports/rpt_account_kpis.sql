@@ -3,35 +3,108 @@ with headline as (
     select * from reports.rpt_headline_kpis
 ),
 
-metric_values as (
-    -- metric names as in the glossary (sql/glossary/*.yaml); ratios are fractions
-    unpivot (
-        select
-            account_id,
-            week_start,
-            currency_code,
-            revenue_amount::double as revenue,
-            units::double as units,
-            sessions::double as sessions,
-            page_views::double as page_views,
-            order_items::double as order_items,
-            unit_session_pct,
-            order_item_session_pct,
-            buy_box_pct,
-            asp_amount::double as asp
-        from headline
-    )
-    on revenue, units, sessions, page_views, order_items, unit_session_pct,
-        order_item_session_pct, buy_box_pct, asp
-    into name metric value value
+growth as (
+    select * from reports.rpt_sales_growth
 ),
 
-units as (
-    select * from (values
-        ('revenue', 'amount'), ('units', 'count'), ('sessions', 'count'),
-        ('page_views', 'count'), ('order_items', 'count'), ('unit_session_pct', 'fraction'),
-        ('order_item_session_pct', 'fraction'), ('buy_box_pct', 'fraction'), ('asp', 'amount')
-    ) as u (metric, unit)
+bridge as (
+    select * from reports.rpt_revenue_bridge
+),
+
+advertising as (
+    select * from reports.rpt_advertising
+),
+
+inventory as (
+    select * from reports.rpt_inventory_summary
+),
+
+voice as (
+    select * from reports.rpt_customer_voice
+),
+
+health as (
+    select * from reports.rpt_account_health
+),
+
+risk as (
+    select * from reports.rpt_account_risk
+),
+
+accounts as (
+    select account_id, currency_code from raw.accounts
+),
+
+glossary as (
+    select metric, unit from raw.metrics
+),
+
+metric_values as (
+    -- metric names as in the glossary (sql/glossary/*.yaml); ratios are fractions. Two lists
+    -- unnested side by side give one row per metric, NULLs (zero denominators) included.
+    select
+        account_id,
+        week_start,
+        unnest([
+            'revenue', 'units', 'sessions', 'page_views', 'order_items', 'unit_session_pct',
+            'order_item_session_pct', 'buy_box_pct', 'asp'
+        ]) as metric,
+        unnest([
+            revenue_amount, units, sessions, page_views, order_items, unit_session_pct,
+            order_item_session_pct, buy_box_pct, asp_amount
+        ]::double[]) as value
+    from headline
+    union all
+    select
+        account_id,
+        week_start,
+        unnest(['revenue_wow_pct', 'revenue_4w_pct', 'revenue_yoy_pct']),
+        unnest([revenue_wow_pct, revenue_4w_pct, revenue_yoy_pct])
+    from growth
+    union all
+    select
+        account_id,
+        week_start,
+        unnest(['traffic_effect', 'conversion_effect', 'price_effect']),
+        unnest([traffic_effect_amount, conversion_effect_amount, price_effect_amount]::double[])
+    from bridge
+    union all
+    select
+        account_id,
+        week_start,
+        unnest(['ad_spend', 'ad_sales', 'acos', 'roas', 'tacos', 'cpc', 'ctr', 'ad_cvr', 'roi']),
+        unnest([
+            ad_spend_amount, ad_sales_amount, acos, roas, tacos, cpc_amount, ctr, ad_cvr, roi
+        ]::double[])
+    from advertising
+    union all
+    select
+        account_id,
+        week_start,
+        unnest([
+            'weeks_of_cover', 'out_of_stock_asins', 'replenishment_units', 'aged_90_plus_units',
+            'revenue_at_risk_pct'
+        ]),
+        unnest([
+            weeks_of_cover, out_of_stock_asins, replenishment_units, aged_90_plus_units,
+            revenue_at_risk_pct
+        ]::double[])
+    from inventory
+    union all
+    select
+        account_id,
+        week_start,
+        unnest([
+            'avg_rating', 'avg_rating_change', 'new_reviews', 'new_review_rating', 'low_star_pct'
+        ]),
+        unnest([
+            avg_rating, avg_rating_change, new_reviews, new_review_rating, low_star_pct
+        ]::double[])
+    from voice
+    union all
+    select account_id, week_start, metric, rate from health
+    union all
+    select account_id, week_start, 'risk_score', risk_score from risk
 ),
 
 history as (
@@ -75,8 +148,8 @@ final as (
         metric_values.week_start,
         metric_values.metric,
         metric_values.value,
-        units.unit,
-        case when units.unit = 'amount' then metric_values.currency_code end as currency_code,
+        glossary.unit,
+        case when glossary.unit = 'amount' then accounts.currency_code end as currency_code,
         -- a baseline needs 8 of the last 13 weeks; k = 3
         case when spread.baseline_weeks >= 8
             then spread.baseline_median - 3 * spread.baseline_mad end as baseline_low,
@@ -90,7 +163,9 @@ final as (
                 then 'unusually_low'
         end as flag
     from metric_values
-    inner join units on metric_values.metric = units.metric
+    inner join accounts on metric_values.account_id = accounts.account_id
+    -- a metric missing from the glossary keeps a NULL unit, which a test and a check catch
+    left join glossary on metric_values.metric = glossary.metric
     left join spread
         on metric_values.account_id = spread.account_id
         and metric_values.week_start = spread.week_start
