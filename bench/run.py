@@ -117,7 +117,7 @@ def bench_ingest(home: Path) -> dict:
 
 
 def bench_models(home: Path) -> dict:
-    """Building every SQL model vs a pandas script computing the same weekly sales KPIs."""
+    """Every SQL model, and the headline chain vs a pandas script computing the same KPIs."""
     import pandas as pd
 
     from assets.models.sql_models import build, discover
@@ -126,11 +126,26 @@ def bench_models(home: Path) -> dict:
     paths = Paths(home)
     conn = duckdb.connect(str(paths.warehouse))
     models = discover()
+    headline_chain = [
+        m
+        for m in models
+        if m.table
+        in (
+            "staging.stg_business_reports__child_items",
+            "marts.fct_sales_asin_week",
+            "reports.rpt_headline_kpis",
+        )
+    ]
 
-    def sql_headline():
+    def build_all():
         for model in models:
             build(conn, model, None)
 
+    def sql_headline():
+        for model in headline_chain:
+            build(conn, model, None)
+
+    every_model = timed(build_all)
     ours = timed(sql_headline)
     raw = conn.execute("select * from raw.business_report_child_items").df()
     accounts = conn.execute("select account_id, account_name, currency_code from raw.accounts").df()
@@ -172,11 +187,12 @@ def bench_models(home: Path) -> dict:
     baseline = timed(pandas_headline)
     return {
         "models": len(models),
-        "models_s": round(ours, 3),
-        "pandas_headline_only_s": round(baseline, 3),
+        "all_models_s": round(every_model, 3),
+        "sql_headline_s": round(ours, 3),
+        "pandas_headline_s": round(baseline, 3),
         "pandas_vs_models": round(baseline / ours, 2),
-        "note": "the pandas script computes only the headline sales KPIs; the SQL side builds "
-        "every model, so the ratio understates the SQL advantage",
+        "note": "same KPIs on both sides: staging → fct_sales_asin_week (with zero-fill) → "
+        "rpt_headline_kpis vs the pandas script on frames already in memory",
     }
 
 
