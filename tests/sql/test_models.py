@@ -2,22 +2,11 @@
 
 from datetime import date
 
-import duckdb
 import pytest
 
-from assets.ingest.inbox import ensure_raw_tables
-from assets.ingest.reference import write_reference_tables
 from assets.models.sql_models import LAYERS, build, discover, table_references
 
 W1, W2 = date(2026, 11, 9), date(2026, 11, 16)
-
-
-@pytest.fixture
-def warehouse(accounts):
-    conn = duckdb.connect()
-    ensure_raw_tables(conn)
-    write_reference_tables(conn, accounts)
-    return conn
 
 
 def business_rows(conn, rows):
