@@ -20,6 +20,9 @@ HEADLINE_METRICS = [
     "asp",
     "buy_box_pct",
     "revenue_wow_pct",
+    "traffic_effect",
+    "conversion_effect",
+    "price_effect",
 ]
 
 
@@ -55,6 +58,17 @@ def seller_pack_job(
             [account.id, week],
         )
     }
+    bridge = _row(
+        conn,
+        "select * from reports.rpt_revenue_bridge where account_id = ? and week_start = ?",
+        [account.id, week],
+    )
+    movers = _rows(
+        conn,
+        "select * from reports.rpt_top_movers where account_id = ? and week_start = ? "
+        "and mover_rank <= 5 order by mover_rank",
+        [account.id, week],
+    )
     return PackJob(
         template="seller_pack.html",
         locale=account.locale,
@@ -69,6 +83,8 @@ def seller_pack_job(
             "week_end": week + timedelta(days=6),
             "headline": headline,
             "baselines": baselines,
+            "bridge": bridge,
+            "movers": movers,
             "glossary": entries_for(HEADLINE_METRICS, account.language),
         },
         output=pack_path(reports_dir, week, account.id, account.language),

@@ -69,6 +69,9 @@ def test_one_pack_per_account_with_its_name_week_and_revenue(demo):
         expected = " ".join(expected.split())  # text extraction turns no-break spaces into spaces
         assert expected in text, (account.id, expected)
         assert week.strftime("%Y") in text
+    # the revenue bridge names the demo's stories as drivers of the top movers
+    assert "out of stock" in pdf_text(folder / "acme-uk.en.pdf")
+    assert "Buy Box verloren" in pdf_text(folder / "acme-de.de.pdf")
 
 
 def test_no_demo_pack_is_held_and_every_recipient_got_mail(demo):

@@ -31,6 +31,8 @@ def job(tmp_path, language="en", locale="en_GB", name="Oak & Co <script>x</scrip
             "week_end": date(2026, 11, 22),
             "headline": headline,
             "baselines": BASELINES,
+            "bridge": None,
+            "movers": [],
             "glossary": entries_for(HEADLINE_METRICS, language),
         },
         output=tmp_path / f"x.{language}.pdf",
@@ -141,7 +143,8 @@ def test_glossary_is_printed_in_the_pack_language(tmp_path):
     out = write_pdf(
         render_html(job(tmp_path, "de", "de_DE", "Messerwerk", HEADLINE)), tmp_path / "g.pdf"
     )
-    text = " ".join(pypdf.PdfReader(out).pages[0].extract_text().split())
+    pages = pypdf.PdfReader(out).pages
+    text = " ".join(" ".join(page.extract_text() for page in pages).split())
     assert "Glossar" in text and "Bestellte Einheiten ÷ Sitzungen" in text
 
 
