@@ -6,6 +6,10 @@ rows_rejected), each unparseable row goes to ``raw.rejects`` with its line and r
 the original is kept under ``archive/<sha256[:2]>/<sha256><suffix>``. The same bytes again
 (even renamed) are skipped; a new export for the same account, week and report replaces the
 earlier one, because Amazon restates recent weeks.
+
+Files of one layout (same report, header, language, marketplace) are parsed together in one
+``read_csv`` call and loaded in one transaction, so a week of small exports costs little more
+than reading them; a damaged file in such a batch is then read alone to find it.
 """
 
 from __future__ import annotations
@@ -18,14 +22,20 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from assets.ingest.readers import (
     SQL_TYPES,
+    Detected,
     ExportError,
     Kind,
     ParsedFile,
+    Readable,
+    batch_key,
     catalog,
-    parse_file,
+    parse_batch,
+    readable,
+    sniff,
 )
 from pipelines.settings import (
     ACCOUNT_ID,
@@ -171,12 +181,15 @@ def _place(path: Path, paths: Paths, accounts: Accounts) -> tuple[str, date | No
         ) from None
 
 
-def _period(conn: duckdb.DuckDBPyConnection, kind: Kind, week: date | None) -> tuple[date, date]:
+def _period(
+    conn: duckdb.DuckDBPyConnection, kind: Kind, week: date | None, name: str
+) -> tuple[date, date]:
     """Dated reports cover their own dates; undated ones the week of their inbox folder."""
     if not kind.dated:
         return week, week + timedelta(days=6)
     first, last = conn.execute(
-        f"select min({kind.period}), max({kind.period}) from parsed_rows"
+        f"select min({kind.period}), max({kind.period}) from parsed_rows where source_file = ?",
+        [name],
     ).fetchone()
     if first is None:
         if week is None:
@@ -187,14 +200,95 @@ def _period(conn: duckdb.DuckDBPyConnection, kind: Kind, week: date | None) -> t
     return first, last
 
 
+@dataclass
+class _Pending:
+    """A file read as far as its header, waiting for the other files of its layout."""
+
+    path: Path
+    name: str
+    digest: str
+    archived: str
+    account_id: str
+    week: date | None
+    source: Readable
+    detected: Detected
+    delimiter: str
+    date_order: str
+    country: str
+
+    @property
+    def batch(self) -> tuple:
+        layout = batch_key(self.source, self.detected, self.delimiter)
+        return (*layout, self.date_order, self.country)
+
+
 def ingest_file(
     conn: duckdb.DuckDBPyConnection, path: Path, paths: Paths, accounts: Accounts
 ) -> FileResult:
-    """Load one file in one transaction: a crash leaves the warehouse as it was."""
+    """Load one file (see ``ingest_inbox``)."""
+    ensure_raw_tables(conn)
+    return _ingest(conn, [path], paths, accounts)[0]
+
+
+def ingest_inbox(
+    conn: duckdb.DuckDBPyConnection, paths: Paths, accounts: Accounts, week: date | None = None
+) -> list[FileResult]:
+    """Ingest every export in the inbox (or one week of it); one bad file never stops the rest."""
+    ensure_raw_tables(conn)
+    return _ingest(conn, inbox_files(paths, week), paths, accounts)
+
+
+def _ingest(
+    conn: duckdb.DuckDBPyConnection, files: list[Path], paths: Paths, accounts: Accounts
+) -> list[FileResult]:
+    """Read every file's header, parse the files of one layout together, then load them in one
+    transaction per batch (or per file): a crash leaves each file wholly loaded or not at all."""
+    results: dict[Path, FileResult] = {}
+    batches: dict[tuple, list[_Pending]] = {}
+    this_run: dict[str, str] = {}  # file hash → name, for copies within one inbox
+
+    def done(path: Path, result: FileResult) -> None:
+        results[path] = result
+        log.info("[%d/%d] %s", len(results), len(files), result.line())
+
+    for path in files:
+        try:
+            prepared = _prepare(conn, path, paths, accounts, this_run)
+        except (duckdb.Error, OSError) as exc:
+            prepared = _retry_later(path.relative_to(paths.inbox).as_posix(), exc)
+        if isinstance(prepared, FileResult):
+            done(path, prepared)
+        else:
+            batches.setdefault(prepared.batch, []).append(prepared)
+    for group in batches.values():
+        try:
+            for pending, result in _load_batch(conn, group):
+                done(pending.path, result)
+        finally:
+            for pending in group:
+                pending.source.cleanup()
+    return [results[path] for path in files]
+
+
+def _retry_later(name: str, exc: Exception) -> FileResult:
+    # not logged as seen: the next run tries this file again
+    return FileResult(name, "failed", f"could not be loaded, will retry next run: {exc}")
+
+
+def _prepare(
+    conn: duckdb.DuckDBPyConnection,
+    path: Path,
+    paths: Paths,
+    accounts: Accounts,
+    this_run: dict[str, str],
+) -> _Pending | FileResult:
+    """Hash, deduplicate, archive and sniff one file; a failure is logged and returned."""
     name = path.relative_to(paths.inbox).as_posix()
     if path.suffix.lower() not in EXPORT_SUFFIXES:
         return FileResult(name, "skipped", f"not an export ({path.suffix or 'no suffix'})")
     digest = file_hash(path)
+    if digest in this_run:
+        return FileResult(name, "duplicate", f"same content as {this_run[digest]}; skipped")
     seen = conn.execute(
         "select source_file, status, message from raw.ingest_log where file_hash = ?", [digest]
     ).fetchone()
@@ -206,48 +300,233 @@ def ingest_file(
         conn.execute("delete from raw.ingest_log where file_hash = ?", [digest])
     elif seen:
         return FileResult(name, "duplicate", f"same content as {seen[0]} ({seen[1]}); skipped")
+    this_run[digest] = name
     archived = archive(path, digest, paths).relative_to(paths.home).as_posix()
-    now = datetime.now().replace(microsecond=0)
     try:
         account_id, week = _place(path, paths, accounts)
         account = accounts.get(account_id)
-        date_order = "mdy" if account.marketplace.code in MONTH_FIRST else "dmy"
-        country = COUNTRY.get(account.marketplace.code, account.marketplace.code)
-        parsed = parse_file(conn, path, name, date_order, paths.home, country)
-        kind = parsed.detected.kind
-        if not kind.dated and week is None:
-            raise ExportError(
-                f"{kind.label} has no dates of its own: move it to "
-                f"inbox/{account_id}/<week start YYYY-MM-DD>/"
-            )
-        period_start, period_end = _period(conn, kind, week)
-        week = week or week_start(period_start)
+        source = readable(path, paths.home)
+        try:
+            detected, delimiter = sniff(source, name)
+            if not detected.kind.dated and week is None:
+                raise ExportError(
+                    f"{detected.kind.label} has no dates of its own: move it to "
+                    f"inbox/{account_id}/<week start YYYY-MM-DD>/"
+                )
+        except Exception:
+            source.cleanup()
+            raise
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop the inbox
-        message = (
-            str(exc)
-            if isinstance(exc, ExportError)
-            else (
-                f"{name}: could not be read ({type(exc).__name__}: {str(exc).splitlines()[0]}); "
-                "check that it is an unmodified Amazon export"
-            )
-        )
-        conn.execute("begin")
-        conn.execute(
-            "insert into raw.ingest_log (file_hash, source_file, archived_as, rows_read, "
-            "rows_loaded, rows_rejected, status, message, loaded_at) "
-            "values (?, ?, ?, 0, 0, 0, 'failed', ?, ?)",
-            [digest, name, archived, message, now],
-        )
-        conn.execute(
-            "insert into raw.rejects values (?, ?, null, null, null, ?)", [digest, name, message]
-        )
-        conn.execute("commit")
-        return FileResult(name, "failed", message)
+        return _fail(conn, digest, name, archived, exc)
+    return _Pending(
+        path,
+        name,
+        digest,
+        archived,
+        account_id,
+        week,
+        source,
+        detected,
+        delimiter,
+        "mdy" if account.marketplace.code in MONTH_FIRST else "dmy",
+        COUNTRY.get(account.marketplace.code, account.marketplace.code),
+    )
 
+
+def _load_batch(conn: duckdb.DuckDBPyConnection, group: list[_Pending]):
+    """Parse a group of same-layout files at once, then load each; yields (file, result)."""
+    first = group[0]
+    try:
+        parsed = parse_batch(
+            conn,
+            [(p.source, p.name) for p in group],
+            first.detected,
+            first.delimiter,
+            first.date_order,
+            first.country,
+        )
+    except Exception as exc:  # noqa: BLE001 - one bad file must never stop the inbox
+        if len(group) > 1:
+            # one damaged file spoils a shared read: read each alone to find which
+            for pending in group:
+                yield from _load_batch(conn, [pending])
+            return
+        yield first, _fail(conn, first.digest, first.name, first.archived, exc)
+        return
+    try:
+        together = _load_together(conn, group, parsed) if len(group) > 1 else None
+    except duckdb.Error as exc:
+        log.warning(
+            "loading %d files together failed (%s); loading them one by one", len(group), exc
+        )
+        together = None
+    if together is not None:
+        yield from zip(group, together, strict=True)
+        return
+    for pending in group:
+        try:
+            result = _load_parsed(conn, pending, parsed[pending.name])
+        except (duckdb.Error, OSError) as exc:
+            result = _retry_later(pending.name, exc)
+        yield pending, result
+
+
+def _load_together(
+    conn: duckdb.DuckDBPyConnection, group: list[_Pending], parsed: dict[str, ParsedFile]
+) -> list[FileResult] | None:
+    """Load a parsed batch in one transaction with a few set-based statements.
+
+    None when that would change the outcome — files of the batch that replace one another,
+    or a file without dates — and the files are then loaded one by one, in order."""
+    kind = group[0].detected.kind
+    periods = {}
+    if kind.dated:
+        periods = {
+            name: (first, last)
+            for name, first, last in conn.execute(
+                f"select source_file, min({kind.period}), max({kind.period}) from parsed_rows "
+                "group by all"
+            ).fetchall()
+        }
+    now = datetime.now().replace(microsecond=0)
+    rows = []
+    for pending in group:
+        first, last = periods.get(pending.name, (None, None))
+        if first is None:
+            if pending.week is None:
+                return None
+            first, last = pending.week, pending.week + timedelta(days=6)
+        file = parsed[pending.name]
+        rows.append(
+            {
+                "file_hash": pending.digest,
+                "source_file": pending.name,
+                "archived_as": pending.archived,
+                "kind": kind.name,
+                "locale": file.locale,
+                "encoding": file.encoding,
+                "account_id": pending.account_id,
+                "week_start": pending.week or week_start(first),
+                "period_start": first,
+                "period_end": last,
+                "rows_read": file.rows_read,
+                "rows_loaded": file.rows_loaded,
+                "rows_rejected": file.rows_rejected,
+                "status": "loaded_with_rejects" if file.rows_rejected else "loaded",
+                "message": "",
+                "loaded_at": now,
+                "ignored_columns": "\x1f".join(pending.detected.ignored),
+                "attribution_days": pending.detected.attribution_days,
+                "header_currency": pending.detected.header_currency,
+            }
+        )
+    if len({(r["account_id"], r["period_start"], r["period_end"]) for r in rows}) < len(rows):
+        return None
+    frame = pd.DataFrame(rows)
+    same_export = (
+        "log.kind = batch.kind and log.account_id = batch.account_id "
+        "and log.period_start = batch.period_start and log.period_end = batch.period_end "
+        "and log.status in ('loaded', 'loaded_with_rejects')"
+    )
+    conn.register("batch_frame", frame)
+    try:
+        conn.execute("create or replace temp table batch as select * from batch_frame")
+    finally:
+        conn.unregister("batch_frame")
+    previous: dict[str, list[tuple[str, str]]] = {}
+    for name, old_hash, old_name in conn.execute(
+        f"select batch.source_file, log.file_hash, log.source_file from batch "
+        f"inner join raw.ingest_log as log on {same_export} order by log.source_file"
+    ).fetchall():
+        previous.setdefault(name, []).append((old_hash, old_name))
+    for row in rows:
+        parts = []
+        if row["source_file"] in previous:
+            parts.append("replaces " + ", ".join(n for _, n in previous[row["source_file"]]))
+        if row["rows_rejected"]:
+            parts.append(f"{row['rows_rejected']} rows rejected (see raw.rejects)")
+        row["message"] = "; ".join(parts)
+    conn.execute(
+        "update batch set message = m.message from (select unnest($names) as source_file, "
+        "unnest($messages) as message) as m where batch.source_file = m.source_file",
+        {"names": [r["source_file"] for r in rows], "messages": [r["message"] for r in rows]},
+    )
+    columns = ", ".join(kind.columns)
+    conn.execute("begin")
+    try:
+        conn.execute(
+            f"delete from raw.{kind.table} where file_hash in (select log.file_hash from batch "
+            f"inner join raw.ingest_log as log on {same_export})"
+        )
+        conn.execute(
+            "update raw.ingest_log as log set status = 'superseded', "
+            f"message = 'replaced by ' || batch.source_file from batch where {same_export}"
+        )
+        conn.execute(
+            f"insert into raw.{kind.table} (account_id, period_start, period_end, locale, "
+            f"attribution_days, header_currency, {columns}, source_file, source_line, "
+            f"file_hash, loaded_at) select batch.account_id, batch.period_start, "
+            f"batch.period_end, batch.locale, batch.attribution_days, batch.header_currency, "
+            f"{', '.join(f'parsed_rows.{c}' for c in kind.columns)}, parsed_rows.source_file, "
+            "parsed_rows.source_line, batch.file_hash, batch.loaded_at "
+            "from parsed_rows inner join batch using (source_file)"
+        )
+        conn.execute(
+            "insert into raw.rejects select batch.file_hash, parsed_rejects.source_file, "
+            "source_line, column_name, value, reason from parsed_rejects "
+            "inner join batch using (source_file) order by parsed_rejects.source_file, source_line"
+        )
+        conn.execute(
+            "insert into raw.ingest_log select file_hash, source_file, archived_as, kind, "
+            "locale, encoding, account_id, week_start, period_start, period_end, rows_read, "
+            "rows_loaded, rows_rejected, status, message, loaded_at, "
+            "case when ignored_columns = '' then []::varchar[] "
+            "else string_split(ignored_columns, chr(31)) end from batch"
+        )
+    except Exception:
+        conn.execute("rollback")
+        raise
+    conn.execute("commit")
+    return [
+        FileResult(
+            row["source_file"],
+            "replaced" if row["source_file"] in previous else row["status"],
+            row["message"],
+            kind.name,
+            row["locale"],
+            row["account_id"],
+            row["rows_read"],
+            row["rows_loaded"],
+            row["rows_rejected"],
+        )
+        for row in rows
+    ]
+
+
+def _load_parsed(
+    conn: duckdb.DuckDBPyConnection, pending: _Pending, parsed: ParsedFile
+) -> FileResult:
+    """Load one parsed file in one transaction: a crash leaves the warehouse as it was."""
+    kind = pending.detected.kind
+    try:
+        period_start, period_end = _period(conn, kind, pending.week, pending.name)
+    except ExportError as exc:
+        return _fail(conn, pending.digest, pending.name, pending.archived, exc)
+    week = pending.week or week_start(period_start)
+    now = datetime.now().replace(microsecond=0)
     conn.execute("begin")
     try:
         previous = _replace_and_load(
-            conn, parsed, name, digest, account_id, week, period_start, period_end, archived, now
+            conn,
+            parsed,
+            pending.name,
+            pending.digest,
+            pending.account_id,
+            week,
+            period_start,
+            period_end,
+            pending.archived,
+            now,
         )
     except Exception:
         conn.execute("rollback")
@@ -255,16 +534,42 @@ def ingest_file(
     conn.execute("commit")
     status = "loaded_with_rejects" if parsed.rows_rejected else "loaded"
     return FileResult(
-        name,
+        pending.name,
         "replaced" if previous else status,
         _message(previous, parsed),
         kind.name,
         parsed.locale,
-        account_id,
+        pending.account_id,
         parsed.rows_read,
         parsed.rows_loaded,
         parsed.rows_rejected,
     )
+
+
+def _fail(
+    conn: duckdb.DuckDBPyConnection, digest: str, name: str, archived: str, exc: Exception
+) -> FileResult:
+    """Log a file that cannot be loaded, with a message that says what to do."""
+    message = (
+        str(exc)
+        if isinstance(exc, ExportError)
+        else (
+            f"{name}: could not be read ({type(exc).__name__}: {str(exc).splitlines()[0]}); "
+            "check that it is an unmodified Amazon export"
+        )
+    )
+    conn.execute("begin")
+    conn.execute(
+        "insert into raw.ingest_log (file_hash, source_file, archived_as, rows_read, "
+        "rows_loaded, rows_rejected, status, message, loaded_at) "
+        "values (?, ?, ?, 0, 0, 0, 'failed', ?, ?)",
+        [digest, name, archived, message, datetime.now().replace(microsecond=0)],
+    )
+    conn.execute(
+        "insert into raw.rejects values (?, ?, null, null, null, ?)", [digest, name, message]
+    )
+    conn.execute("commit")
+    return FileResult(name, "failed", message)
 
 
 def _message(previous: list[tuple[str, str]], parsed: ParsedFile) -> str:
@@ -305,7 +610,8 @@ def _replace_and_load(
     conn.execute(
         f"insert into raw.{kind.table} (account_id, period_start, period_end, locale, "
         f"attribution_days, header_currency, {columns}, source_file, source_line, file_hash, "
-        f"loaded_at) select ?, ?, ?, ?, ?, ?, {columns}, ?, source_line, ?, ? from parsed_rows",
+        f"loaded_at) select ?, ?, ?, ?, ?, ?, {columns}, ?, source_line, ?, ? from parsed_rows "
+        "where source_file = ?",
         [
             account_id,
             period_start,
@@ -316,12 +622,13 @@ def _replace_and_load(
             name,
             digest,
             now,
+            name,
         ],
     )
     conn.execute(
         "insert into raw.rejects select ?, ?, source_line, column_name, value, reason "
-        "from parsed_rejects order by source_line",
-        [digest, name],
+        "from parsed_rejects where source_file = ? order by source_line",
+        [digest, name, name],
     )
     status = "loaded_with_rejects" if parsed.rows_rejected else "loaded"
     conn.execute(
@@ -347,25 +654,3 @@ def _replace_and_load(
         ],
     )
     return previous
-
-
-def ingest_inbox(
-    conn: duckdb.DuckDBPyConnection, paths: Paths, accounts: Accounts, week: date | None = None
-) -> list[FileResult]:
-    """Ingest every export in the inbox (or one week of it); one bad file never stops the rest."""
-    ensure_raw_tables(conn)
-    results = []
-    files = inbox_files(paths, week)
-    for number, path in enumerate(files, start=1):
-        try:
-            result = ingest_file(conn, path, paths, accounts)
-        except (duckdb.Error, OSError) as exc:
-            # not logged as seen: the next run tries this file again
-            result = FileResult(
-                path.relative_to(paths.inbox).as_posix(),
-                "failed",
-                f"could not be loaded, will retry next run: {exc}",
-            )
-        log.info("[%d/%d] %s", number, len(files), result.line())
-        results.append(result)
-    return results

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 import re
 import unicodedata
@@ -286,7 +287,9 @@ def readable(path: Path, workdir: Path) -> Readable:
         head = handle.read(SNIFF_BYTES)
     if not head.strip():
         raise ExportError(f"{path.name}: the file is empty; download the export again")
-    target = workdir / f".{path.name}.sellerpulse.csv"
+    # files of the same name from different folders may wait side by side for their batch
+    tag = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:10]
+    target = workdir / f".{tag}.{path.name}.sellerpulse.csv"
     try:
         if suffix == ".xlsx" or head.startswith(b"PK\x03\x04"):
             xlsx_to_csv(path, target)
@@ -420,7 +423,7 @@ def _parse_values(
     unpivoted keeps it to one use of each parser per file instead of one per column."""
     if not typed:
         conn.execute(
-            "create or replace temp table parsed_values as select source_line from parsed_source"
+            "create or replace temp table parsed_values as select row_id from parsed_source"
         )
         return
     dates = [f"'c{p}'" for p, t in typed.items() if t == "date"]
@@ -434,11 +437,11 @@ def _parse_values(
         f"""
         create or replace temp table parsed_values as
         with long as (
-            unpivot (select source_line, {", ".join(f"c{p}" for p in typed)} from parsed_source)
+            unpivot (select row_id, {", ".join(f"c{p}" for p in typed)} from parsed_source)
             on {", ".join(f"c{p}" for p in typed)} into name col value raw
         ),
         parsed as (
-            select source_line, col,
+            select row_id, col,
                 case when col not in ({", ".join(dates) or "''"})
                     then sp_number(nullif(trim(raw), ''), {_quote(locale["thousands"])},
                                    {_quote(locale["decimal"])}) end as num,
@@ -446,8 +449,8 @@ def _parse_values(
                     then sp_date(nullif(trim(raw), ''), {_quote(date_order)}) end as day
             from long
         )
-        select source_line{", " + numbers if numbers else ""}{", " + days if days else ""}
-        from parsed group by source_line
+        select row_id{", " + numbers if numbers else ""}{", " + days if days else ""}
+        from parsed group by row_id
         """
     )
 
@@ -460,18 +463,49 @@ def parse_file(
     workdir: Path | None = None,
     country: str | None = None,
 ) -> ParsedFile:
-    """Read ``path`` into temp tables ``parsed_rows`` (typed, canonical names, source_line)
-    and ``parsed_rejects`` (line, column, value, reason)."""
+    """Read ``path`` into temp tables ``parsed_rows`` (typed, canonical names, source_file,
+    source_line) and ``parsed_rejects`` (source_file, line, column, value, reason)."""
     source = readable(path, workdir or path.parent)
     try:
         detected, delimiter = sniff(source, source_name)
-        rows_read = _load_source(conn, source, detected, delimiter, source_name)
+        return parse_batch(conn, [(source, source_name)], detected, delimiter, date_order, country)[
+            source_name
+        ]
     finally:
         source.cleanup()
+
+
+def batch_key(source: Readable, detected: Detected, delimiter: str) -> tuple:
+    """Files with equal keys have the same layout and are parsed in one ``read_csv`` call."""
+    return (
+        detected.kind.name,
+        detected.locale,
+        tuple(detected.cells),
+        detected.header_line,
+        detected.attribution_days,
+        detected.header_currency,
+        delimiter,
+        source.encoding == "utf-16",
+        source.plain_numbers,
+    )
+
+
+def parse_batch(
+    conn: duckdb.DuckDBPyConnection,
+    sources: list[tuple[Readable, str]],
+    detected: Detected,
+    delimiter: str,
+    date_order: str = "dmy",
+    country: str | None = None,
+) -> dict[str, ParsedFile]:
+    """Parse files of one layout (see ``batch_key``) together: one ``read_csv`` and one pass of
+    each parser for all of them, so a small file costs little more than its bytes. Rows keep
+    their file in ``source_file``; the result says per file what was read, loaded, rejected."""
+    rows_read = _load_source(conn, sources, detected, delimiter)
     if conn not in _WITH_MACROS:
         conn.execute(PARSE_MACROS)
         _WITH_MACROS.add(conn)
-    locale = catalog().locales["api" if source.plain_numbers else detected.locale]
+    locale = catalog().locales["api" if sources[0][0].plain_numbers else detected.locale]
     columns = {
         pos: col
         for col in detected.kind.columns.values()
@@ -498,11 +532,11 @@ def parse_file(
             failures.append((col.name, pos, failed, reason))
     conn.execute(
         f"create or replace temp table parsed_typed as select *, {', '.join(typed) or 'null as v'} "
-        "from parsed_source left join parsed_values using (source_line)"
+        "from parsed_source left join parsed_values using (row_id)"
     )
     reject_selects = [
-        f"select source_line, '{name}' as column_name, c{pos} as value, {_quote(reason)} "
-        f"as reason from parsed_typed where {condition}"
+        f"select row_id, source_file, source_line, '{name}' as column_name, c{pos} as value, "
+        f"{_quote(reason)} as reason from parsed_typed where {condition}"
         for name, pos, condition, reason in failures
     ]
     conn.execute(
@@ -510,56 +544,71 @@ def parse_file(
         + (
             " union all ".join(reject_selects)
             if reject_selects
-            else "select null::bigint as source_line, null::varchar as column_name, "
-            "null::varchar as value, null::varchar as reason where false"
+            else "select null::bigint as row_id, null::varchar as source_file, "
+            "null::bigint as source_line, null::varchar as column_name, null::varchar as value, "
+            "null::varchar as reason where false"
         )
     )
     conn.execute(
-        f"create or replace temp table parsed_rows as select source_line, {', '.join(finals)} "
-        "from parsed_typed where source_line not in (select source_line from parsed_rejects)"
+        f"create or replace temp table parsed_rows as select source_file, source_line, "
+        f"{', '.join(finals)} from parsed_typed "
+        "where row_id not in (select row_id from parsed_rejects)"
     )
-    rows_loaded = conn.execute("select count(*) from parsed_rows").fetchone()[0]
-    return ParsedFile(
-        detected,
-        source.encoding,
-        rows_read,
-        rows_loaded,
-        rows_read - rows_loaded,
-        source.file_format,
-        country,
+    loaded = dict(
+        conn.execute("select source_file, count(*) from parsed_rows group by all").fetchall()
     )
+    return {
+        name: ParsedFile(
+            detected,
+            source.encoding,
+            rows_read.get(name, 0),
+            loaded.get(name, 0),
+            rows_read.get(name, 0) - loaded.get(name, 0),
+            source.file_format,
+            country,
+        )
+        for source, name in sources
+    }
 
 
 def _load_source(
     conn: duckdb.DuckDBPyConnection,
-    source: Readable,
+    sources: list[tuple[Readable, str]],
     detected: Detected,
     delimiter: str,
-    name: str,
-) -> int:
-    """All data rows as text in temp table ``parsed_source`` (c0, c1, … and source_line)."""
+) -> dict[str, int]:
+    """All data rows as text in temp table ``parsed_source`` (row_id, source_file,
+    source_line, c0, c1, …); returns the rows read per file."""
     width = max(len(detected.cells), 1)
     tab = delimiter == "\t"
     try:
         conn.execute(
-            "create or replace temp table parsed_source as select row_number() over () "
-            f"+ {detected.header_line} as source_line, * "
-            "from read_csv($path, header=false, skip=$skip, delim=$delim, quote=$quote, "
+            "create or replace temp table parsed_source as "
+            "select scanned.row_id, names.source_file, "
+            f"scanned.row_id - min(scanned.row_id) over (partition by scanned.filename) + 1 "
+            f"+ {detected.header_line} as source_line, "
+            f"{', '.join(f'c{i}' for i in range(width))} "
+            "from (select row_number() over () as row_id, * "
+            "from read_csv($paths, header=false, skip=$skip, delim=$delim, quote=$quote, "
             "escape=$quote, columns=$columns, null_padding=true, strict_mode=false, "
-            "encoding=$encoding, all_varchar=true, auto_detect=false)",
+            "encoding=$encoding, all_varchar=true, auto_detect=false, filename=true)) as scanned "
+            "inner join (select unnest($paths) as path, unnest($names) as source_file) as names "
+            "on scanned.filename = names.path",
             {
-                "path": str(source.path),
+                "paths": [str(source.path) for source, _ in sources],
+                "names": [name for _, name in sources],
                 "skip": detected.header_line,
                 "delim": delimiter,
                 # Amazon's tab-separated flat files are not quoted; a " in a review is text
                 "quote": "" if tab else '"',
                 "columns": {f"c{i}": "VARCHAR" for i in range(width)},
-                "encoding": "utf-16" if source.encoding == "utf-16" else "utf-8",
+                "encoding": "utf-16" if sources[0][0].encoding == "utf-16" else "utf-8",
             },
         )
     except duckdb.Error as exc:
+        names = ", ".join(name for _, name in sources)
         raise ExportError(
-            f"{name}: could not be read as {detected.kind.label} "
+            f"{names}: could not be read as {detected.kind.label} "
             f"({str(exc).splitlines()[0]}); the file may be truncated or damaged — export it "
             "again"
         ) from exc
@@ -568,4 +617,6 @@ def _load_source(
         "delete from parsed_source where "
         + " and ".join(f"coalesce(trim(c{i}), '') = ''" for i in range(width))
     )
-    return conn.execute("select count(*) from parsed_source").fetchone()[0]
+    return dict(
+        conn.execute("select source_file, count(*) from parsed_source group by all").fetchall()
+    )

@@ -1,7 +1,7 @@
 """The inbox → raw layer: every row loaded or rejected, originals kept, nothing twice."""
 
 from assets.ingest.inbox import ingest_inbox
-from tests.conftest import WEEK, drop, drop_all_fixtures
+from tests.conftest import EXPORTS, WEEK, drop, drop_all_fixtures
 
 
 def log_rows(conn):
@@ -141,3 +141,60 @@ def test_truncated_file_fails_alone(conn, home, accounts):
     assert results["ocha-jp"].status == "loaded"
     uk = results["oak-uk"]
     assert uk.rows_read == uk.rows_loaded + uk.rows_rejected
+
+
+def weeks_of(home, fixture, account, weeks, change=lambda text, week: text):
+    """Copies of one export in several week folders, each with its own bytes."""
+    text = (EXPORTS / fixture).read_text("utf-8-sig")
+    paths = []
+    for week in weeks:
+        path = home.inbox / account / week / fixture
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(change(text.replace("Large", f"Large {week}"), week), "utf-8-sig")
+        paths.append(path)
+    return paths
+
+
+def test_files_of_one_layout_are_parsed_together_each_with_its_own_lines(conn, home, accounts):
+    weeks = ["2026-11-02", "2026-11-09", "2026-11-16"]
+    weeks_of(home, "uk_business_report.csv", "oak-uk", weeks)
+    results = ingest_inbox(conn, home, accounts)
+    # each copy: 3 rows read, the "12x" row rejected at line 4 of its own file
+    assert [(r.status, r.rows_read, r.rows_loaded) for r in results] == [
+        ("loaded_with_rejects", 3, 2)
+    ] * 3
+    assert conn.execute(
+        "select source_file, line, value from raw.rejects order by source_file"
+    ).fetchall() == [(f"oak-uk/{w}/uk_business_report.csv", 4, "12x") for w in weeks]
+    assert conn.execute(
+        "select period_start::varchar, source_line, title from raw.business_report_child_items "
+        "where sku = 'OAK-L' order by period_start"
+    ).fetchall() == [(w, 2, f"Oak Chopping Board, Large {w}") for w in weeks]
+
+
+def test_a_damaged_file_among_its_batch_fails_or_rejects_alone(conn, home, accounts):
+    def damage(text, week):
+        return text[:-60] + ',"unterminated' if week == "2026-11-09" else text
+
+    weeks_of(home, "uk_business_report.csv", "oak-uk", ["2026-11-02", "2026-11-09"], damage)
+    first, damaged = ingest_inbox(conn, home, accounts)
+    assert (first.status, first.rows_read, first.rows_loaded) == ("loaded_with_rejects", 3, 2)
+    assert damaged.rows_read == damaged.rows_loaded + damaged.rows_rejected
+    assert "2026-11-02" not in damaged.message
+
+
+def test_two_exports_of_one_week_in_one_run_the_later_replaces_the_earlier(conn, home, accounts):
+    path = drop(home, "de_business_report.csv", "messer-de")
+    text = path.read_text("utf-8-sig")
+    (path.parent / "restated.csv").write_text(text.replace('"5.255,61 €"', '"5.000,00 €"'))
+    (path.parent / "z-copy.csv").write_bytes(path.read_bytes())
+    statuses = [
+        (r.source_file.rsplit("/", 1)[1], r.status) for r in ingest_inbox(conn, home, accounts)
+    ]
+    assert statuses == [
+        ("de_business_report.csv", "loaded"),
+        ("restated.csv", "replaced"),
+        ("z-copy.csv", "duplicate"),
+    ]
+    total = conn.execute("select sum(revenue)::varchar from raw.business_report_child_items")
+    assert total.fetchone() == ("6199.40",)  # 5000.00 + 1199.40

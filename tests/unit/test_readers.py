@@ -75,7 +75,9 @@ def test_uk_values_parse_and_a_bad_row_is_rejected_with_its_line(mem):
     ]
     # the title keeps its narrow no-break space in raw; staging normalises it
     assert rows(mem, "title")[1][0] == "Oak Chopping Board\u202fSmall"
-    rejects = mem.execute("select * from parsed_rejects").fetchall()
+    rejects = mem.execute(
+        "select source_line, column_name, value, reason from parsed_rejects"
+    ).fetchall()
     assert rejects == [
         (4, "sessions", "12x", "'Sessions – Total' is not a whole number in en format")
     ]
