@@ -93,6 +93,18 @@ def bench_ingest(home: Path) -> dict:
     baseline = timed(bare, repeat=2)
     from assets.ingest.reference import write_reference_tables
 
+    # the XLSX/JSON conversions have no read_csv baseline: the ratio is taken on a copy of
+    # the inbox holding only the CSV/TSV exports, then the whole inbox is ingested for real
+    tabular = Paths(scratch / "tabular").ensure()
+    shutil.copy(paths.accounts_file, tabular.accounts_file)
+    for path in files:
+        target = tabular.inbox / path.relative_to(paths.inbox)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    warehouse = duckdb.connect(str(tabular.warehouse))
+    write_reference_tables(warehouse, accounts, paths.home)
+    ours = timed(lambda: ingest_inbox(warehouse, tabular, accounts))
+    warehouse.close()
     warehouse = duckdb.connect(str(paths.warehouse))
     write_reference_tables(warehouse, accounts, paths.home)
     start = time.perf_counter()
@@ -100,9 +112,6 @@ def bench_ingest(home: Path) -> dict:
     ours_all = time.perf_counter() - start
     warehouse.close()
     per_kind: dict[str, float] = {}
-    tabular = sum(1 for r in results if r.source_file.endswith((".csv", ".tsv", ".txt")))
-    # the XLSX/JSON conversions have no read_csv baseline: report ingest of the tabular share
-    ours = ours_all * tabular / max(len(results), 1)
     for r in results:
         per_kind[r.kind or r.status] = per_kind.get(r.kind or r.status, 0) + 1
     return {
@@ -110,6 +119,7 @@ def bench_ingest(home: Path) -> dict:
         "csv_files": len(files),
         "rows_loaded": sum(r.rows_loaded for r in results),
         "ingest_s": round(ours_all, 3),
+        "ingest_csv_only_s": round(ours, 3),
         "read_csv_s": round(baseline, 3),
         "ingest_vs_read_csv": round(ours / baseline, 2),
         "files_by_kind": per_kind,

@@ -246,6 +246,12 @@ def _ingest(
     results: dict[Path, FileResult] = {}
     batches: dict[tuple, list[_Pending]] = {}
     this_run: dict[str, str] = {}  # file hash → name, for copies within one inbox
+    logged = {
+        row[0]: row[1:]
+        for row in conn.execute(
+            "select file_hash, source_file, status, message from raw.ingest_log"
+        ).fetchall()
+    }
 
     def done(path: Path, result: FileResult) -> None:
         results[path] = result
@@ -253,7 +259,7 @@ def _ingest(
 
     for path in files:
         try:
-            prepared = _prepare(conn, path, paths, accounts, this_run)
+            prepared = _prepare(conn, path, paths, accounts, logged, this_run)
         except (duckdb.Error, OSError) as exc:
             prepared = _retry_later(path.relative_to(paths.inbox).as_posix(), exc)
         if isinstance(prepared, FileResult):
@@ -280,6 +286,7 @@ def _prepare(
     path: Path,
     paths: Paths,
     accounts: Accounts,
+    logged: dict[str, tuple],
     this_run: dict[str, str],
 ) -> _Pending | FileResult:
     """Hash, deduplicate, archive and sniff one file; a failure is logged and returned."""
@@ -289,9 +296,7 @@ def _prepare(
     digest = file_hash(path)
     if digest in this_run:
         return FileResult(name, "duplicate", f"same content as {this_run[digest]}; skipped")
-    seen = conn.execute(
-        "select source_file, status, message from raw.ingest_log where file_hash = ?", [digest]
-    ).fetchone()
+    seen = logged.get(digest)  # (source_file, status, message) of an earlier run
     if seen and seen[1] == "failed" and seen[0] == name:
         return FileResult(name, "failed", f"unchanged since it failed: {seen[2]}")
     if seen and seen[1] == "failed":
