@@ -18,7 +18,8 @@ weekly as (
         sum(page_views) as page_views,
         sum(order_items) as order_items,
         sum(buy_box_pct * page_views) / nullif(sum(page_views), 0) as buy_box_pct,
-        count(distinct child_asin) as asin_count
+        -- ASINs in the report; zero-filled ones had no traffic
+        count(distinct child_asin) filter (where not is_zero_filled) as asin_count
     from sales
     group by account_id, week_start
 ),

@@ -45,7 +45,7 @@ def test_an_asin_missing_from_a_week_is_zero_filled_not_dropped(warehouse):
             (W2, "A1", 150, 12, 228.0),
         ],
     )
-    build_models(warehouse, "marts.fct_sales_asin_week")
+    build_models(warehouse, "reports.rpt_headline_kpis")
     rows = fetch(
         warehouse,
         "select child_asin, title, sessions, units, revenue_amount::double as revenue, "
@@ -60,6 +60,10 @@ def test_an_asin_missing_from_a_week_is_zero_filled_not_dropped(warehouse):
         {"child_asin": "A2", "title": "Title A2", "sessions": 0, "units": 0, "revenue": 0.0,
          "buy_box_pct": None, "currency_code": "GBP", "is_zero_filled": True},
     ]  # fmt: skip
+    # the headline counts only the ASINs in the report as active
+    assert fetch(
+        warehouse, "select asin_count from reports.rpt_headline_kpis where week_start = ?", W2
+    ) == [{"asin_count": 1}]
     # a week with no report at all gets no rows: missing is unknown, not zero
     assert fetch(
         warehouse, "select count(*) as n from marts.fct_sales_asin_week where week_start = ?",
