@@ -7,7 +7,7 @@ import dagster as dg
 from assets.checks.assets import amazon_checks, suite_checks
 from assets.delivery.assets import pack_emails
 from assets.ingest.assets import ingest_inbox_asset
-from assets.models.assets import model_assets
+from assets.models.assets import sql_models
 from assets.reports.assets import portfolio_packs, seller_packs
 from pipelines.jobs import ingest_job, weekly_job
 from pipelines.resources import SellerPulseHome, warehouse_resource
@@ -20,7 +20,7 @@ def build_definitions(home: Path | None = None) -> dg.Definitions:
     """Definitions for a working directory (default: ``SELLERPULSE_HOME`` or ``data/``)."""
     paths = Paths.from_env(home)
     return dg.Definitions(
-        assets=[ingest_inbox_asset, *model_assets, seller_packs, portfolio_packs, pack_emails],
+        assets=[ingest_inbox_asset, sql_models, seller_packs, portfolio_packs, pack_emails],
         asset_checks=[*suite_checks, *amazon_checks],
         jobs=[weekly_job, ingest_job],
         schedules=[weekly_schedule],

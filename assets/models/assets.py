@@ -1,4 +1,11 @@
-"""One Dagster asset per SQL model, wired by the tables each model reads."""
+"""The SQL models as one subsettable Dagster multi-asset: one step builds them all.
+
+Every model is still its own asset (key ``[schema, name]``, lineage read from the SQL,
+its own materialisation with ``rows_this_week``), so the UI shows and can materialise one
+model or any subset; a run builds the selected models in one step, in dependency order, on
+one connection, instead of paying Dagster's per-step overhead once per model. Asset checks
+on models run after that step; the packs downstream wait for the blocking ones.
+"""
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
@@ -7,28 +14,40 @@ from assets.models.sql_models import Model, build, discover
 from pipelines.partitions import weekly_partitions
 
 
-def model_asset(model: Model) -> dg.AssetsDefinition:
-    @dg.asset(
-        key=[model.schema, model.name],
+def model_key(model: Model) -> dg.AssetKey:
+    return dg.AssetKey([model.schema, model.name])
+
+
+def model_spec(model: Model) -> dg.AssetSpec:
+    return dg.AssetSpec(
+        key=model_key(model),
         deps=[dg.AssetKey(list(dep)) for dep in sorted(model.deps)],
-        partitions_def=weekly_partitions,
         kinds={"duckdb", "sql"},
         group_name=model.schema,
         description=f"{model.description}\n\nSQL: `sql/{model.schema}/{model.name}.sql`",
         metadata={"sql": dg.MetadataValue.md(f"```sql\n{model.sql}\n```")},
     )
-    def _model(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
-        week = weekly_partitions.time_window_for_partition_key(context.partition_key)
-        with warehouse.get_connection() as conn:
-            rows = build(conn, model, week.start.date())
-        return dg.MaterializeResult(
-            metadata={
-                "rows_this_week": rows,
-                "materialized_as": "view" if model.is_view else "table",
-            }
-        )
-
-    return _model
 
 
-model_assets = [model_asset(m) for m in discover()]
+@dg.multi_asset(
+    name="sql_models",
+    specs=[model_spec(m) for m in discover()],
+    partitions_def=weekly_partitions,
+    can_subset=True,
+)
+def sql_models(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
+    """Build the selected SQL models for the run's week, each after the models it reads."""
+    week = weekly_partitions.time_window_for_partition_key(context.partition_key).start.date()
+    selected = context.selected_asset_keys
+    with warehouse.get_connection() as conn:
+        for model in discover():
+            if model_key(model) not in selected:
+                continue
+            rows = build(conn, model, week)
+            yield dg.MaterializeResult(
+                asset_key=model_key(model),
+                metadata={
+                    "rows_this_week": rows,
+                    "materialized_as": "view" if model.is_view else "table",
+                },
+            )
