@@ -30,27 +30,37 @@ report_weeks as (
     select distinct account_id, week_start from reported
 ),
 
+asin_runs as (
+    -- each week an ASIN was reported, and the next week it was reported again
+    select
+        account_id,
+        child_asin,
+        parent_asin,
+        title,
+        week_start as seen_week,
+        coalesce(
+            lead(week_start) over (partition by account_id, child_asin order by week_start),
+            date '9999-12-27'
+        ) as next_seen_week
+    from reported
+),
+
 missing as (
     -- an ASIN reported in any of the 13 weeks before, absent from this week's report: it sold
-    -- nothing (Amazon leaves rows without traffic out), so it gets a row of zeros
+    -- nothing (Amazon leaves rows without traffic out), so it gets a row of zeros; its title
+    -- is the one it was last reported with
     select
         report_weeks.account_id,
         report_weeks.week_start,
-        past.child_asin,
-        any_value(past.parent_asin order by past.week_start desc) as parent_asin,
-        any_value(past.title order by past.week_start desc) as title
-    from report_weeks
-    inner join reported as past
-        on report_weeks.account_id = past.account_id
-        and past.week_start between report_weeks.week_start - interval 91 day
-        and report_weeks.week_start - interval 7 day
-    where not exists (
-        select 1 from reported as this_week
-        where this_week.account_id = report_weeks.account_id
-            and this_week.week_start = report_weeks.week_start
-            and this_week.child_asin = past.child_asin
-    )
-    group by report_weeks.account_id, report_weeks.week_start, past.child_asin
+        asin_runs.child_asin,
+        asin_runs.parent_asin,
+        asin_runs.title
+    from asin_runs
+    inner join report_weeks
+        on asin_runs.account_id = report_weeks.account_id
+        and report_weeks.week_start > asin_runs.seen_week
+        and report_weeks.week_start <= asin_runs.seen_week + 91
+        and report_weeks.week_start < asin_runs.next_seen_week
 ),
 
 zero_filled as (
