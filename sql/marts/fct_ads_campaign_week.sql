@@ -14,13 +14,13 @@ search_terms as (
 daily as (
     select
         account_id, report_date, week_start, campaign_name, attribution_days, currency_code,
-        1 as source_rank, 'campaign' as source_report, source_file,
+        1 as source_rank, 'campaign' as source_report, is_provisional,
         impressions, clicks, spend_amount, ad_sales_amount, ad_orders, ad_units
     from campaigns
     union all
     select
         account_id, report_date, week_start, campaign_name, attribution_days, currency_code,
-        2, 'advertised_product', any_value(source_file),
+        2, 'advertised_product', bool_or(is_provisional),
         sum(impressions), sum(clicks), sum(spend_amount), sum(ad_sales_amount), sum(ad_orders),
         sum(ad_units)
     from advertised_products
@@ -28,7 +28,7 @@ daily as (
     union all
     select
         account_id, report_date, week_start, campaign_name, attribution_days, currency_code,
-        3, 'search_term', any_value(source_file),
+        3, 'search_term', bool_or(is_provisional),
         sum(impressions), sum(clicks), sum(spend_amount), sum(ad_sales_amount), sum(ad_orders),
         sum(ad_units)
     from search_terms
@@ -36,13 +36,10 @@ daily as (
 ),
 
 best as (
-    select
-        *,
-        -- Amazon keeps attributing sales to the last 3 days' clicks after an export
-        report_date > max(report_date) over (partition by source_file) - 3 as is_provisional
+    select *
     from daily
     qualify rank() over (
-        partition by account_id, report_date, campaign_name order by source_rank
+        partition by account_id, week_start, report_date, campaign_name order by source_rank
     ) = 1
 ),
 

@@ -1,6 +1,7 @@
 -- Sponsored Products search terms: one row per account × day × campaign × ad group × target × search term
 with source as (
-    select * from raw.sp_search_terms
+    -- week_start is a column here so a query for one week reads only that week's rows
+    select *, date_trunc('week', report_date)::date as week_start from raw.sp_search_terms
 ),
 
 accounts as (
@@ -12,7 +13,7 @@ latest as (
     select *
     from source
     qualify row_number() over (
-        partition by account_id, report_date, campaign_name, ad_group_name, targeting,
+        partition by account_id, week_start, report_date, campaign_name, ad_group_name, targeting,
             match_type, search_term
         order by loaded_at desc, file_hash
     ) = 1
@@ -22,7 +23,7 @@ final as (
     select
         latest.account_id,
         latest.report_date,
-        date_trunc('week', latest.report_date)::date as week_start,
+        latest.week_start,
         latest.campaign_name,
         latest.ad_group_name,
         latest.targeting,
@@ -35,6 +36,9 @@ final as (
         coalesce(latest.orders, 0) as ad_orders,
         coalesce(latest.units, 0) as ad_units,
         coalesce(latest.attribution_days, 7) as attribution_days,
+        -- Amazon keeps attributing sales to the last 3 days' clicks after an export (the
+        -- export's period ends on its last day)
+        latest.report_date > latest.period_end - 3 as is_provisional,
         coalesce(latest.currency, latest.header_currency, accounts.currency_code) as currency_code,
         latest.source_file,
         latest.source_line
