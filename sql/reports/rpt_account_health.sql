@@ -83,7 +83,7 @@ valued as (
             when 'late_shipment_rate' then marketplaces.threshold_late_shipment_rate
             when 'cancel_rate' then marketplaces.threshold_cancel_rate
             when 'valid_tracking_rate' then marketplaces.threshold_valid_tracking_rate
-            when 'on_time_delivery_rate' then 0.90
+            when 'on_time_delivery_rate' then marketplaces.threshold_on_time_delivery_rate
             when 'policy_violations' then 0
         end::double as marketplace_threshold,
         case target_condition
