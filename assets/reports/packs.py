@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
@@ -12,7 +11,8 @@ from assets.models.glossary import entries_for
 from assets.reports.render import PackJob, pack_path
 from pipelines.settings import Account, Accounts, Portfolio
 
-HEADLINE_METRICS = [
+# the metrics each seller pack shows, in the order its glossary lists them
+SELLER_PACK_METRICS = [
     "revenue",
     "units",
     "sessions",
@@ -23,18 +23,80 @@ HEADLINE_METRICS = [
     "traffic_effect",
     "conversion_effect",
     "price_effect",
+    "ad_spend",
+    "ad_sales",
+    "acos",
+    "roas",
+    "tacos",
+    "cpc",
+    "ctr",
+    "ad_cvr",
+    "roi",
+    "weeks_of_cover",
+    "days_of_supply",
+    "out_of_stock_asins",
+    "replenishment_units",
+    "aged_90_plus_units",
+    "avg_rating",
+    "new_reviews",
+    "low_star_pct",
+    "odr",
+    "late_shipment_rate",
+    "cancel_rate",
+    "valid_tracking_rate",
+    "on_time_delivery_rate",
+    "policy_violations",
+]
+
+# one query per section of the seller pack, each reading one report for this account and week:
+# (context key, "one" row or "many", SQL)
+THIS_WEEK = "account_id = $account and week_start = $week"
+SELLER_SECTIONS = [
+    ("headline", "one", f"select * from reports.rpt_headline_kpis where {THIS_WEEK}"),
+    ("bridge", "one", f"select * from reports.rpt_revenue_bridge where {THIS_WEEK}"),
+    (
+        "movers",
+        "many",
+        f"select * from reports.rpt_top_movers where {THIS_WEEK} and mover_rank <= 5 "
+        "order by mover_rank",
+    ),
+    ("ads", "one", f"select * from reports.rpt_advertising where {THIS_WEEK}"),
+    (
+        "campaigns_over",
+        "many",
+        f"select * from reports.rpt_campaigns_over_target where {THIS_WEEK} "
+        "and campaign_rank <= 5 order by campaign_rank",
+    ),
+    (
+        "wasted_terms",
+        "many",
+        f"select * from reports.rpt_search_terms_without_orders where {THIS_WEEK} "
+        "and search_term_rank <= 5 order by search_term_rank",
+    ),
+    ("stock", "one", f"select * from reports.rpt_inventory_summary where {THIS_WEEK}"),
+    (
+        "stock_risks",
+        "many",
+        f"select * from reports.rpt_inventory where {THIS_WEEK} "
+        "and stock_status in ('out_of_stock', 'reorder_now') "
+        "order by revenue_4w_amount desc, asin limit 8",
+    ),
+    ("voice", "one", f"select * from reports.rpt_customer_voice where {THIS_WEEK}"),
+    (
+        "review_words",
+        "many",
+        f"select * from reports.rpt_review_words where {THIS_WEEK} and word_rank <= 8 "
+        "order by word_rank",
+    ),
+    (
+        "health",
+        "many",
+        f"select * from reports.rpt_account_health where {THIS_WEEK} order by metric",
+    ),
 ]
 
 
-def _row(conn: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> dict | None:
-    cursor = conn.execute(sql, params)
-    row = cursor.fetchone()
-    if row is None:
-        return None
-    return dict(zip([d[0] for d in cursor.description], row, strict=True))
-
-
-def _rows(conn: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict]:
+def _rows(conn: duckdb.DuckDBPyConnection, sql: str, params: list | dict) -> list[dict]:
     cursor = conn.execute(sql, params)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -44,11 +106,10 @@ def seller_pack_job(
     conn: duckdb.DuckDBPyConnection, account: Account, week: date, reports_dir: Path
 ) -> PackJob:
     """The seller pack of one account and week; it reads only that account's rows."""
-    headline = _row(
-        conn,
-        "select * from reports.rpt_headline_kpis where account_id = ? and week_start = ?",
-        [account.id, week],
-    )
+    sections = {}
+    for key, shape, sql in SELLER_SECTIONS:
+        found = _rows(conn, sql, {"account": account.id, "week": week})
+        sections[key] = (found[0] if found else None) if shape == "one" else found
     baselines = {
         r["metric"]: r
         for r in _rows(
@@ -58,17 +119,6 @@ def seller_pack_job(
             [account.id, week],
         )
     }
-    bridge = _row(
-        conn,
-        "select * from reports.rpt_revenue_bridge where account_id = ? and week_start = ?",
-        [account.id, week],
-    )
-    movers = _rows(
-        conn,
-        "select * from reports.rpt_top_movers where account_id = ? and week_start = ? "
-        "and mover_rank <= 5 order by mover_rank",
-        [account.id, week],
-    )
     return PackJob(
         template="seller_pack.html",
         locale=account.locale,
@@ -81,11 +131,12 @@ def seller_pack_job(
             },
             "week_start": week,
             "week_end": week + timedelta(days=6),
-            "headline": headline,
+            **sections,
             "baselines": baselines,
-            "bridge": bridge,
-            "movers": movers,
-            "glossary": entries_for(HEADLINE_METRICS, account.language),
+            "labels": {
+                e["metric"]: e["label"] for e in entries_for(SELLER_PACK_METRICS, account.language)
+            },
+            "glossary": entries_for(SELLER_PACK_METRICS, account.language),
         },
         output=pack_path(reports_dir, week, account.id, account.language),
     )
@@ -106,18 +157,24 @@ def portfolio_pack_job(
     held: dict[str, list[str]],
     reports_dir: Path,
 ) -> PackJob:
-    """The boss pack: one row per account of the portfolio, exceptions (held) first."""
+    """The boss pack: one row per account of the portfolio, exceptions first, and the
+    portfolio's totals in its base currency."""
     members = [a for a in accounts.accounts.values() if a.portfolio == portfolio.id]
     ids = [a.id for a in members]
     rows = {
         r["account_id"]: r
         for r in _rows(
             conn,
-            "select * from reports.rpt_headline_kpis where week_start = ? "
+            "select * from reports.rpt_portfolio_accounts where week_start = ? "
             "and list_contains(?, account_id)",
             [week, ids],
         )
     }
+    totals = _rows(
+        conn,
+        "select * from reports.rpt_portfolio where portfolio_id = ? and week_start = ?",
+        [portfolio.id, week],
+    )
     table = [
         {
             "id": a.id,
@@ -128,7 +185,15 @@ def portfolio_pack_job(
         }
         for a in members
     ]
-    table.sort(key=lambda r: (not r["held"], r["kpis"] is not None, r["name"]))
+    # exceptions first: held packs, then accounts without data, then by risk score
+    table.sort(
+        key=lambda r: (
+            not r["held"],
+            r["kpis"] is not None,
+            -((r["kpis"] or {}).get("risk_score") or 0),
+            r["name"],
+        )
+    )
     return PackJob(
         template="portfolio_pack.html",
         locale="en_GB",
@@ -142,6 +207,8 @@ def portfolio_pack_job(
             "week_start": week,
             "week_end": week + timedelta(days=6),
             "accounts": table,
+            "totals": totals[0] if totals else None,
+            "labels": {e["metric"]: e["label"] for e in entries_for(SELLER_PACK_METRICS, "en")},
             "held": [r for r in table if r["held"]],
         },
         output=portfolio_pack_path(reports_dir, week, portfolio.id),

@@ -84,6 +84,13 @@ def make_environment(locale: str) -> Environment:
     env.filters.update(
         money=guard(lambda v, currency: format_currency(Decimal(str(v)), currency, locale=locale)),
         number=guard(lambda v: format_decimal(v, locale=locale)),
+        # a number to a fixed count of decimals, and the same with its sign (rating changes)
+        fixed=guard(lambda v, digits=1: format_decimal(round(v, digits), locale=locale)),
+        signed=guard(
+            lambda v, digits=2: (
+                ("+" if v > 0 else "") + format_decimal(round(v, digits), locale=locale)
+            )
+        ),
         pct=guard(lambda v: format_percent(v, percent, locale=locale)),
         delta=guard(lambda v: ("+" if v > 0 else "") + format_percent(v, percent, locale=locale)),
         trend=lambda v: "" if _is_missing(v) or v == 0 else ("up" if v > 0 else "down"),

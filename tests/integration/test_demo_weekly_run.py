@@ -72,6 +72,15 @@ def test_one_pack_per_account_with_its_name_week_and_revenue(demo):
     # the revenue bridge names the demo's stories as drivers of the top movers
     assert "out of stock" in pdf_text(folder / "acme-uk.en.pdf")
     assert "Buy Box verloren" in pdf_text(folder / "acme-de.de.pdf")
+    # …and the other sections tell the other stories
+    acme_us = pdf_text(folder / "acme-us.en.pdf")
+    assert "Campaigns over the ACoS target" in acme_us and "Account health" in acme_us
+    nordwind = pdf_text(folder / "nordwind-de.de.pdf")
+    assert "Bestellmängelquote" in nordwind and "Verstoß" in nordwind
+    # the boss pack: totals in the base currency, the breach named, riskiest account first
+    boss = pdf_text(folder / "portfolio-eu.pdf")
+    assert "Portfolio revenue in EUR" in boss and "Order defect rate" in boss
+    assert boss.index("Nordwind") < boss.index("ACME UK")
 
 
 def test_no_demo_pack_is_held_and_every_recipient_got_mail(demo):

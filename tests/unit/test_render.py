@@ -6,7 +6,7 @@ import pypdf
 import pytest
 
 from assets.models.glossary import entries_for, glossary
-from assets.reports.packs import HEADLINE_METRICS
+from assets.reports.packs import SELLER_PACK_METRICS, SELLER_SECTIONS
 from assets.reports.render import (
     TEMPLATES,
     PackJob,
@@ -29,11 +29,12 @@ def job(tmp_path, language="en", locale="en_GB", name="Oak & Co <script>x</scrip
             "account": {"id": "oak-uk", "name": name, "marketplace": "UK"},
             "week_start": WEEK,
             "week_end": date(2026, 11, 22),
+            # every section empty but the headline
+            **{key: None if shape == "one" else [] for key, shape, _ in SELLER_SECTIONS},
             "headline": headline,
             "baselines": BASELINES,
-            "bridge": None,
-            "movers": [],
-            "glossary": entries_for(HEADLINE_METRICS, language),
+            "labels": {e["metric"]: e["label"] for e in entries_for(SELLER_PACK_METRICS, language)},
+            "glossary": entries_for(SELLER_PACK_METRICS, language),
         },
         output=tmp_path / f"x.{language}.pdf",
     )
@@ -150,7 +151,7 @@ def test_glossary_is_printed_in_the_pack_language(tmp_path):
 
 def test_glossary_covers_every_headline_metric_in_every_language():
     entries = glossary()
-    assert set(HEADLINE_METRICS) <= set(entries)
+    assert set(SELLER_PACK_METRICS) <= set(entries)
     assert all(set(e["label"]) == {"en", "de", "ja"} for e in entries.values())
 
 
