@@ -53,6 +53,12 @@ SELLER_PACK_METRICS = [
 THIS_WEEK = "account_id = $account and week_start = $week"
 SELLER_SECTIONS = [
     ("headline", "one", f"select * from reports.rpt_headline_kpis where {THIS_WEEK}"),
+    (
+        "actions",
+        "many",
+        f"select * from reports.rpt_actions where {THIS_WEEK} and action_rank <= 8 "
+        "order by action_rank",
+    ),
     ("bridge", "one", f"select * from reports.rpt_revenue_bridge where {THIS_WEEK}"),
     (
         "movers",

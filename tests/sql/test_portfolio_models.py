@@ -58,7 +58,9 @@ def portfolio(warehouse):
           "review_date": date(2026, 11, 18), "week_start": W2}
          for i, stars in enumerate([5, 5, 4, 4, 2])],
     )  # fmt: skip
-    build_models(warehouse, "reports.rpt_portfolio", "reports.rpt_account_kpis")
+    build_models(
+        warehouse, "reports.rpt_portfolio", "reports.rpt_account_kpis", "reports.rpt_actions"
+    )
     return warehouse
 
 
@@ -133,3 +135,22 @@ def test_a_missing_rate_leaves_the_total_unknown_and_names_the_account(portfolio
         W2,
     )
     assert row == [{"revenue_base_amount": None, "accounts_without_fx_rate_ids": "ocha-jp"}]
+
+
+def test_actions_come_in_priority_order_with_their_numbers(portfolio):
+    rows = fetch(
+        portfolio,
+        "select action_rank, kind, subject, value, threshold from reports.rpt_actions "
+        "where account_id = 'oak-uk' and week_start = ? order by action_rank",
+        W2,
+    )
+    # 1 the ODR breach (0.03 vs 0.01); 2 reorder A1: 20 units sold over 14 in-stock days ×
+    # 21 days' lead time × 1.5 − 0 on hand = 45; 3 C1 spent 60 − 0.3 × 100 = 30 beyond target.
+    # 1 of 5 reviews at 1–2★ (20 %) is under the 25 % that calls for reading them.
+    assert rows == [
+        {"action_rank": 1, "kind": "health_breach", "subject": "odr", "value": 0.03,
+         "threshold": 0.01},
+        {"action_rank": 2, "kind": "reorder", "subject": "A1", "value": 45.0, "threshold": 21.0},
+        {"action_rank": 3, "kind": "campaign_over_target", "subject": "C1", "value": 30.0,
+         "threshold": 0.3},
+    ]  # fmt: skip
