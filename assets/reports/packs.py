@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import cache
 from pathlib import Path
 
 import duckdb
 
+from assets.checks.results import DDL as CHECKS_DDL
+from assets.ingest.readers import catalog
 from assets.models.glossary import entries_for
 from assets.reports.render import PackJob, pack_path
 from pipelines.settings import Account, Accounts, Portfolio
@@ -99,7 +102,23 @@ SELLER_SECTIONS = [
         "many",
         f"select * from reports.rpt_account_health where {THIS_WEEK} order by metric",
     ),
+    (
+        "data_health",
+        "many",
+        f"select * from reports.rpt_data_health where {THIS_WEEK} order by kind",
+    ),
+    (
+        "check_failures",
+        "many",
+        f"select * from checks.failures where {THIS_WEEK} order by severity, check_name, detail",
+    ),
 ]
+
+
+@cache
+def report_names() -> dict[str, str]:
+    """Report kinds by the names Seller Central gives them (report_kinds.yaml)."""
+    return {kind.name: kind.label for kind in catalog().kinds.values()}
 
 
 def _rows(conn: duckdb.DuckDBPyConnection, sql: str, params: list | dict) -> list[dict]:
@@ -112,7 +131,14 @@ def seller_pack_job(
     conn: duckdb.DuckDBPyConnection, account: Account, week: date, reports_dir: Path
 ) -> PackJob:
     """The seller pack of one account and week; it reads only that account's rows."""
-    sections = {}
+    conn.execute(CHECKS_DDL)  # empty until the first checks run
+    check_runs = _rows(
+        conn,
+        "select count(*) as checks, count(*) filter (where not passed) as failed "
+        "from checks.check_results where week_start = ?",
+        [week],
+    )[0]
+    sections = {"checks": check_runs, "report_names": report_names()}
     for key, shape, sql in SELLER_SECTIONS:
         found = _rows(conn, sql, {"account": account.id, "week": week})
         sections[key] = (found[0] if found else None) if shape == "one" else found

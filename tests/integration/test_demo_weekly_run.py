@@ -77,6 +77,9 @@ def test_one_pack_per_account_with_its_name_week_and_revenue(demo):
     assert "Campaigns over the ACoS target" in acme_us and "Account health" in acme_us
     nordwind = pdf_text(folder / "nordwind-de.de.pdf")
     assert "Bestellmängelquote" in nordwind and "Verstoß" in nordwind
+    assert (
+        "Data behind this report" in acme_us and "Sponsored Products Search term report" in acme_us
+    )
     # its first action is the ODR breach
     assert nordwind.index("Was zuerst zu tun ist") < nordwind.index("Bestellmängelquote liegt bei")
     # the boss pack: totals in the base currency, the breach named, riskiest account first

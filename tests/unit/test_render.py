@@ -32,6 +32,8 @@ def job(tmp_path, language="en", locale="en_GB", name="Oak & Co <script>x</scrip
             # every section empty but the headline
             **{key: None if shape == "one" else [] for key, shape, _ in SELLER_SECTIONS},
             "headline": headline,
+            "checks": {"checks": 0, "failed": 0},
+            "report_names": {},
             "baselines": BASELINES,
             "labels": {e["metric"]: e["label"] for e in entries_for(SELLER_PACK_METRICS, language)},
             "glossary": entries_for(SELLER_PACK_METRICS, language),

@@ -1,0 +1,94 @@
+"""reports.rpt_data_health: what each pack's numbers rest on, from raw.ingest_log."""
+
+from datetime import date
+
+from tests.sql.rows import build_models, fetch
+
+W2 = date(2026, 11, 16)
+
+
+def test_files_rows_and_data_through_per_report_kind(warehouse):
+    log = (
+        "insert into raw.ingest_log (file_hash, source_file, kind, account_id, week_start, "
+        "period_end, rows_read, rows_loaded, rows_rejected, status, message, loaded_at) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())"
+    )
+    folder = "oak-uk/2026-11-16/"
+    for row in [
+        # the first export of the week was replaced by a corrected one
+        (
+            "h1",
+            folder + "br.csv",
+            "business_report_child_item",
+            "oak-uk",
+            W2,
+            "2026-11-22",
+            3,
+            3,
+            0,
+            "superseded",
+            "replaced by br2.csv",
+        ),
+        (
+            "h2",
+            folder + "br2.csv",
+            "business_report_child_item",
+            "oak-uk",
+            W2,
+            "2026-11-22",
+            3,
+            2,
+            1,
+            "loaded_with_rejects",
+            "1 rows rejected",
+        ),
+        # ads exports end a day early: the data is through Saturday
+        (
+            "h3",
+            folder + "st.csv",
+            "sp_search_term",
+            "oak-uk",
+            W2,
+            "2026-11-21",
+            10,
+            10,
+            0,
+            "loaded",
+            "",
+        ),
+        # a file that could not be read has no kind or account of its own, only its folder
+        (
+            "h4",
+            folder + "odd.csv",
+            None,
+            None,
+            None,
+            None,
+            0,
+            0,
+            0,
+            "failed",
+            "odd.csv: header not recognised",
+        ),
+    ]:
+        warehouse.execute(log, list(row))
+    build_models(warehouse, "reports.rpt_data_health")
+    rows = fetch(
+        warehouse,
+        "select kind, files_loaded, files_failed, files_superseded, rows_read, rows_loaded, "
+        "rows_rejected, data_through_date, failure_messages from reports.rpt_data_health "
+        "where account_id = 'oak-uk' and week_start = ? order by kind",
+        W2,
+    )
+    # the superseded file's rows do not count; the failed file is listed as unreadable
+    assert rows == [
+        {"kind": "business_report_child_item", "files_loaded": 1, "files_failed": 0,
+         "files_superseded": 1, "rows_read": 3, "rows_loaded": 2, "rows_rejected": 1,
+         "data_through_date": date(2026, 11, 22), "failure_messages": None},
+        {"kind": "sp_search_term", "files_loaded": 1, "files_failed": 0, "files_superseded": 0,
+         "rows_read": 10, "rows_loaded": 10, "rows_rejected": 0,
+         "data_through_date": date(2026, 11, 21), "failure_messages": None},
+        {"kind": "unreadable", "files_loaded": 0, "files_failed": 1, "files_superseded": 0,
+         "rows_read": 0, "rows_loaded": 0, "rows_rejected": 0, "data_through_date": None,
+         "failure_messages": "odd.csv: header not recognised"},
+    ]  # fmt: skip
