@@ -142,6 +142,17 @@ def seller_pack_job(
     for key, shape, sql in SELLER_SECTIONS:
         found = _rows(conn, sql, {"account": account.id, "week": week})
         sections[key] = (found[0] if found else None) if shape == "one" else found
+    # the last 13 weeks of every KPI, oldest first, for the headline's sparklines
+    weeks = [week - timedelta(weeks=n) for n in range(12, -1, -1)]
+    history: dict[str, dict[date, float]] = {}
+    for r in _rows(
+        conn,
+        "select metric, week_start, value from reports.rpt_account_kpis "
+        "where account_id = ? and week_start between ? and ?",
+        [account.id, weeks[0], week],
+    ):
+        history.setdefault(r["metric"], {})[r["week_start"]] = r["value"]
+    trends = {m: [by_week.get(w) for w in weeks] for m, by_week in history.items()}
     baselines = {
         r["metric"]: r
         for r in _rows(
@@ -165,6 +176,7 @@ def seller_pack_job(
             "week_end": week + timedelta(days=6),
             **sections,
             "baselines": baselines,
+            "trends": trends,
             "labels": {
                 e["metric"]: e["label"] for e in entries_for(SELLER_PACK_METRICS, account.language)
             },

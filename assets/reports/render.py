@@ -24,6 +24,7 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from pipelines.settings import PROJECT_ROOT
 
@@ -95,8 +96,31 @@ def make_environment(locale: str) -> Environment:
         delta=guard(lambda v: ("+" if v > 0 else "") + format_percent(v, percent, locale=locale)),
         trend=lambda v: "" if _is_missing(v) or v == 0 else ("up" if v > 0 else "down"),
         day=guard(lambda v: format_date(v, "medium", locale=locale)),
+        sparkline=sparkline,
     )
     return env
+
+
+def sparkline(values: list[float | None], width: int = 64, height: int = 14) -> Markup:
+    """A small SVG line of a KPI's last weeks (oldest first; None where a week is missing),
+    with a dot on the latest week. Built from numbers only, so it is safe to embed."""
+    points = [(i, float(v)) for i, v in enumerate(values) if v is not None]
+    if len(points) < 2:
+        return Markup("")
+    low, high = min(v for _, v in points), max(v for _, v in points)
+    span = (high - low) or 1.0
+    step = (width - 3) / max(len(values) - 1, 1)
+
+    def xy(i: int, v: float) -> tuple[float, float]:
+        return 1.5 + i * step, height - 1.5 - (v - low) / span * (height - 3)
+
+    line = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(i, v) for i, v in points))
+    last_x, last_y = xy(*points[-1])
+    return Markup(
+        f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
+        f'<polyline points="{line}" fill="none" stroke="#0b3d5c" stroke-width="1"/>'
+        f'<circle cx="{last_x:.1f}" cy="{last_y:.1f}" r="1.6" fill="#b42318"/></svg>'
+    )
 
 
 @dataclass

@@ -35,6 +35,7 @@ def job(tmp_path, language="en", locale="en_GB", name="Oak & Co <script>x</scrip
             "checks": {"checks": 0, "failed": 0},
             "report_names": {},
             "baselines": BASELINES,
+            "trends": {"revenue": [9000.0, None, 11000.0, 12897.84]},
             "labels": {e["metric"]: e["label"] for e in entries_for(SELLER_PACK_METRICS, language)},
             "glossary": entries_for(SELLER_PACK_METRICS, language),
         },
@@ -162,3 +163,13 @@ def test_an_unusual_value_is_flagged_with_its_usual_range(tmp_path):
     text = " ".join(pypdf.PdfReader(out).pages[0].extract_text().split())
     assert "unusually low · 90.0% – 97.0%" in text
     assert "£9,000.00 – £14,000.00" in text
+
+
+def test_sparkline_scales_the_weeks_it_has_and_skips_missing_ones():
+    from assets.reports.render import sparkline
+
+    svg = str(sparkline([10, None, 20, 15], width=64, height=14))
+    # x: 1.5 + i × (64 − 3) / 3; y: 14 − 1.5 − (v − 10) / 10 × 11 → 12.5 (low) … 1.5 (high)
+    assert 'points="1.5,12.5 42.2,1.5 62.5,7.0"' in svg
+    assert '<circle cx="62.5" cy="7.0"' in svg  # the latest week
+    assert sparkline([None, 5]) == "" and sparkline([]) == ""
