@@ -79,7 +79,7 @@ def bench_ingest(home: Path) -> dict:
     # the baseline is told the encoding; DuckDB cannot read Windows-1252, so the baseline too
     # transcodes those files to UTF-8 first (the least any reader must do)
     legacy = {p for p in files if sniff_encoding(p.read_bytes()[:65536]) != "utf-8"}
-    scratch = Path(tempfile.mkdtemp())
+    scratch = Path(tempfile.mkdtemp(dir=home.parent))  # removed with the bench homes
     conn = duckdb.connect()
 
     def bare():

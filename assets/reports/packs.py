@@ -8,7 +8,6 @@ from pathlib import Path
 
 import duckdb
 
-from assets.checks.results import DDL as CHECKS_DDL
 from assets.ingest.readers import catalog
 from assets.models.glossary import entries_for
 from assets.reports.render import PackJob, pack_path
@@ -131,15 +130,30 @@ def seller_pack_job(
     conn: duckdb.DuckDBPyConnection, account: Account, week: date, reports_dir: Path
 ) -> PackJob:
     """The seller pack of one account and week; it reads only that account's rows."""
-    conn.execute(CHECKS_DDL)  # empty until the first checks run
-    check_runs = _rows(
-        conn,
-        "select count(*) as checks, count(*) filter (where not passed) as failed "
-        "from checks.check_results where week_start = ?",
-        [week],
-    )[0]
+    checks_ran = (
+        _rows(
+            conn,
+            "select count(*) as n from duckdb_tables() where schema_name = 'checks' "
+            "and table_name in ('check_results', 'failures')",
+            [],
+        )[0]["n"]
+        == 2
+    )
+    check_runs = (
+        _rows(
+            conn,
+            "select count(*) as checks, count(*) filter (where not passed) as failed "
+            "from checks.check_results where week_start = ?",
+            [week],
+        )[0]
+        if checks_ran
+        else {"checks": 0, "failed": 0}
+    )
     sections = {"checks": check_runs, "report_names": report_names()}
     for key, shape, sql in SELLER_SECTIONS:
+        if "checks." in sql and not checks_ran:
+            sections[key] = []  # no check has run on this warehouse yet
+            continue
         found = _rows(conn, sql, {"account": account.id, "week": week})
         sections[key] = (found[0] if found else None) if shape == "one" else found
     # the last 13 weeks of every KPI, oldest first, for the headline's sparklines

@@ -92,3 +92,15 @@ def test_files_rows_and_data_through_per_report_kind(warehouse):
          "rows_read": 0, "rows_loaded": 0, "rows_rejected": 0, "data_through_date": None,
          "failure_messages": "odd.csv: header not recognised"},
     ]  # fmt: skip
+
+
+def test_every_pack_section_query_runs_before_any_check_has(warehouse, accounts, tmp_path):
+    from assets.models.sql_models import discover
+    from assets.reports.packs import seller_pack_job
+
+    build_models(warehouse, *(m.table for m in discover()))
+    job = seller_pack_job(warehouse, accounts.get("oak-uk"), W2, tmp_path)
+    # nothing ingested: every section is empty, and no check has run yet
+    assert job.context["headline"] is None and job.context["actions"] == []
+    assert job.context["checks"] == {"checks": 0, "failed": 0}
+    assert job.context["check_failures"] == []
