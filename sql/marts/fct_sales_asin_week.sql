@@ -12,8 +12,8 @@ reported as (
         account_id,
         week_start,
         child_asin,
-        any_value(parent_asin order by sessions desc) as parent_asin,
-        any_value(title order by sessions desc) as title,
+        arg_max(parent_asin, sessions) as parent_asin,
+        arg_max(title, sessions) as title,
         sum(sessions) as sessions,
         sum(page_views) as page_views,
         -- the report gives Buy Box % per row; weight it by page views to combine SKUs
@@ -45,22 +45,32 @@ asin_runs as (
     from reported
 ),
 
+gaps as (
+    -- weeks after a report without the ASIN, up to 13 of them
+    select
+        *,
+        least(13, (next_seen_week - seen_week) // 7 - 1) as weeks_absent
+    from asin_runs
+    where next_seen_week > seen_week + 7
+),
+
 missing as (
     -- an ASIN reported in any of the 13 weeks before, absent from this week's report: it sold
     -- nothing (Amazon leaves rows without traffic out), so it gets a row of zeros; its title
-    -- is the one it was last reported with
-    select
-        report_weeks.account_id,
-        report_weeks.week_start,
-        asin_runs.child_asin,
-        asin_runs.parent_asin,
-        asin_runs.title
-    from asin_runs
+    -- is the one it was last reported with. Only weeks that have a report count.
+    select absent.*
+    from (
+        select
+            account_id,
+            child_asin,
+            parent_asin,
+            title,
+            seen_week + (7 * unnest(range(1, weeks_absent + 1)))::integer as week_start
+        from gaps
+    ) as absent
     inner join report_weeks
-        on asin_runs.account_id = report_weeks.account_id
-        and report_weeks.week_start > asin_runs.seen_week
-        and report_weeks.week_start <= asin_runs.seen_week + 91
-        and report_weeks.week_start < asin_runs.next_seen_week
+        on absent.account_id = report_weeks.account_id
+        and absent.week_start = report_weeks.week_start
 ),
 
 zero_filled as (
