@@ -6,7 +6,7 @@ from dagster_duckdb import DuckDBResource
 from assets.checks.amazon import CHECKS
 from assets.checks.results import holds
 from assets.models.sql_models import discover
-from assets.reports.packs import portfolio_pack_job, seller_pack_job
+from assets.reports.packs import portfolio_pack_job, seller_pack_jobs
 from assets.reports.render import render_packs
 from pipelines.partitions import weekly_partitions
 from pipelines.resources import SellerPulseHome
@@ -43,11 +43,9 @@ def seller_packs(
     paths = sellerpulse.paths
     with warehouse.get_connection() as conn:
         held = holds(conn, week.isoformat())
-        jobs = [
-            seller_pack_job(conn, account, week, paths.reports)
-            for account in accounts
-            if account.id not in held
-        ]
+        jobs = seller_pack_jobs(
+            conn, [a for a in accounts if a.id not in held], week, paths.reports
+        )
     for account_id, reasons in held.items():
         context.log.warning(f"{account_id}: pack held: {'; '.join(reasons)}")
     context.log.info(f"rendering {len(jobs)} packs for week {week}")

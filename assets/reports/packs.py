@@ -50,9 +50,9 @@ SELLER_PACK_METRICS = [
     "policy_violations",
 ]
 
-# one query per section of the seller pack, each reading one report for this account and week:
+# one query per section of the seller pack, each reading one report for the week's accounts:
 # (context key, "one" row or "many", SQL)
-THIS_WEEK = "account_id = $account and week_start = $week"
+THIS_WEEK = "week_start = $week and list_contains($accounts, account_id)"
 SELLER_SECTIONS = [
     ("headline", "one", f"select * from reports.rpt_headline_kpis where {THIS_WEEK}"),
     (
@@ -130,6 +130,16 @@ def seller_pack_job(
     conn: duckdb.DuckDBPyConnection, account: Account, week: date, reports_dir: Path
 ) -> PackJob:
     """The seller pack of one account and week; it reads only that account's rows."""
+    return seller_pack_jobs(conn, [account], week, reports_dir)[0]
+
+
+def seller_pack_jobs(
+    conn: duckdb.DuckDBPyConnection, accounts: list[Account], week: date, reports_dir: Path
+) -> list[PackJob]:
+    """The seller packs of some accounts for one week. Each section is one query for all of
+    them (hundreds of accounts would otherwise scan every report table hundreds of times);
+    each pack's context holds only its own account's rows."""
+    ids = [a.id for a in accounts]
     checks_ran = (
         _rows(
             conn,
@@ -149,55 +159,73 @@ def seller_pack_job(
         if checks_ran
         else {"checks": 0, "failed": 0}
     )
-    sections = {"checks": check_runs, "report_names": report_names()}
-    for key, shape, sql in SELLER_SECTIONS:
-        if "checks." in sql and not checks_ran:
-            sections[key] = []  # no check has run on this warehouse yet
-            continue
-        found = _rows(conn, sql, {"account": account.id, "week": week})
-        sections[key] = (found[0] if found else None) if shape == "one" else found
+    sections: dict[str, dict[str, list[dict]]] = {}
+    for key, _, sql in SELLER_SECTIONS:
+        # no check has run on this warehouse yet: nothing to read
+        found = (
+            []
+            if "checks." in sql and not checks_ran
+            else _rows(conn, sql, {"accounts": ids, "week": week})
+        )
+        sections[key] = _by_account(found)
     # the last 13 weeks of every KPI, oldest first, for the headline's sparklines
     weeks = [week - timedelta(weeks=n) for n in range(12, -1, -1)]
-    history: dict[str, dict[date, float]] = {}
-    for r in _rows(
-        conn,
-        "select metric, week_start, value from reports.rpt_account_kpis "
-        "where account_id = ? and week_start between ? and ?",
-        [account.id, weeks[0], week],
-    ):
-        history.setdefault(r["metric"], {})[r["week_start"]] = r["value"]
-    trends = {m: [by_week.get(w) for w in weeks] for m, by_week in history.items()}
-    baselines = {
-        r["metric"]: r
-        for r in _rows(
+    kpis = _by_account(
+        _rows(
             conn,
-            "select metric, baseline_low, baseline_high, flag from reports.rpt_account_kpis "
-            "where account_id = ? and week_start = ?",
-            [account.id, week],
+            "select account_id, metric, week_start, value, baseline_low, baseline_high, flag "
+            "from reports.rpt_account_kpis where week_start between ? and ? "
+            "and list_contains(?, account_id)",
+            [weeks[0], week, ids],
         )
-    }
-    return PackJob(
-        template="seller_pack.html",
-        locale=account.locale,
-        language=account.language,
-        context={
-            "account": {
-                "id": account.id,
-                "name": account.name,
-                "marketplace": account.marketplace.code,
-            },
-            "week_start": week,
-            "week_end": week + timedelta(days=6),
-            **sections,
-            "baselines": baselines,
-            "trends": trends,
-            "labels": {
-                e["metric"]: e["label"] for e in entries_for(SELLER_PACK_METRICS, account.language)
-            },
-            "glossary": entries_for(SELLER_PACK_METRICS, account.language),
-        },
-        output=pack_path(reports_dir, week, account.id, account.language),
     )
+    jobs = []
+    for account in accounts:
+        history: dict[str, dict[date, float]] = {}
+        for r in kpis.get(account.id, []):
+            history.setdefault(r["metric"], {})[r["week_start"]] = r["value"]
+        mine = {}
+        for key, shape, _ in SELLER_SECTIONS:
+            rows = sections[key].get(account.id, [])
+            mine[key] = (rows[0] if rows else None) if shape == "one" else rows
+        jobs.append(
+            PackJob(
+                template="seller_pack.html",
+                locale=account.locale,
+                language=account.language,
+                context={
+                    "account": {
+                        "id": account.id,
+                        "name": account.name,
+                        "marketplace": account.marketplace.code,
+                    },
+                    "week_start": week,
+                    "week_end": week + timedelta(days=6),
+                    "checks": check_runs,
+                    "report_names": report_names(),
+                    **mine,
+                    "baselines": {
+                        r["metric"]: r for r in kpis.get(account.id, []) if r["week_start"] == week
+                    },
+                    "trends": {m: [v.get(w) for w in weeks] for m, v in history.items()},
+                    "labels": {
+                        e["metric"]: e["label"]
+                        for e in entries_for(SELLER_PACK_METRICS, account.language)
+                    },
+                    "glossary": entries_for(SELLER_PACK_METRICS, account.language),
+                },
+                output=pack_path(reports_dir, week, account.id, account.language),
+            )
+        )
+    return jobs
+
+
+def _by_account(rows: list[dict]) -> dict[str, list[dict]]:
+    """Rows grouped by their account, in the order the query gave them."""
+    grouped: dict[str, list[dict]] = {}
+    for row in rows:
+        grouped.setdefault(row["account_id"], []).append(row)
+    return grouped
 
 
 def portfolio_pack_path(reports_dir: Path, week: date, portfolio_id: str) -> Path:

@@ -104,3 +104,30 @@ def test_every_pack_section_query_runs_before_any_check_has(warehouse, accounts,
     assert job.context["headline"] is None and job.context["actions"] == []
     assert job.context["checks"] == {"checks": 0, "failed": 0}
     assert job.context["check_failures"] == []
+
+
+def test_packs_built_together_each_hold_only_their_accounts_rows(warehouse, accounts, tmp_path):
+    from assets.models.sql_models import discover
+    from assets.reports.packs import seller_pack_jobs
+    from tests.sql.rows import insert
+
+    for account, revenue in (("oak-uk", 100), ("messer-de", 200)):
+        insert(
+            warehouse,
+            "business_report_child_items",
+            [{"week_start": week, "child_asin": f"{account}-A", "sessions": 10, "page_views": 10,
+              "units": 1, "order_items": 1, "revenue": revenue * factor}
+             for week, factor in ((date(2026, 11, 9), 1), (W2, 2))],
+            account_id=account,
+        )  # fmt: skip
+    build_models(warehouse, *(m.table for m in discover()))
+    jobs = seller_pack_jobs(
+        warehouse, [accounts.get("oak-uk"), accounts.get("messer-de")], W2, tmp_path
+    )
+    for job, account, revenue in zip(jobs, ("oak-uk", "messer-de"), (200, 400), strict=True):
+        context = job.context
+        assert context["headline"]["account_id"] == account
+        assert float(context["headline"]["revenue_amount"]) == revenue
+        assert {m["child_asin"] for m in context["movers"]} == {f"{account}-A"}
+        # revenue doubled: 100 → 200 and 200 → 400, the sparkline holds both weeks
+        assert context["trends"]["revenue"][-2:] == [revenue / 2, revenue]
