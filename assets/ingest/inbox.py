@@ -181,25 +181,6 @@ def _place(path: Path, paths: Paths, accounts: Accounts) -> tuple[str, date | No
         ) from None
 
 
-def _period(
-    conn: duckdb.DuckDBPyConnection, kind: Kind, week: date | None, name: str
-) -> tuple[date, date]:
-    """Dated reports cover their own dates; undated ones the week of their inbox folder."""
-    if not kind.dated:
-        return week, week + timedelta(days=6)
-    first, last = conn.execute(
-        f"select min({kind.period}), max({kind.period}) from parsed_rows where source_file = ?",
-        [name],
-    ).fetchone()
-    if first is None:
-        if week is None:
-            raise ExportError(
-                f"{kind.label}: no row has a readable {kind.period}; nothing to date the file by"
-            )
-        return week, week + timedelta(days=6)
-    return first, last
-
-
 @dataclass
 class _Pending:
     """A file read as far as its header, waiting for the other files of its layout."""
@@ -339,7 +320,7 @@ def _prepare(
 
 
 def _load_batch(conn: duckdb.DuckDBPyConnection, group: list[_Pending]):
-    """Parse a group of same-layout files at once, then load each; yields (file, result)."""
+    """Parse a group of same-layout files at once, then load them; yields (file, result)."""
     first = group[0]
     try:
         parsed = parse_batch(
@@ -358,140 +339,142 @@ def _load_batch(conn: duckdb.DuckDBPyConnection, group: list[_Pending]):
             return
         yield first, _fail(conn, first.digest, first.name, first.archived, exc)
         return
-    try:
-        together = _load_together(conn, group, parsed) if len(group) > 1 else None
-    except duckdb.Error as exc:
-        log.warning(
-            "loading %d files together failed (%s); loading them one by one", len(group), exc
-        )
-        together = None
-    if together is not None:
-        yield from zip(group, together, strict=True)
-        return
-    for pending in group:
-        try:
-            result = _load_parsed(conn, pending, parsed[pending.name])
-        except (duckdb.Error, OSError) as exc:
-            result = _retry_later(pending.name, exc)
-        yield pending, result
-
-
-def _load_together(
-    conn: duckdb.DuckDBPyConnection, group: list[_Pending], parsed: dict[str, ParsedFile]
-) -> list[FileResult] | None:
-    """Load a parsed batch in one transaction with a few set-based statements.
-
-    None when that would change the outcome — files of the batch that replace one another,
-    or a file without dates — and the files are then loaded one by one, in order."""
-    kind = group[0].detected.kind
+    kind = first.detected.kind
     periods = {}
     if kind.dated:
         periods = {
-            name: (first, last)
-            for name, first, last in conn.execute(
+            name: (start, end)
+            for name, start, end in conn.execute(
                 f"select source_file, min({kind.period}), max({kind.period}) from parsed_rows "
                 "group by all"
             ).fetchall()
         }
-    now = datetime.now().replace(microsecond=0)
-    rows = []
+    # files of the batch that replace one another (same account and period) load one after
+    # the other, in inbox order; the rest load together
+    chunks: list[list[tuple[_Pending, date, date]]] = [[]]
     for pending in group:
-        first, last = periods.get(pending.name, (None, None))
-        if first is None:
+        start, end = periods.get(pending.name, (None, None))
+        if start is None:
             if pending.week is None:
-                return None
-            first, last = pending.week, pending.week + timedelta(days=6)
-        file = parsed[pending.name]
-        rows.append(
-            {
-                "file_hash": pending.digest,
-                "source_file": pending.name,
-                "archived_as": pending.archived,
-                "kind": kind.name,
-                "locale": file.locale,
-                "encoding": file.encoding,
-                "account_id": pending.account_id,
-                "week_start": pending.week or week_start(first),
-                "period_start": first,
-                "period_end": last,
-                "rows_read": file.rows_read,
-                "rows_loaded": file.rows_loaded,
-                "rows_rejected": file.rows_rejected,
-                "status": "loaded_with_rejects" if file.rows_rejected else "loaded",
-                "message": "",
-                "loaded_at": now,
-                "ignored_columns": "\x1f".join(pending.detected.ignored),
-                "attribution_days": pending.detected.attribution_days,
-                "header_currency": pending.detected.header_currency,
-            }
-        )
-    if len({(r["account_id"], r["period_start"], r["period_end"]) for r in rows}) < len(rows):
-        return None
-    frame = pd.DataFrame(rows)
+                message = (
+                    f"{pending.name}: {kind.label}: no row has a readable {kind.period}; "
+                    "nothing to date the file by"
+                )
+                yield (
+                    pending,
+                    _fail(
+                        conn, pending.digest, pending.name, pending.archived, ExportError(message)
+                    ),
+                )
+                continue
+            start, end = pending.week, pending.week + timedelta(days=6)
+        key = (pending.account_id, start, end)
+        if any((p.account_id, s, e) == key for p, s, e in chunks[-1]):
+            chunks.append([])
+        chunks[-1].append((pending, start, end))
+    for chunk in filter(None, chunks):
+        try:
+            results = _load_files(conn, kind, chunk, parsed)
+        except (duckdb.Error, OSError) as exc:
+            results = [_retry_later(pending.name, exc) for pending, _, _ in chunk]
+        yield from zip((pending for pending, _, _ in chunk), results, strict=True)
+
+
+def _load_files(
+    conn: duckdb.DuckDBPyConnection,
+    kind: Kind,
+    chunk: list[tuple[_Pending, date, date]],
+    parsed: dict[str, ParsedFile],
+) -> list[FileResult]:
+    """Load parsed files in one transaction with a few set-based statements: each supersedes
+    the earlier exports of its account, report and period, then its rows, rejects and log row
+    go in. A crash leaves the warehouse as it was."""
+    now = datetime.now().replace(microsecond=0)
+    rows = [
+        {
+            "file_hash": pending.digest,
+            "source_file": pending.name,
+            "archived_as": pending.archived,
+            "kind": kind.name,
+            "locale": parsed[pending.name].locale,
+            "encoding": parsed[pending.name].encoding,
+            "account_id": pending.account_id,
+            "week_start": pending.week or week_start(start),
+            "period_start": start,
+            "period_end": end,
+            "rows_read": parsed[pending.name].rows_read,
+            "rows_loaded": parsed[pending.name].rows_loaded,
+            "rows_rejected": parsed[pending.name].rows_rejected,
+            "status": "loaded_with_rejects" if parsed[pending.name].rows_rejected else "loaded",
+            "message": "",
+            "loaded_at": now,
+            "ignored_columns": pending.detected.ignored,
+            "attribution_days": pending.detected.attribution_days,
+            "header_currency": pending.detected.header_currency,
+        }
+        for pending, start, end in chunk
+    ]
     same_export = (
         "log.kind = batch.kind and log.account_id = batch.account_id "
         "and log.period_start = batch.period_start and log.period_end = batch.period_end "
         "and log.status in ('loaded', 'loaded_with_rejects')"
     )
-    conn.register("batch_frame", frame)
+    frame = pd.DataFrame(rows)
+    conn.register("batch", frame)
     try:
-        conn.execute("create or replace temp table batch as select * from batch_frame")
+        previous: dict[str, list[str]] = {}
+        for name, old_name in conn.execute(
+            f"select batch.source_file, log.source_file from batch "
+            f"inner join raw.ingest_log as log on {same_export} order by log.source_file"
+        ).fetchall():
+            previous.setdefault(name, []).append(old_name)
+        for row in rows:
+            notes = []
+            if row["source_file"] in previous:
+                notes.append("replaces " + ", ".join(previous[row["source_file"]]))
+            if row["rows_rejected"]:
+                notes.append(f"{row['rows_rejected']} rows rejected (see raw.rejects)")
+            row["message"] = "; ".join(notes)
+        frame["message"] = [row["message"] for row in rows]
+        conn.register("batch", frame)
+        columns = ", ".join(kind.columns)
+        conn.execute("begin")
+        try:
+            conn.execute(
+                f"delete from raw.{kind.table} where file_hash in (select log.file_hash "
+                f"from batch inner join raw.ingest_log as log on {same_export})"
+            )
+            conn.execute(
+                "update raw.ingest_log as log set status = 'superseded', "
+                f"message = 'replaced by ' || batch.source_file from batch where {same_export}"
+            )
+            conn.execute(
+                f"insert into raw.{kind.table} (account_id, period_start, period_end, locale, "
+                f"attribution_days, header_currency, {columns}, source_file, source_line, "
+                f"file_hash, loaded_at) select batch.account_id, batch.period_start, "
+                f"batch.period_end, batch.locale, batch.attribution_days, "
+                f"batch.header_currency, {', '.join(f'parsed_rows.{c}' for c in kind.columns)}, "
+                "parsed_rows.source_file, parsed_rows.source_line, batch.file_hash, "
+                "batch.loaded_at from parsed_rows inner join batch using (source_file)"
+            )
+            conn.execute(
+                "insert into raw.rejects select batch.file_hash, parsed_rejects.source_file, "
+                "source_line, column_name, value, reason from parsed_rejects "
+                "inner join batch using (source_file) "
+                "order by parsed_rejects.source_file, source_line"
+            )
+            conn.execute(
+                "insert into raw.ingest_log select file_hash, source_file, archived_as, kind, "
+                "locale, encoding, account_id, week_start, period_start, period_end, rows_read, "
+                "rows_loaded, rows_rejected, status, message, loaded_at, "
+                "ignored_columns::varchar[] from batch"
+            )
+        except Exception:
+            conn.execute("rollback")
+            raise
+        conn.execute("commit")
     finally:
-        conn.unregister("batch_frame")
-    previous: dict[str, list[tuple[str, str]]] = {}
-    for name, old_hash, old_name in conn.execute(
-        f"select batch.source_file, log.file_hash, log.source_file from batch "
-        f"inner join raw.ingest_log as log on {same_export} order by log.source_file"
-    ).fetchall():
-        previous.setdefault(name, []).append((old_hash, old_name))
-    for row in rows:
-        parts = []
-        if row["source_file"] in previous:
-            parts.append("replaces " + ", ".join(n for _, n in previous[row["source_file"]]))
-        if row["rows_rejected"]:
-            parts.append(f"{row['rows_rejected']} rows rejected (see raw.rejects)")
-        row["message"] = "; ".join(parts)
-    conn.execute(
-        "update batch set message = m.message from (select unnest($names) as source_file, "
-        "unnest($messages) as message) as m where batch.source_file = m.source_file",
-        {"names": [r["source_file"] for r in rows], "messages": [r["message"] for r in rows]},
-    )
-    columns = ", ".join(kind.columns)
-    conn.execute("begin")
-    try:
-        conn.execute(
-            f"delete from raw.{kind.table} where file_hash in (select log.file_hash from batch "
-            f"inner join raw.ingest_log as log on {same_export})"
-        )
-        conn.execute(
-            "update raw.ingest_log as log set status = 'superseded', "
-            f"message = 'replaced by ' || batch.source_file from batch where {same_export}"
-        )
-        conn.execute(
-            f"insert into raw.{kind.table} (account_id, period_start, period_end, locale, "
-            f"attribution_days, header_currency, {columns}, source_file, source_line, "
-            f"file_hash, loaded_at) select batch.account_id, batch.period_start, "
-            f"batch.period_end, batch.locale, batch.attribution_days, batch.header_currency, "
-            f"{', '.join(f'parsed_rows.{c}' for c in kind.columns)}, parsed_rows.source_file, "
-            "parsed_rows.source_line, batch.file_hash, batch.loaded_at "
-            "from parsed_rows inner join batch using (source_file)"
-        )
-        conn.execute(
-            "insert into raw.rejects select batch.file_hash, parsed_rejects.source_file, "
-            "source_line, column_name, value, reason from parsed_rejects "
-            "inner join batch using (source_file) order by parsed_rejects.source_file, source_line"
-        )
-        conn.execute(
-            "insert into raw.ingest_log select file_hash, source_file, archived_as, kind, "
-            "locale, encoding, account_id, week_start, period_start, period_end, rows_read, "
-            "rows_loaded, rows_rejected, status, message, loaded_at, "
-            "case when ignored_columns = '' then []::varchar[] "
-            "else string_split(ignored_columns, chr(31)) end from batch"
-        )
-    except Exception:
-        conn.execute("rollback")
-        raise
-    conn.execute("commit")
+        conn.unregister("batch")
     return [
         FileResult(
             row["source_file"],
@@ -506,49 +489,6 @@ def _load_together(
         )
         for row in rows
     ]
-
-
-def _load_parsed(
-    conn: duckdb.DuckDBPyConnection, pending: _Pending, parsed: ParsedFile
-) -> FileResult:
-    """Load one parsed file in one transaction: a crash leaves the warehouse as it was."""
-    kind = pending.detected.kind
-    try:
-        period_start, period_end = _period(conn, kind, pending.week, pending.name)
-    except ExportError as exc:
-        return _fail(conn, pending.digest, pending.name, pending.archived, exc)
-    week = pending.week or week_start(period_start)
-    now = datetime.now().replace(microsecond=0)
-    conn.execute("begin")
-    try:
-        previous = _replace_and_load(
-            conn,
-            parsed,
-            pending.name,
-            pending.digest,
-            pending.account_id,
-            week,
-            period_start,
-            period_end,
-            pending.archived,
-            now,
-        )
-    except Exception:
-        conn.execute("rollback")
-        raise
-    conn.execute("commit")
-    status = "loaded_with_rejects" if parsed.rows_rejected else "loaded"
-    return FileResult(
-        pending.name,
-        "replaced" if previous else status,
-        _message(previous, parsed),
-        kind.name,
-        parsed.locale,
-        pending.account_id,
-        parsed.rows_read,
-        parsed.rows_loaded,
-        parsed.rows_rejected,
-    )
 
 
 def _fail(
@@ -575,87 +515,3 @@ def _fail(
     )
     conn.execute("commit")
     return FileResult(name, "failed", message)
-
-
-def _message(previous: list[tuple[str, str]], parsed: ParsedFile) -> str:
-    notes = []
-    if previous:
-        notes.append("replaces " + ", ".join(src for _, src in previous))
-    if parsed.rows_rejected:
-        notes.append(f"{parsed.rows_rejected} rows rejected (see raw.rejects)")
-    return "; ".join(notes)
-
-
-def _replace_and_load(
-    conn: duckdb.DuckDBPyConnection,
-    parsed: ParsedFile,
-    name: str,
-    digest: str,
-    account_id: str,
-    week: date,
-    period_start: date,
-    period_end: date,
-    archived: str,
-    now: datetime,
-) -> list[tuple[str, str]]:
-    """Supersede earlier exports of the same account, report and period, then load this one."""
-    kind = parsed.detected.kind
-    previous = conn.execute(
-        "select file_hash, source_file from raw.ingest_log where kind = ? and account_id = ? "
-        "and period_start = ? and period_end = ? and status in ('loaded', 'loaded_with_rejects')",
-        [kind.name, account_id, period_start, period_end],
-    ).fetchall()
-    for old_hash, _ in previous:
-        conn.execute(f"delete from raw.{kind.table} where file_hash = ?", [old_hash])
-        conn.execute(
-            "update raw.ingest_log set status = 'superseded', message = ? where file_hash = ?",
-            [f"replaced by {name}", old_hash],
-        )
-    columns = ", ".join(kind.columns)
-    conn.execute(
-        f"insert into raw.{kind.table} (account_id, period_start, period_end, locale, "
-        f"attribution_days, header_currency, {columns}, source_file, source_line, file_hash, "
-        f"loaded_at) select ?, ?, ?, ?, ?, ?, {columns}, ?, source_line, ?, ? from parsed_rows "
-        "where source_file = ?",
-        [
-            account_id,
-            period_start,
-            period_end,
-            parsed.locale,
-            parsed.detected.attribution_days,
-            parsed.detected.header_currency,
-            name,
-            digest,
-            now,
-            name,
-        ],
-    )
-    conn.execute(
-        "insert into raw.rejects select ?, ?, source_line, column_name, value, reason "
-        "from parsed_rejects where source_file = ? order by source_line",
-        [digest, name, name],
-    )
-    status = "loaded_with_rejects" if parsed.rows_rejected else "loaded"
-    conn.execute(
-        "insert into raw.ingest_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            digest,
-            name,
-            archived,
-            kind.name,
-            parsed.locale,
-            parsed.encoding,
-            account_id,
-            week,
-            period_start,
-            period_end,
-            parsed.rows_read,
-            parsed.rows_loaded,
-            parsed.rows_rejected,
-            status,
-            _message(previous, parsed),
-            now,
-            parsed.detected.ignored,
-        ],
-    )
-    return previous
