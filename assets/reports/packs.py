@@ -87,7 +87,8 @@ SELLER_SECTIONS = [
         "many",
         f"select * from reports.rpt_inventory where {THIS_WEEK} "
         "and stock_status in ('out_of_stock', 'reorder_now') "
-        "order by revenue_4w_amount desc, asin limit 8",
+        "qualify row_number() over (partition by account_id "
+        "order by revenue_4w_amount desc, asin) <= 8 order by revenue_4w_amount desc, asin",
     ),
     ("voice", "one", f"select * from reports.rpt_customer_voice where {THIS_WEEK}"),
     (

@@ -120,6 +120,21 @@ def test_packs_built_together_each_hold_only_their_accounts_rows(warehouse, acco
              for week, factor in ((date(2026, 11, 9), 1), (W2, 2))],
             account_id=account,
         )  # fmt: skip
+        # nine of its ASINs are out of stock: the pack lists the 8 best sellers of each account
+        insert(
+            warehouse,
+            "business_report_child_items",
+            [{"week_start": W2, "child_asin": f"{account}-{n}", "sessions": 1, "page_views": 1,
+              "units": 1, "order_items": 1, "revenue": n} for n in range(1, 10)],
+            account_id=account,
+        )  # fmt: skip
+        insert(
+            warehouse,
+            "fba_inventory",
+            [{"week_start": W2, "sku": f"s{n}", "asin": f"{account}-{n}",
+              "afn_fulfillable_quantity": 0} for n in range(1, 10)],
+            account_id=account,
+        )  # fmt: skip
     build_models(warehouse, *(m.table for m in discover()))
     jobs = seller_pack_jobs(
         warehouse, [accounts.get("oak-uk"), accounts.get("messer-de")], W2, tmp_path
@@ -127,7 +142,12 @@ def test_packs_built_together_each_hold_only_their_accounts_rows(warehouse, acco
     for job, account, revenue in zip(jobs, ("oak-uk", "messer-de"), (200, 400), strict=True):
         context = job.context
         assert context["headline"]["account_id"] == account
-        assert float(context["headline"]["revenue_amount"]) == revenue
-        assert {m["child_asin"] for m in context["movers"]} == {f"{account}-A"}
-        # revenue doubled: 100 → 200 and 200 → 400, the sparkline holds both weeks
-        assert context["trends"]["revenue"][-2:] == [revenue / 2, revenue]
+        assert float(context["headline"]["revenue_amount"]) == revenue + 45  # + 1 + 2 … + 9
+        assert {m["child_asin"] for m in context["movers"]} <= {
+            f"{account}-{n}" for n in "A123456789"
+        }
+        assert [r["asin"] for r in context["stock_risks"]] == [
+            f"{account}-{n}" for n in range(9, 1, -1)
+        ]
+        # A doubled: 100 → 200 and 200 → 400; the sparkline holds both weeks
+        assert context["trends"]["revenue"][-2:] == [revenue / 2, revenue + 45]
