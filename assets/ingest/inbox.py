@@ -8,8 +8,9 @@ the original is kept under ``archive/<sha256[:2]>/<sha256><suffix>``. The same b
 earlier one, because Amazon restates recent weeks.
 
 Files of one layout (same report, header, language, marketplace) are parsed together in one
-``read_csv`` call and loaded in one transaction, so a week of small exports costs little more
-than reading them; a damaged file in such a batch is then read alone to find it.
+``read_csv`` call and loaded in one transaction (files that replace one another in the same
+batch load one after the other), so a week of small exports costs little more than reading
+them; a damaged file in such a batch is then read alone to find it.
 """
 
 from __future__ import annotations
@@ -222,8 +223,8 @@ def ingest_inbox(
 def _ingest(
     conn: duckdb.DuckDBPyConnection, files: list[Path], paths: Paths, accounts: Accounts
 ) -> list[FileResult]:
-    """Read every file's header, parse the files of one layout together, then load them in one
-    transaction per batch (or per file): a crash leaves each file wholly loaded or not at all."""
+    """Read every file's header, parse the files of one layout together, then load them a
+    batch per transaction: a crash leaves each file wholly loaded or not at all."""
     results: dict[Path, FileResult] = {}
     batches: dict[tuple, list[_Pending]] = {}
     this_run: dict[str, str] = {}  # file hash → name, for copies within one inbox
