@@ -185,6 +185,7 @@ def seller_pack_jobs(
         history: dict[str, dict[date, float]] = {}
         for r in kpis.get(account.id, []):
             history.setdefault(r["metric"], {})[r["week_start"]] = r["value"]
+        glossary = entries_for(SELLER_PACK_METRICS, account.language)
         mine = {}
         for key, shape, _ in SELLER_SECTIONS:
             rows = sections[key].get(account.id, [])
@@ -209,11 +210,8 @@ def seller_pack_jobs(
                         r["metric"]: r for r in kpis.get(account.id, []) if r["week_start"] == week
                     },
                     "trends": {m: [v.get(w) for w in weeks] for m, v in history.items()},
-                    "labels": {
-                        e["metric"]: e["label"]
-                        for e in entries_for(SELLER_PACK_METRICS, account.language)
-                    },
-                    "glossary": entries_for(SELLER_PACK_METRICS, account.language),
+                    "labels": {e["metric"]: e["label"] for e in glossary},
+                    "glossary": glossary,
                 },
                 output=pack_path(reports_dir, week, account.id, account.language),
             )
