@@ -12,8 +12,8 @@ from assets.models.sql_models import build, discover
 def insert(conn: duckdb.DuckDBPyConnection, table: str, rows: list[dict], **common) -> None:
     """Insert ``rows`` into ``raw.<table>``, filling the bookkeeping columns an ingest writes.
 
-    ``period_start`` defaults to the Monday of ``week_start`` (or of ``report_date``), the file
-    to ``f.csv`` with one line per row, the load time to now.
+    ``period_start`` defaults to the Monday of ``week_start`` (or of ``report_date``) unless
+    given, the file to ``f.csv`` with one line per row, the load time to a fixed morning.
     """
     for line, row in enumerate(rows, start=2):
         values = {**common, **row}
@@ -21,7 +21,7 @@ def insert(conn: duckdb.DuckDBPyConnection, table: str, rows: list[dict], **comm
         values = {
             "account_id": "oak-uk",
             "period_start": week,
-            "period_end": week + timedelta(days=6),
+            "period_end": week + timedelta(days=6) if week else None,
             "locale": "en-GB",
             "source_file": "f.csv",
             "source_line": line,

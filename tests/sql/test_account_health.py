@@ -2,12 +2,10 @@
 
 from datetime import date, datetime
 
-import duckdb
 import pytest
 
-from assets.ingest.inbox import ensure_raw_tables
-from assets.ingest.reference import write_reference_tables
 from assets.models.sql_models import build, discover
+from tests.sql.rows import build_models, insert
 
 WEEK = date(2026, 11, 16)
 SUNDAY, WEDNESDAY = date(2026, 11, 22), date(2026, 11, 18)
@@ -59,54 +57,34 @@ COLUMNS = "rate, threshold_value, threshold_condition, status, threshold_source,
 
 
 @pytest.fixture
-def conn(accounts):
-    connection = duckdb.connect()
-    ensure_raw_tables(connection)
-    write_reference_tables(connection, accounts)
-    for i, (
-        account,
-        day,
-        metric,
-        channel,
-        rate,
-        target,
-        cond,
-        defects,
-        orders,
-        loaded,
-    ) in enumerate(ROWS):
-        connection.execute(
-            "insert into raw.account_health (account_id, period_start, period_end, locale, "
-            "metric, channel, rate, target_value, target_condition, defects, orders, date_from, "
-            "date_to, source_file, source_line, file_hash, loaded_at) "
-            "values (?, ?, ?, 'api', ?, ?, ?, ?, ?, ?, ?, ?, ?, 'account-health.json', ?, ?, ?)",
+def conn(warehouse):
+    for account, day, metric, channel, rate, target, cond, defects, orders, loaded in ROWS:
+        insert(
+            warehouse,
+            "account_health",
             [
-                account,
-                day,
-                day,
-                metric,
-                channel,
-                rate,
-                target,
-                cond,
-                defects,
-                orders,
-                date(2026, 9, 24),
-                day,
-                i + 2,
-                f"h{loaded:%d}",
-                loaded,
+                {
+                    "period_start": day,
+                    "period_end": day,
+                    "metric": metric,
+                    "channel": channel,
+                    "rate": rate,
+                    "target_value": target,
+                    "target_condition": cond,
+                    "defects": defects,
+                    "orders": orders,
+                    "date_from": date(2026, 9, 24),
+                    "date_to": day,
+                }
             ],
+            account_id=account,
+            locale="api",
+            source_file="account-health.json",
+            file_hash=f"h{loaded:%d}",
+            loaded_at=loaded,
         )
-    build_models(connection)
-    yield connection
-    connection.close()
-
-
-def build_models(connection):
-    models = {m.table: m for m in discover()}
-    for table in MODELS:
-        build(connection, models[table], None)
+    build_models(warehouse, *MODELS)
+    return warehouse
 
 
 def health(conn, metric, account="oak-uk", week=WEEK):
@@ -162,7 +140,7 @@ def test_marketplace_threshold_is_read_from_the_marketplace_table(conn):
     conn.execute(
         "update raw.marketplaces set threshold_late_shipment_rate = 0.02 where marketplace = 'UK'"
     )
-    build_models(conn)
+    build_models(conn, *MODELS)
     assert health(conn, "late_shipment_rate")[1:5] == (0.02, "below", "breach", "marketplace")
 
 
