@@ -2,13 +2,10 @@
 
 from datetime import date, datetime
 
-import duckdb
 import pytest
 
-from assets.ingest.inbox import ensure_raw_tables
-from assets.ingest.reference import write_reference_tables
 from assets.models.sql_models import build, discover
-from tests.sql.rows import build_models
+from tests.sql.rows import build_models, insert
 
 W1, W2, W3 = date(2026, 9, 21), date(2026, 9, 28), date(2026, 10, 5)  # W2 has no reviews
 EARLY, LATE = datetime(2026, 10, 6, 8), datetime(2026, 10, 7, 8)
@@ -75,35 +72,32 @@ MODELS = (
 
 
 @pytest.fixture
-def conn(accounts):
-    connection = duckdb.connect()
-    ensure_raw_tables(connection)
-    write_reference_tables(connection, accounts)
-    for i, (account, rid, day, asin, stars, headline, body, loaded) in enumerate(REVIEWS):
-        connection.execute(
-            "insert into raw.customer_reviews (account_id, period_start, period_end, locale, "
-            "review_id, product_id, product_title, star_rating, review_headline, review_body, "
-            "review_date, source_file, source_line, file_hash, loaded_at) "
-            "values (?, ?, ?, 'en', ?, ?, ?, ?, ?, ?, ?, 'reviews.tsv', ?, ?, ?)",
+def conn(warehouse):
+    for account, rid, day, asin, stars, headline, body, loaded in REVIEWS:
+        insert(
+            warehouse,
+            "customer_reviews",
             [
-                account,
-                day,
-                day,
-                rid,
-                asin,
-                f"Title {asin}",
-                stars,
-                headline,
-                body,
-                day,
-                i + 2,
-                f"h{loaded:%d}",
-                loaded,
+                {
+                    "period_start": day,
+                    "period_end": day,
+                    "review_id": rid,
+                    "product_id": asin,
+                    "product_title": f"Title {asin}",
+                    "star_rating": stars,
+                    "review_headline": headline,
+                    "review_body": body,
+                    "review_date": day,
+                }
             ],
+            account_id=account,
+            locale="en",
+            source_file="reviews.tsv",
+            file_hash=f"h{loaded:%d}",
+            loaded_at=loaded,
         )
-    build_models(connection, *MODELS)
-    yield connection
-    connection.close()
+    build_models(warehouse, *MODELS)
+    return warehouse
 
 
 def voice(conn, week, account="oak-uk"):
