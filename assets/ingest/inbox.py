@@ -358,8 +358,9 @@ def _load_batch(conn: duckdb.DuckDBPyConnection, group: list[_Pending]):
         if start is None:
             if pending.week is None:
                 message = (
-                    f"{pending.name}: {kind.label}: no row has a readable {kind.period}; "
-                    "nothing to date the file by"
+                    f"{pending.name}: {kind.label}: no row has a readable {kind.period}, so "
+                    f"nothing dates it; move it to inbox/{pending.account_id}/<week start "
+                    "YYYY-MM-DD>/ to load it for that week"
                 )
                 yield (
                     pending,
