@@ -198,3 +198,13 @@ def test_two_exports_of_one_week_in_one_run_the_later_replaces_the_earlier(conn,
     ]
     total = conn.execute("select sum(revenue)::varchar from raw.business_report_child_items")
     assert total.fetchone() == ("6199.40",)  # 5000.00 + 1199.40
+
+
+def test_a_loose_export_with_no_readable_date_is_told_where_to_go(conn, home, accounts):
+    text = (EXPORTS / "in_sp_search_term.csv").read_text("utf-8-sig")
+    loose = home.inbox / "oak-uk" / "undated.csv"
+    loose.parent.mkdir(parents=True, exist_ok=True)
+    loose.write_text(text.replace('"Nov 16, 2026"', "soon").replace('"Nov 17, 2026"', "later"))
+    (result,) = ingest_inbox(conn, home, accounts)
+    assert result.status == "failed"
+    assert "move it to inbox/oak-uk/<week start YYYY-MM-DD>/" in result.message
