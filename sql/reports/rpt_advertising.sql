@@ -53,19 +53,15 @@ costed_skus as (
         business_report.account_id,
         business_report.week_start,
         business_report.units,
-        business_report.units * unit_costs.unit_cost_amount
-        * case when unit_costs.currency_code = business_report.currency_code then 1
-            else account_rate.units_per_eur / cost_rate.units_per_eur end as cost_amount
+        business_report.units * unit_costs.unit_cost_amount * fx_rates.rate as cost_amount
     from business_report
     left join unit_costs
         on business_report.account_id = unit_costs.account_id
         and business_report.sku = unit_costs.sku
-    left join fx_rates as cost_rate
-        on business_report.week_start = cost_rate.week_start
-        and unit_costs.currency_code = cost_rate.currency_code
-    left join fx_rates as account_rate
-        on business_report.week_start = account_rate.week_start
-        and business_report.currency_code = account_rate.currency_code
+    left join fx_rates
+        on business_report.week_start = fx_rates.week_start
+        and unit_costs.currency_code = fx_rates.from_currency
+        and business_report.currency_code = fx_rates.to_currency
 ),
 
 weekly_costs as (

@@ -30,20 +30,15 @@ converted as (
         accounts.portfolio_id,
         portfolios.portfolio_name,
         portfolios.base_currency,
-        -- ECB rates are per EUR: local → base = base per EUR ÷ local per EUR, at the week's rate
-        case when growth.currency_code = portfolios.base_currency then 1.0
-            else base_rate.units_per_eur / local_rate.units_per_eur end as fx_rate_to_base,
-        case when growth.currency_code <> portfolios.base_currency
-            then greatest(base_rate.rate_date, local_rate.rate_date) end as fx_rate_date
+        fx_rates.rate as fx_rate_to_base,
+        fx_rates.rate_date as fx_rate_date
     from growth
     inner join accounts on growth.account_id = accounts.account_id
     inner join portfolios on accounts.portfolio_id = portfolios.portfolio_id
-    left join fx_rates as local_rate
-        on growth.week_start = local_rate.week_start
-        and growth.currency_code = local_rate.currency_code
-    left join fx_rates as base_rate
-        on growth.week_start = base_rate.week_start
-        and portfolios.base_currency = base_rate.currency_code
+    left join fx_rates
+        on growth.week_start = fx_rates.week_start
+        and growth.currency_code = fx_rates.from_currency
+        and portfolios.base_currency = fx_rates.to_currency
 ),
 
 final as (

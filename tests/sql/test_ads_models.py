@@ -179,3 +179,17 @@ def test_zero_denominators_give_null_and_no_costs_no_roi(warehouse):
         dict.fromkeys(("acos", "roas", "tacos", "cpc_amount", "ctr", "ad_cvr", "roi"))
     )
     assert row["attribution_days"] == 14
+
+
+def test_roi_with_costs_in_the_accounts_own_currency_needs_no_rates_file(warehouse):
+    insert(warehouse, "sp_campaigns", [ad(day(16), "C1", 100, 10, 50, 200, 4)], attribution_days=7)
+    insert(
+        warehouse,
+        "business_report_child_items",
+        [{"week_start": W2, "child_asin": "A1", "sku": "sku-A1", "sessions": 100,
+          "page_views": 100, "units": 10, "order_items": 10, "revenue": 500}],
+    )  # fmt: skip
+    warehouse.execute("insert into raw.unit_costs values ('oak-uk', 'sku-A1', 20, 'GBP')")
+    build_models(warehouse, "reports.rpt_advertising")
+    # cost 10 × 20 = 200 GBP; ROI = (500 − 200 − 50) ÷ (200 + 50) = 1.0
+    assert fetch(warehouse, "select roi from reports.rpt_advertising") == [{"roi": 1.0}]
