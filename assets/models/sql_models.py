@@ -4,6 +4,11 @@ One file is one model; its folder is its layer and DuckDB schema (staging, marts
 Dependencies are read from the SQL with sqlglot, never listed by hand. Staging models are
 views; marts and reports are tables rebuilt one week at a time (``week_start``), so a weekly
 run touches only its week. When a model's SQL changes, its table is rebuilt whole once.
+
+A model that looks back over earlier weeks says how far where it reads its sources:
+``where in_look_back(week_start, 13)`` keeps the week being built and the 13 before it (every
+row in a whole rebuild). DuckDB pushes that filter into the scan, so a one-week build costs the
+same after two years of history as after one quarter.
 """
 
 from __future__ import annotations
@@ -84,7 +89,10 @@ def discover(root: Path = SQL_ROOT) -> tuple[Model, ...]:
                 deps = table_references(sql)
             except (ModelError, sqlglot.errors.ParseError) as exc:
                 raise ModelError(f"{path.relative_to(root)}: {exc}") from exc
-            models[(layer, path.stem)] = Model(layer, path.stem, path, sql, deps)
+            model = Model(layer, path.stem, path, sql, deps)
+            if model.is_view and "in_look_back(" in sql:
+                raise ModelError(f"{path.relative_to(root)}: a view cannot use in_look_back()")
+            models[(layer, path.stem)] = model
     ordered, done = [], set()
 
     def visit(key: tuple[str, str], trail: tuple) -> None:
@@ -102,6 +110,15 @@ def discover(root: Path = SQL_ROOT) -> tuple[Model, ...]:
         visit(key, ())
     return tuple(ordered)
 
+
+# true for rows of the week being built and the ``weeks`` before it; always true in a whole
+# rebuild (the variable is NULL then). Staging views may not use it: other connections read them.
+LOOK_BACK_MACRO = """
+create or replace temp macro in_look_back(week_start, weeks) as
+    getvariable('sellerpulse_build_week') is null
+    or week_start between getvariable('sellerpulse_build_week')::date - (7 * weeks)::integer
+        and getvariable('sellerpulse_build_week')::date
+"""
 
 META_DDL = """
 create schema if not exists meta;
@@ -128,8 +145,11 @@ def build(conn: duckdb.DuckDBPyConnection, model: Model, week: date | None) -> i
         "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
         [model.schema, model.name],
     ).fetchone()[0]
+    whole = week is None or not exists or not stored or stored[0] != model.sql_hash
+    conn.execute(LOOK_BACK_MACRO)
+    conn.execute("set variable sellerpulse_build_week = ?", [None if whole else week])
     conn.execute("begin")
-    if week is None or not exists or not stored or stored[0] != model.sql_hash:
+    if whole:
         conn.execute(f"create or replace table {model.table} as {model.sql}")
         conn.execute(
             "insert or replace into meta.models values (?, ?, current_timestamp)",

@@ -1,14 +1,18 @@
 -- FBA inventory KPIs per account × week × ASIN (SKUs of one ASIN summed, at the week's snapshot)
 with snapshots as (
     select * from staging.stg_inventory__fba_snapshots
+    -- velocity and sell-through look back 12 weeks
+    where in_look_back(week_start, 12)
 ),
 
 planning as (
     select * from staging.stg_inventory__planning_snapshots
+    where in_look_back(week_start, 0)
 ),
 
 sales as (
     select * from marts.fct_sales_asin_week
+    where in_look_back(week_start, 12)
 ),
 
 accounts as (

@@ -1,6 +1,8 @@
 -- Week-on-week revenue change per account × child ASIN × week, split into traffic, conversion and price effects that add up exactly
 with sales as (
     select * from marts.fct_sales_asin_week
+    -- this week against the one before
+    where in_look_back(week_start, 1)
 ),
 
 report_weeks as (

@@ -18,16 +18,6 @@ bounds as (
     group by account_id, asin
 ),
 
-weeks as (
-    select
-        bounds.account_id,
-        bounds.asin,
-        bounds.title,
-        unnest(generate_series(bounds.first_week, bounds.last_week, interval 7 day))::date
-            as week_start
-    from bounds
-),
-
 weekly as (
     select
         account_id,
@@ -40,26 +30,56 @@ weekly as (
     group by account_id, asin, week_start
 ),
 
-final as (
+running as (
+    -- totals to date, on the weeks that had reviews
     select
-        weeks.account_id,
-        weeks.asin,
-        weeks.title,
-        weeks.week_start,
-        coalesce(weekly.new_reviews, 0) as new_reviews,
-        weekly.new_stars,
-        coalesce(weekly.low_star_reviews, 0) as low_star_reviews,
-        (sum(coalesce(weekly.new_reviews, 0)) over cumulative)::bigint as total_reviews,
-        sum(coalesce(weekly.new_stars, 0)) over cumulative as total_stars
-    from weeks
-    left join weekly
-        on weeks.account_id = weekly.account_id
-        and weeks.asin = weekly.asin
-        and weeks.week_start = weekly.week_start
+        account_id,
+        asin,
+        week_start,
+        sum(new_reviews) over cumulative as total_reviews,
+        sum(coalesce(new_stars, 0)) over cumulative as total_stars
+    from weekly
     window cumulative as (
-        partition by weeks.account_id, weeks.asin order by weeks.week_start
+        partition by account_id, asin order by week_start
         rows between unbounded preceding and current row
     )
+),
+
+weeks as (
+    select
+        bounds.account_id,
+        bounds.asin,
+        bounds.title,
+        unnest(generate_series(bounds.first_week, bounds.last_week, interval 7 day))::date
+            as week_start
+    from bounds
+),
+
+built_weeks as (
+    select * from weeks where in_look_back(week_start, 0)
+),
+
+final as (
+    select
+        built_weeks.account_id,
+        built_weeks.asin,
+        built_weeks.title,
+        built_weeks.week_start,
+        coalesce(this_week.new_reviews, 0) as new_reviews,
+        this_week.new_stars,
+        coalesce(this_week.low_star_reviews, 0) as low_star_reviews,
+        running.total_reviews::bigint as total_reviews,
+        running.total_stars
+    from built_weeks
+    -- the running totals of the last week with reviews up to this one
+    asof inner join running
+        on built_weeks.account_id = running.account_id
+        and built_weeks.asin = running.asin
+        and built_weeks.week_start >= running.week_start
+    left join weekly as this_week
+        on built_weeks.account_id = this_week.account_id
+        and built_weeks.asin = this_week.asin
+        and built_weeks.week_start = this_week.week_start
 )
 
 select * from final

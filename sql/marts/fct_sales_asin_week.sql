@@ -1,6 +1,8 @@
 -- Sales and traffic per account × child ASIN × week (SKUs of one ASIN summed; ASINs missing from a week's report zero-filled)
 with business_report as (
     select * from staging.stg_business_reports__child_items
+    -- zero-fill looks back 13 weeks
+    where in_look_back(week_start, 13)
 ),
 
 accounts as (
@@ -31,12 +33,11 @@ report_weeks as (
 ),
 
 asin_runs as (
-    -- each week an ASIN was reported, and the next week it was reported again
+    -- each week an ASIN was reported, and the next week it was reported again (the window
+    -- sorts only the keys: titles ride along for the few ASINs that go missing)
     select
         account_id,
         child_asin,
-        parent_asin,
-        title,
         week_start as seen_week,
         coalesce(
             lead(week_start) over (partition by account_id, child_asin order by week_start),
@@ -58,19 +59,27 @@ missing as (
     -- an ASIN reported in any of the 13 weeks before, absent from this week's report: it sold
     -- nothing (Amazon leaves rows without traffic out), so it gets a row of zeros; its title
     -- is the one it was last reported with. Only weeks that have a report count.
-    select absent.*
+    select
+        absent.account_id,
+        absent.child_asin,
+        last_seen.parent_asin,
+        last_seen.title,
+        absent.week_start
     from (
         select
             account_id,
             child_asin,
-            parent_asin,
-            title,
+            seen_week,
             seen_week + (7 * unnest(range(1, weeks_absent + 1)))::integer as week_start
         from gaps
     ) as absent
     inner join report_weeks
         on absent.account_id = report_weeks.account_id
         and absent.week_start = report_weeks.week_start
+    inner join reported as last_seen
+        on absent.account_id = last_seen.account_id
+        and absent.child_asin = last_seen.child_asin
+        and absent.seen_week = last_seen.week_start
 ),
 
 zero_filled as (

@@ -1,6 +1,8 @@
 -- Ratings per account × week × ASIN: new reviews, running average rating and its weekly change
 with reviews as (
     select * from marts.fct_reviews_asin_week
+    -- this week against the one before
+    where in_look_back(week_start, 1)
 ),
 
 rated as (

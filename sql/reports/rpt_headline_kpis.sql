@@ -1,6 +1,8 @@
 -- Headline sales KPIs per account × week, with the previous week beside them for WoW deltas
 with sales as (
     select * from marts.fct_sales_asin_week
+    -- this week against the one before
+    where in_look_back(week_start, 1)
 ),
 
 accounts as (

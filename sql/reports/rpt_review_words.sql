@@ -1,6 +1,7 @@
 -- The 10 most frequent words in 1–2★ review text per account × week (stop words removed per language)
 with reviews as (
     select * from staging.stg_reviews__customer_reviews
+    where in_look_back(week_start, 0)
 ),
 
 accounts as (

@@ -15,8 +15,9 @@ final as (
         source.parent_asin,
         source.child_asin,
         coalesce(source.sku, '') as sku,
-        -- Seller Central pads titles with narrow no-break spaces
-        trim(regexp_replace(source.title, '[\x{202F}\x{00A0}]', ' ', 'g')) as title,
+        -- Seller Central pads titles with (narrow) no-break spaces; replace() is far cheaper
+        -- than a regular expression over millions of titles
+        trim(replace(replace(source.title, chr(8239), ' '), chr(160), ' ')) as title,
         coalesce(source.sessions, 0) as sessions,
         coalesce(source.page_views, 0) as page_views,
         source.buy_box_pct,
