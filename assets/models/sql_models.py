@@ -5,9 +5,9 @@ Dependencies are read from the SQL with sqlglot, never listed by hand. Staging m
 views; marts and reports are tables rebuilt one week at a time (``week_start``), so a weekly
 run touches only its week. When a model's SQL changes, its table is rebuilt whole once.
 
-A model that looks back over earlier weeks says how far where it reads its sources:
-``where in_look_back(week_start, 13)`` keeps the week being built and the 13 before it (every
-row in a whole rebuild). DuckDB pushes that filter into the scan, so a one-week build costs the
+A model that looks back over earlier weeks declares how far, where it reads its sources:
+``where in_look_back(week_start, 13)`` keeps the week being built and the 13 weeks before it
+(every row in a whole rebuild). DuckDB pushes that filter into the scan, so a one-week build costs the
 same after two years of history as after one quarter.
 """
 

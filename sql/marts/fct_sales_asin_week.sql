@@ -33,8 +33,8 @@ report_weeks as (
 ),
 
 asin_runs as (
-    -- each week an ASIN was reported, and the next week it was reported again (the window
-    -- sorts only the keys: titles ride along for the few ASINs that go missing)
+    -- each week an ASIN was reported, and the next week it was reported again (keys only:
+    -- titles are joined back below for the few ASINs that go missing)
     select
         account_id,
         child_asin,
