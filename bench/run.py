@@ -318,7 +318,9 @@ def bench_history(base: Path, scale: DemoScale) -> dict:
             ingest_inbox(conn, paths, accounts)
         previous = DEMO_LAST_WEEK - timedelta(days=7)
         run_week(home, previous, no_render)  # the history is built once, as in production
-        out[f"run_{weeks}_weeks_s"] = round(run_week(home, DEMO_LAST_WEEK, no_render), 3)
+        # best of three: a rerun of the week rebuilds the same rows
+        runs = [run_week(home, DEMO_LAST_WEEK, no_render) for _ in range(3)]
+        out[f"run_{weeks}_weeks_s"] = round(min(runs), 3)
     out["history_104_vs_13_weeks"] = round(out["run_104_weeks_s"] / out["run_13_weeks_s"], 2)
     return out
 

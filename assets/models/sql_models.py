@@ -112,9 +112,10 @@ def discover(root: Path = SQL_ROOT) -> tuple[Model, ...]:
 
 
 # true for rows of the week being built and the ``weeks`` before it; always true in a whole
-# rebuild (the variable is NULL then). Staging views may not use it: other connections read them.
+# rebuild (the variable is NULL then). It is kept in the warehouse, so a model pasted into the
+# duckdb shell runs whole. Views may not use it: their readers never set the variable.
 LOOK_BACK_MACRO = """
-create or replace temp macro in_look_back(week_start, weeks) as
+create or replace macro in_look_back(week_start, weeks) as
     getvariable('sellerpulse_build_week') is null
     or week_start between getvariable('sellerpulse_build_week')::date - (7 * weeks)::integer
         and getvariable('sellerpulse_build_week')::date
