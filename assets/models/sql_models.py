@@ -7,8 +7,8 @@ run touches only its week. When a model's SQL changes, its table is rebuilt whol
 
 A model that looks back over earlier weeks declares how far, where it reads its sources:
 ``where in_look_back(week_start, 13)`` keeps the week being built and the 13 weeks before it
-(every row in a whole rebuild). DuckDB pushes that filter into the scan, so a one-week build costs the
-same after two years of history as after one quarter.
+(every row in a whole rebuild). DuckDB pushes that filter into the scan, so a one-week build
+costs the same after two years of history as after one quarter.
 """
 
 from __future__ import annotations
