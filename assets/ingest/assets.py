@@ -5,7 +5,6 @@ from collections import Counter
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from assets.checks.gx_suites import import_in_background
 from assets.ingest.inbox import ingest_inbox
 from assets.ingest.readers import catalog
 from assets.ingest.reference import write_reference_tables
@@ -44,8 +43,6 @@ def ingest_inbox_asset(
     """
     week = weekly_partitions.time_window_for_partition_key(context.partition_key).start.date()
     accounts = sellerpulse.accounts()
-    # the checks after the models need GX; its import overlaps ingest and models this way
-    import_in_background()
     with warehouse.get_connection() as conn:
         write_reference_tables(conn, accounts, sellerpulse.paths.home)
         results = ingest_inbox(conn, sellerpulse.paths, accounts, week)

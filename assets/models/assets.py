@@ -10,6 +10,7 @@ on models run after that step; the packs downstream wait for the blocking ones.
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from assets.checks.gx_suites import import_in_background
 from assets.models.sql_models import Model, build, discover
 from pipelines.partitions import weekly_partitions
 
@@ -39,6 +40,9 @@ def sql_models(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
     """Build the selected SQL models for the run's week, each after the models it reads."""
     week = weekly_partitions.time_window_for_partition_key(context.partition_key).start.date()
     selected = context.selected_asset_keys
+    # the checks after the models need GX: its import (about 3 s of Python) runs while DuckDB,
+    # which releases the GIL, builds the models
+    import_in_background()
     with warehouse.get_connection() as conn:
         for model in discover():
             if model_key(model) not in selected:

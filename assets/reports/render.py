@@ -8,6 +8,7 @@ whatever a product title or review contains.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import re
@@ -168,8 +169,14 @@ def render_packs(jobs: list[PackJob], workers: int | None = None) -> list[Path]:
     _warm_up()
     for job in jobs:
         make_environment(job.locale).get_template(job.template)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(render_pack, jobs))
+    # the workers inherit every object of a Dagster run (Dagster, GX, pandas, the rows of every
+    # pack); frozen, their garbage collector no longer walks them all on each collection
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(render_pack, jobs))
+    finally:
+        gc.unfreeze()
 
 
 @cache
