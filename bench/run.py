@@ -435,8 +435,8 @@ def write_doc(results: dict) -> None:
         if "weekly_run_vs_parallel_bare_render" in r:
             rows.append(
                 f"| {scale} | end to end | `weekly_run_vs_parallel_bare_render` | "
-                f"{r['weekly_run_vs_parallel_bare_render']} | bare WeasyPrint on all cores runs "
-                f"at {r['bare_parallel_efficiency']} of ideal here |"
+                f"{r['weekly_run_vs_parallel_bare_render']} | parallel efficiency of bare "
+                f"WeasyPrint here: {r['bare_parallel_efficiency']} (1.0 = cores × one core) |"
             )
         rows.append(
             f"| {scale} | checks | GX share of {r['checks_total_s']} s | "
