@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
@@ -32,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 DOC = ROOT / "docs" / "benchmarks.md"
 NOTES = "### What the"  # hand-written analysis below the table is kept
+T = TypeVar("T")
 SCALES = {
     "S": DemoScale(accounts=6, asins=12, weeks=16),
     "M": DemoScale(accounts=40, asins=60, weeks=52),
@@ -56,22 +58,20 @@ def timed(fn: Callable[[], object], repeat: int = 1) -> float:
     return best
 
 
-def peak_rss_mb(fn: Callable[[], object]) -> float | None:
-    """Run ``fn`` and return this process's peak resident memory (MB) while it ran.
+def with_peak_rss_mb(fn: Callable[[], T]) -> tuple[T, float | None]:
+    """Run ``fn``; its result and this process's peak resident memory (MB) while it ran.
 
-    Linux resets the high-water mark through /proc/self/clear_refs; elsewhere this is None.
+    Linux resets the high-water mark through /proc/self/clear_refs; elsewhere the peak is None.
     """
-    status = Path("/proc/self/status")
     try:
         Path("/proc/self/clear_refs").write_text("5")
     except OSError:
-        fn()
-        return None
-    fn()
-    for line in status.read_text().splitlines():
+        return fn(), None
+    result = fn()
+    for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return None
+            return result, round(int(line.split()[1]) / 1024, 1)
+    return result, None
 
 
 def log(message: str) -> None:
@@ -187,8 +187,8 @@ def bench_models(home: Path) -> dict:
     one_thread = timed(lambda: [build(conn, model, None) for model in chain], repeat=2)
     conn.execute("reset threads")
     baseline = timed(lambda: pandas_kpis.run(conn), repeat=2)
-    sql_peak = peak_rss_mb(lambda: [build(conn, model, None) for model in chain])
-    pandas_peak = peak_rss_mb(lambda: pandas_kpis.run(conn))
+    _, sql_peak = with_peak_rss_mb(lambda: [build(conn, model, None) for model in chain])
+    _, pandas_peak = with_peak_rss_mb(lambda: pandas_kpis.run(conn))
     same = pandas_kpis.same_as_sql(conn)
     if not same:
         log("warning: the pandas script and the SQL models disagree; the ratio means nothing")
@@ -263,7 +263,7 @@ def bench_render(home: Path, week) -> dict:
     from concurrent.futures import ProcessPoolExecutor
 
     from assets.checks.results import holds
-    from assets.reports.packs import portfolio_pack_job, seller_pack_jobs
+    from assets.reports.packs import portfolio_pack_jobs, seller_pack_jobs
     from assets.reports.render import render_html, render_pack
     from pipelines.settings import Paths, load_accounts
 
@@ -274,10 +274,7 @@ def bench_render(home: Path, week) -> dict:
     held = holds(conn, week.isoformat())
     live = [a for a in accounts.accounts.values() if a.id not in held]
     jobs = seller_pack_jobs(conn, live, week, scratch)
-    jobs += [
-        portfolio_pack_job(conn, portfolio, accounts, week, held, scratch)
-        for portfolio in accounts.portfolios.values()
-    ]
+    jobs += portfolio_pack_jobs(conn, accounts, week, held, scratch)
     conn.close()
     pages = [(render_html(job), job.output.with_suffix(".bare")) for job in jobs]
     ours, bare = [], []
@@ -339,13 +336,7 @@ def bench_end_to_end(home: Path, week) -> dict:
     """The weekly run as on a Monday: the week's exports are new, the history is built."""
     from pipelines.settings import Paths
 
-    elapsed = 0.0
-
-    def run() -> None:
-        nonlocal elapsed
-        elapsed = run_week(home, week)
-
-    peak = peak_rss_mb(run)
+    elapsed, peak = with_peak_rss_mb(lambda: run_week(home, week))
     return {
         "weekly_run_s": round(elapsed, 2),
         "weekly_run_packs": len(list((Paths(home).reports / week.isoformat()).glob("*.pdf"))),

@@ -6,7 +6,7 @@ from dagster_duckdb import DuckDBResource
 from assets.checks.amazon import CHECKS
 from assets.checks.results import holds
 from assets.models.sql_models import discover
-from assets.reports.packs import portfolio_pack_job, seller_pack_jobs
+from assets.reports.packs import portfolio_pack_jobs, seller_pack_jobs
 from assets.reports.render import render_packs
 from pipelines.partitions import weekly_partitions
 from pipelines.resources import SellerPulseHome
@@ -80,10 +80,7 @@ def portfolio_packs(
     paths = sellerpulse.paths
     with warehouse.get_connection() as conn:
         held = holds(conn, week.isoformat())
-        jobs = [
-            portfolio_pack_job(conn, portfolio, accounts, week, held, paths.reports)
-            for portfolio in accounts.portfolios.values()
-        ]
+        jobs = portfolio_pack_jobs(conn, accounts, week, held, paths.reports)
     written = render_packs(jobs)
     return dg.MaterializeResult(
         metadata={

@@ -298,3 +298,17 @@ def portfolio_pack_job(
         },
         output=portfolio_pack_path(reports_dir, week, portfolio.id),
     )
+
+
+def portfolio_pack_jobs(
+    conn: duckdb.DuckDBPyConnection,
+    accounts: Accounts,
+    week: date,
+    held: dict[str, list[str]],
+    reports_dir: Path,
+) -> list[PackJob]:
+    """The boss pack of every portfolio for one week."""
+    return [
+        portfolio_pack_job(conn, portfolio, accounts, week, held, reports_dir)
+        for portfolio in accounts.portfolios.values()
+    ]
