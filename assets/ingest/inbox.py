@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import shutil
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -149,17 +150,28 @@ def archive(path: Path, digest: str, paths: Paths) -> Path:
 
 
 def inbox_files(paths: Paths, week: date | None = None) -> list[Path]:
-    """Export files in the inbox, for one week folder (plus loose files) or all of them."""
+    """Export files in the inbox, for one week folder (plus loose files) or all of them.
+
+    Directory entries are listed without a ``stat`` each, so a weekly run does not slow down
+    as week folders pile up.
+    """
     found = []
     if not paths.inbox.is_dir():
         return found
-    for account_dir in sorted(p for p in paths.inbox.iterdir() if p.is_dir()):
-        for item in sorted(account_dir.iterdir()):
+    for account_dir in _entries(paths.inbox):
+        if not account_dir.is_dir():
+            continue
+        for item in _entries(account_dir.path):
             if item.is_file():
-                found.append(item)
+                found.append(Path(item.path))
             elif item.is_dir() and (week is None or item.name == week.isoformat()):
-                found.extend(sorted(f for f in item.rglob("*") if f.is_file()))
+                found.extend(sorted(f for f in Path(item.path).rglob("*") if f.is_file()))
     return [f for f in found if not f.name.startswith(".")]
+
+
+def _entries(folder: str | Path) -> list[os.DirEntry]:
+    with os.scandir(folder) as entries:
+        return sorted(entries, key=lambda entry: entry.name)
 
 
 def _place(path: Path, paths: Paths, accounts: Accounts) -> tuple[str, date | None]:
@@ -228,10 +240,20 @@ def _ingest(
     results: dict[Path, FileResult] = {}
     batches: dict[tuple, list[_Pending]] = {}
     this_run: dict[str, str] = {}  # file hash → name, for copies within one inbox
+    digests = {}
+    for path in files:
+        if path.suffix.lower() in EXPORT_SUFFIXES:
+            try:
+                digests[path] = file_hash(path)
+            except OSError:
+                pass  # hashed again in _prepare, where the error is reported
+    # only these files' log rows: the log grows with every week of history
     logged = {
         row[0]: row[1:]
         for row in conn.execute(
-            "select file_hash, source_file, status, message from raw.ingest_log"
+            "select file_hash, source_file, status, message from raw.ingest_log "
+            "where file_hash in (select unnest(?::varchar[]))",
+            [sorted(set(digests.values()))],
         ).fetchall()
     }
 
@@ -241,7 +263,7 @@ def _ingest(
 
     for path in files:
         try:
-            prepared = _prepare(conn, path, paths, accounts, logged, this_run)
+            prepared = _prepare(conn, path, digests.get(path), paths, accounts, logged, this_run)
         except (duckdb.Error, OSError) as exc:
             prepared = _retry_later(path.relative_to(paths.inbox).as_posix(), exc)
         if isinstance(prepared, FileResult):
@@ -266,16 +288,17 @@ def _retry_later(name: str, exc: Exception) -> FileResult:
 def _prepare(
     conn: duckdb.DuckDBPyConnection,
     path: Path,
+    digest: str | None,
     paths: Paths,
     accounts: Accounts,
     logged: dict[str, tuple],
     this_run: dict[str, str],
 ) -> _Pending | FileResult:
-    """Hash, deduplicate, archive and sniff one file; a failure is logged and returned."""
+    """Deduplicate, archive and sniff one file; a failure is logged and returned."""
     name = path.relative_to(paths.inbox).as_posix()
     if path.suffix.lower() not in EXPORT_SUFFIXES:
         return FileResult(name, "skipped", f"not an export ({path.suffix or 'no suffix'})")
-    digest = file_hash(path)
+    digest = digest or file_hash(path)
     if digest in this_run:
         return FileResult(name, "duplicate", f"same content as {this_run[digest]}; skipped")
     seen = logged.get(digest)  # (source_file, status, message) of an earlier run

@@ -1,5 +1,7 @@
 """The inbox → raw layer: every row loaded or rejected, originals kept, nothing twice."""
 
+from datetime import date
+
 from assets.ingest.inbox import ingest_inbox
 from tests.conftest import EXPORTS, WEEK, drop, drop_all_fixtures
 
@@ -208,3 +210,26 @@ def test_a_loose_export_with_no_readable_date_is_told_where_to_go(conn, home, ac
     (result,) = ingest_inbox(conn, home, accounts)
     assert result.status == "failed"
     assert "move it to inbox/oak-uk/<week start YYYY-MM-DD>/" in result.message
+
+
+def test_a_weekly_run_reads_its_week_folder_and_loose_files_only(conn, home, accounts):
+    drop(home, "uk_business_report.csv", "oak-uk")
+    drop(home, "de_business_report.csv", "messer-de", week="2026-11-09")
+    drop(home, "ja_business_report.csv", "ocha-jp", week=None, name="loose.csv")
+    (home.inbox / "ocha-jp" / ".DS_Store").write_text("finder")
+    week = date.fromisoformat(WEEK)
+    first = {r.source_file: r.status for r in ingest_inbox(conn, home, accounts, week)}
+    # a loose business report has no dates of its own, so it fails and says where to go
+    assert first == {
+        f"oak-uk/{WEEK}/uk_business_report.csv": "loaded_with_rejects",
+        "ocha-jp/loose.csv": "failed",
+    }
+    again = {r.source_file: r.status for r in ingest_inbox(conn, home, accounts, week)}
+    assert again == {
+        f"oak-uk/{WEEK}/uk_business_report.csv": "duplicate",
+        "ocha-jp/loose.csv": "failed",
+    }
+    # the earlier week's folder was left for its own run
+    everything = {r.source_file: r.status for r in ingest_inbox(conn, home, accounts)}
+    assert everything["messer-de/2026-11-09/de_business_report.csv"] == "loaded"
+    assert len(everything) == 3
