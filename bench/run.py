@@ -420,6 +420,8 @@ def write_doc(results: dict) -> None:
             value = r.get(key)
             if value is not None:
                 judged = verdict(key, value, scale)
+                if judged.startswith("MISSED"):
+                    judged += ": why, and what it would take, under the table"
                 rows.append(f"| {scale} | {stage} | `{key}` | {value} | {judged} |")
         if "pandas_vs_models_one_thread" in r:
             rows.append(
