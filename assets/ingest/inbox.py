@@ -240,7 +240,7 @@ def _ingest(
     results: dict[Path, FileResult] = {}
     batches: dict[tuple, list[_Pending]] = {}
     this_run: dict[str, str] = {}  # file hash → name, for copies within one inbox
-    digests = {}
+    digests: dict[Path, str] = {}
     for path in files:
         if path.suffix.lower() in EXPORT_SUFFIXES:
             try:
