@@ -271,12 +271,12 @@ def bench_render(home: Path, week) -> dict:
     paths = Paths(home)
     accounts = load_accounts(paths.accounts_file)
     scratch = Path(tempfile.mkdtemp(dir=home.parent))
-    conn = duckdb.connect(str(paths.warehouse))  # holds() makes sure its tables exist
-    held = holds(conn, week.isoformat())
-    live = [a for a in accounts.accounts.values() if a.id not in held]
-    jobs = seller_pack_jobs(conn, live, week, scratch)
-    jobs += portfolio_pack_jobs(conn, accounts, week, held, scratch)
-    conn.close()
+    # read-write: holds() makes sure its tables exist
+    with duckdb.connect(str(paths.warehouse)) as conn:
+        held = holds(conn, week.isoformat())
+        live = [a for a in accounts.accounts.values() if a.id not in held]
+        jobs = seller_pack_jobs(conn, live, week, scratch)
+        jobs += portfolio_pack_jobs(conn, accounts, week, held, scratch)
     pages = [(render_html(job), job.output.with_suffix(".bare")) for job in jobs]
     ours, bare = [], []
     # the per-pack ratio on a sample spread over the week's packs
