@@ -108,8 +108,8 @@ def week_held_back(inbox: Path, week: date) -> Iterator[None]:
 def bench_ingest(home: Path, new_week: date) -> dict:
     """Ingest of every CSV/TSV export vs DuckDB's bare read_csv of the same files; then the
     warehouse is loaded with every week before ``new_week``, which the weekly run ingests."""
+    from assets.core.settings import Paths, load_accounts
     from assets.ingest.inbox import ingest_inbox
-    from pipelines.settings import Paths, load_accounts
 
     paths = Paths(home).ensure()
     accounts = load_accounts(paths.accounts_file)
@@ -169,9 +169,10 @@ def bench_ingest(home: Path, new_week: date) -> dict:
 
 def bench_models(home: Path) -> dict:
     """Every SQL model, and the headline chain vs a pandas script computing the same KPIs."""
-    from assets.models.sql_models import build, discover
+    from assets.core.catalog import discover
+    from assets.core.settings import Paths
+    from assets.models.build import build
     from bench import pandas_kpis
-    from pipelines.settings import Paths
 
     conn = duckdb.connect(str(Paths(home).warehouse))
     models = discover()
@@ -214,8 +215,8 @@ def bench_models(home: Path) -> dict:
 def bench_checks(home: Path, week: str) -> dict:
     from assets.checks.amazon import CHECKS
     from assets.checks.gx_suites import load_suite, run_suite
-    from assets.models.sql_models import discover
-    from pipelines.settings import Paths
+    from assets.core.catalog import discover
+    from assets.core.settings import Paths
 
     conn = duckdb.connect(str(Paths(home).warehouse))
     sql = timed(lambda: [c.failures(conn, week) for c in CHECKS])
@@ -263,10 +264,10 @@ def bench_render(home: Path, week) -> dict:
     one core and all cores: the total the weekly run is measured against."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from assets.checks.results import holds
+    from assets.core.check_results import holds
+    from assets.core.settings import Paths, load_accounts
     from assets.reports.packs import portfolio_pack_jobs, seller_pack_jobs
     from assets.reports.render import render_html, render_pack
-    from pipelines.settings import Paths, load_accounts
 
     paths = Paths(home)
     accounts = load_accounts(paths.accounts_file)
@@ -333,7 +334,7 @@ def run_week(home: Path, week, selection=None) -> float:
 
 def bench_end_to_end(home: Path, week) -> dict:
     """The weekly run as on a Monday: the week's exports are new, the history is built."""
-    from pipelines.settings import Paths
+    from assets.core.settings import Paths
 
     elapsed, peak = with_peak_rss_mb(lambda: run_week(home, week))
     return {
@@ -366,9 +367,9 @@ def bench_history(base: Path, scale: DemoScale) -> dict:
     """The weekly run without rendering, after 13 and after 104 weeks of history."""
     import dagster as dg
 
+    from assets.core.settings import Paths, load_accounts
     from assets.ingest.inbox import ingest_inbox
     from assets.ingest.reference import write_reference_tables
-    from pipelines.settings import Paths, load_accounts
 
     no_render = dg.AssetSelection.all() - dg.AssetSelection.groups("packs", "delivery")
     homes = {}

@@ -1,8 +1,8 @@
 """``sellerpulse``: the weekly run, ingestion and the demo without opening the Dagster UI.
 
-Runs go through the same Dagster definitions in process (``weekly_job``), so what the command
-line does and what the UI shows are one thing. Exit status is non-zero on failure, with a
-one-line reason on stderr.
+Runs go through the same Dagster definitions in process (``weekly_job``, ``ingest_job``), so
+what the command line does and what the UI shows are one thing. Exit status is non-zero on
+failure, with a one-line reason on stderr.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
-from pipelines.settings import ConfigError, Paths, load_accounts, parse_week, week_start
+from assets.core.settings import ConfigError, Paths, load_accounts, parse_week, week_start
 
 
 def _last_complete_week() -> date:
@@ -47,29 +47,44 @@ def _failure_reason(result) -> str:
     return "the run failed; see the Dagster logs"
 
 
-def cmd_run(args: argparse.Namespace) -> int:
+def _execute(job_name: str, week: date, home: Path, **options):
+    """Run a job of the one Definitions object in process, as the UI would."""
     from pipelines.definitions import build_definitions
+
+    job = build_definitions(home).resolve_job_def(job_name)
+    return job.execute_in_process(partition_key=week.isoformat(), instance=_instance(), **options)
+
+
+def _log_config(verbose: bool) -> dict:
+    level = "INFO" if verbose else "WARNING"
+    return {"loggers": {"console": {"config": {"log_level": level}}}}
+
+
+def _failed(result) -> bool:
+    skipped = [e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]
+    return not result.success or bool(skipped)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from assets.core.partitions import ACCOUNTS_TAG
 
     week = args.week or _last_complete_week()
     paths = Paths.from_env(args.home)
     accounts = load_accounts(paths.accounts_file)
     for account_id in args.account or []:
         accounts.get(account_id)  # fails early with the list of known ids
-    job = build_definitions(paths.home).resolve_job_def("weekly_job")
-    tags = {"sellerpulse/accounts": ",".join(args.account)} if args.account else {}
+    tags = {ACCOUNTS_TAG: ",".join(args.account)} if args.account else {}
     print(f"weekly run for week {week} ({', '.join(args.account or ['all accounts'])})")
-    level = "INFO" if args.verbose else "WARNING"
-    result = job.execute_in_process(
-        partition_key=week.isoformat(),
-        instance=_instance(),
+    result = _execute(
+        "weekly_job",
+        week,
+        paths.home,
         tags=tags,
         raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": level}}}},
+        run_config=_log_config(args.verbose),
     )
-    skipped = [e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]
-    if not result.success or skipped:
-        reason = _failure_reason(result)
-        print(f"sellerpulse run: failed: {reason}", file=sys.stderr)
+    if _failed(result):
+        print(f"sellerpulse run: failed: {_failure_reason(result)}", file=sys.stderr)
         return 1
     folder = paths.reports / week.isoformat()
     packs = sorted(folder.glob("*.pdf")) if folder.is_dir() else []
@@ -80,31 +95,39 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    import duckdb
+    """The ingest job (reference tables and raw tables) for one week, or the whole inbox."""
+    from dagster import AssetKey
 
-    from assets.ingest.inbox import ingest_inbox
-    from assets.ingest.reference import write_reference_tables
-    from pipelines.resources import OFFLINE
-
-    paths = Paths.from_env(args.home).ensure()
-    accounts = load_accounts(paths.accounts_file)
-    with duckdb.connect(str(paths.warehouse), config=OFFLINE) as conn:
-        write_reference_tables(conn, accounts, paths.home)
-        results = ingest_inbox(conn, paths, accounts, args.week)
+    paths = Paths.from_env(args.home)
+    load_accounts(paths.accounts_file)  # a wrong accounts file fails here, with its fix
+    config = {"ops": {"ingest_inbox": {"config": {"whole_inbox": args.week is None}}}}
+    result = _execute(
+        "ingest_job",
+        args.week or _last_complete_week(),
+        paths.home,
+        raise_on_error=False,
+        run_config={**config, **_log_config(args.verbose)},
+    )
+    if _failed(result):
+        print(f"sellerpulse ingest: failed: {_failure_reason(result)}", file=sys.stderr)
+        return 1
+    log = next(
+        m
+        for m in result.asset_materializations_for_node("ingest_inbox")
+        if m.asset_key == AssetKey(["raw", "ingest_log"])
+    )
+    files = log.metadata["file_results"].value
     quiet = getattr(args, "quiet", False)
-    for result in results:
-        if (
-            args.verbose
-            or (result.status != "duplicate" and not quiet)
-            or result.status == "failed"
-        ):
-            print(result.line())
-    counts = Counter(r.status for r in results)
+    for file in files:
+        status = file["status"]
+        if args.verbose or (status != "duplicate" and not quiet) or status == "failed":
+            print(file["line"])
+    counts = Counter(f["status"] for f in files)
     print(
-        f"{len(results)} files: "
+        f"{len(files)} files: "
         + ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-        + f"; {sum(r.rows_loaded for r in results)} rows loaded, "
-        f"{sum(r.rows_rejected for r in results)} rejected"
+        + f"; {log.metadata['rows_loaded'].value} rows loaded, "
+        f"{log.metadata['rows_rejected'].value} rejected"
     )
     return 1 if counts.get("failed") and args.strict else 0
 

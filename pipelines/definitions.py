@@ -1,33 +1,49 @@
-"""The one Definitions object: what the Dagster UI, the schedule and the command line run."""
+"""The one Definitions object: what the Dagster UI, the schedule and the command line run.
+
+This is where the stages meet: ``pipelines`` imports ``assets``, never the reverse, and the
+stage packages under ``assets`` share only ``assets.core`` (README "Layout").
+"""
 
 from pathlib import Path
 
 import dagster as dg
 
 from assets.checks.assets import amazon_checks, suite_checks
+from assets.core.resources import SellerPulseHome, SmtpResource, warehouse_resource
+from assets.core.settings import Paths
 from assets.delivery.assets import pack_emails
-from assets.ingest.assets import ingest_inbox_asset
+from assets.ingest.assets import ingest_inbox_asset, reference_tables
 from assets.models.assets import sql_models
-from assets.reports.assets import portfolio_packs, seller_packs
+from assets.reports.assets import portfolio_packs, seller_packs_asset
 from pipelines.jobs import ingest_job, weekly_job
-from pipelines.resources import SellerPulseHome, warehouse_resource
 from pipelines.schedules import weekly_schedule
 from pipelines.sensors import inbox_sensor
-from pipelines.settings import Paths
+
+CHECKS = [*suite_checks, *amazon_checks]
+# every asset a blocking check guards: the seller packs wait for those checks
+GUARDED = {spec.asset_key for check in CHECKS for spec in check.check_specs if spec.blocking}
 
 
 def build_definitions(home: Path | None = None) -> dg.Definitions:
     """Definitions for a working directory (default: ``SELLERPULSE_HOME`` or ``data/``)."""
     paths = Paths.from_env(home)
     return dg.Definitions(
-        assets=[ingest_inbox_asset, sql_models, seller_packs, portfolio_packs, pack_emails],
-        asset_checks=[*suite_checks, *amazon_checks],
+        assets=[
+            reference_tables,
+            ingest_inbox_asset,
+            sql_models,
+            seller_packs_asset(GUARDED),
+            portfolio_packs,
+            pack_emails,
+        ],
+        asset_checks=CHECKS,
         jobs=[weekly_job, ingest_job],
         schedules=[weekly_schedule],
         sensors=[inbox_sensor],
         resources={
             "warehouse": warehouse_resource(paths),
             "sellerpulse": SellerPulseHome(home=str(paths.home)),
+            "smtp": SmtpResource.from_env(),
         },
         executor=dg.in_process_executor,
     )

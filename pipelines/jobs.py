@@ -1,23 +1,25 @@
-"""Jobs: the weekly run (everything, all accounts, one run) and ingestion on its own."""
+"""Jobs: the weekly run (everything, all accounts, one run) and ingestion on its own.
+
+Both are partitioned by week, inferred from their assets; the reference tables (not
+partitioned) are rewritten in every run, so an edit to accounts.yaml shows up in the next.
+"""
 
 import dagster as dg
-
-from pipelines.partitions import weekly_partitions
 
 # DuckDB allows one writer process: every step of a run executes in the run's own process.
 weekly_job = dg.define_asset_job(
     "weekly_job",
     selection=dg.AssetSelection.all(),
-    partitions_def=weekly_partitions,
     executor_def=dg.in_process_executor,
-    description="Ingest → models → checks → packs → delivery for one week, all accounts. "
-    "Tag sellerpulse/accounts=<id,...> to limit packs and delivery to some accounts.",
+    description="Reference tables → ingest → models → checks → packs → delivery for one week, "
+    "all accounts. Tag sellerpulse/accounts=<id,...> to limit packs and delivery to some "
+    "accounts.",
 )
 
 ingest_job = dg.define_asset_job(
     "ingest_job",
-    selection=dg.AssetSelection.groups("raw"),
-    partitions_def=weekly_partitions,
+    selection=dg.AssetSelection.groups("reference", "raw"),
     executor_def=dg.in_process_executor,
-    description="Ingest one week folder of the inbox into the raw tables.",
+    description="Ingest one week folder of the inbox into the raw tables (set whole_inbox in "
+    "the ingest_inbox config to ingest every week folder at once).",
 )

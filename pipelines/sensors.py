@@ -2,8 +2,8 @@
 
 import dagster as dg
 
+from assets.core.settings import Paths, parse_week
 from pipelines.jobs import ingest_job
-from pipelines.settings import Paths, parse_week
 
 MAX_WEEKS_PER_TICK = 20
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.settings import Paths, load_accounts
+from assets.core.settings import Paths, load_accounts
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXPORTS = FIXTURES / "exports"

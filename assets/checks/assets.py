@@ -14,7 +14,8 @@ from dagster_duckdb import DuckDBResource
 from assets.checks.amazon import CHECKS, SqlCheck
 from assets.checks.gx_suites import SuiteOutcome, load_suite, run_suite
 from assets.checks.results import CheckOutcome, record
-from assets.models.sql_models import Model, discover
+from assets.core.catalog import Model, discover
+from assets.core.partitions import weekly_partitions
 
 ID_COLUMNS = ["account_id", "week_start"]
 
@@ -38,10 +39,6 @@ def _result(outcome: CheckOutcome) -> dg.AssetCheckResult:
             ),
         },
     )
-
-
-def _partition(context: dg.AssetCheckExecutionContext) -> str | None:
-    return context.run.tags.get("dagster/partition")
 
 
 def suite_outcome(model: Model, suite: SuiteOutcome, rows: int) -> CheckOutcome:
@@ -71,14 +68,14 @@ def suite_check(model: Model) -> dg.AssetChecksDefinition:
         asset=dg.AssetKey([model.schema, model.name]),
         name=f"gx_{model.name}",
         blocking=True,
+        partitions_def=weekly_partitions,
         description=f"Great Expectations suite `{model.suite_path.name}`: "
         f"{len(suite_doc['expectations'])} expectations; critical ones hold packs.",
     )
     def _check(context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource):
-        week = _partition(context)
+        week = context.partition_key
         with warehouse.get_connection() as conn:
-            where, params = ("where week_start = ?", [week]) if week else ("", [])
-            frame = conn.execute(f"select * from {model.table} {where}", params).df()
+            frame = conn.execute(f"select * from {model.table} where week_start = ?", [week]).df()
             suite = run_suite(suite_doc, frame, [c for c in ID_COLUMNS if c in frame])
             outcome = suite_outcome(model, suite, len(frame))
             record(conn, week, outcome)
@@ -96,17 +93,17 @@ def sql_check(check: SqlCheck) -> dg.AssetChecksDefinition:
         asset=dg.AssetKey(list(check.asset)),
         name=check.name,
         blocking=check.severity == "critical",
+        partitions_def=weekly_partitions,
         description=f"{check.description} Threshold: {check.threshold}.",
         additional_deps=[dg.AssetKey(list(d)) for d in check.additional_deps],
         metadata={"severity": check.severity, "threshold": check.threshold},
     )
     def _check(context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource):
-        week = _partition(context)
+        week = context.partition_key
         outcome = CheckOutcome(check.name, ".".join(check.asset), check.severity, check.threshold)
-        if week:
-            with warehouse.get_connection() as conn:
-                outcome.failures = check.failures(conn, week)
-                record(conn, week, outcome)
+        with warehouse.get_connection() as conn:
+            outcome.failures = check.failures(conn, week)
+            record(conn, week, outcome)
         return _result(outcome)
 
     return _check

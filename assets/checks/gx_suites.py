@@ -7,10 +7,8 @@ warnings are reported but never hold a pack.
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
-import threading
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -67,15 +65,6 @@ def load_suite(path: Path) -> dict[str, Any]:
     if not doc.get("name") or not isinstance(doc.get("expectations"), list):
         raise ValueError(f"{path}: an expectation suite needs 'name' and 'expectations'")
     return doc
-
-
-def import_in_background() -> threading.Thread:
-    """Start importing GX (about 3 s of Python) while the run's SQL steps keep DuckDB busy."""
-    thread = threading.Thread(
-        target=importlib.import_module, args=("great_expectations",), name="gx-import", daemon=True
-    )
-    thread.start()
-    return thread
 
 
 @cache

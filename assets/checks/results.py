@@ -1,9 +1,5 @@
-"""Check results as warehouse tables, so packs can print them and analysts can query them.
-
-``checks.check_results`` has one row per check (or GX expectation) and week;
-``checks.failures`` the failing rows (a sample per check); ``checks.holds`` the accounts
-whose packs a critical failure holds, with the reason.
-"""
+"""One check's verdict for one week, recorded in the ``checks.*`` tables
+(``assets.core.check_results``) so packs can print them and analysts can query them."""
 
 from __future__ import annotations
 
@@ -13,35 +9,9 @@ from datetime import datetime
 
 import duckdb
 
+from assets.core.check_results import DDL
+
 SAMPLE_SIZE = 20
-DDL = """
-create schema if not exists checks;
-create table if not exists checks.check_results (
-    week_start date,
-    asset varchar not null,
-    check_name varchar not null,
-    severity varchar not null,
-    passed boolean not null,
-    failed_rows bigint not null,
-    rows_checked bigint,
-    threshold varchar,
-    sample varchar,
-    checked_at timestamp not null
-);
-create table if not exists checks.failures (
-    week_start date,
-    check_name varchar not null,
-    severity varchar not null,
-    account_id varchar,
-    detail varchar
-);
-create table if not exists checks.holds (
-    week_start date not null,
-    account_id varchar not null,
-    check_name varchar not null,
-    reason varchar not null
-);
-"""
 
 
 @dataclass
@@ -122,15 +92,3 @@ def record(conn: duckdb.DuckDBPyConnection, week: str | None, outcome: CheckOutc
             ],
         )
     conn.execute("commit")
-
-
-def holds(conn: duckdb.DuckDBPyConnection, week: str) -> dict[str, list[str]]:
-    """Accounts held this week and why (empty when no check ran yet)."""
-    conn.execute(DDL)
-    rows = conn.execute(
-        "select account_id, reason from checks.holds where week_start = ? order by all", [week]
-    ).fetchall()
-    held: dict[str, list[str]] = {}
-    for account, reason in rows:
-        held.setdefault(account, []).append(reason)
-    return held

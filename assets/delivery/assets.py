@@ -5,13 +5,12 @@ from datetime import timedelta
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from assets.checks.results import holds
+from assets.core.check_results import holds
+from assets.core.i18n import translations
+from assets.core.partitions import partition_week, selected_account_ids, weekly_partitions
+from assets.core.resources import SellerPulseHome, SmtpResource
+from assets.core.settings import pack_path, portfolio_pack_path
 from assets.delivery.mailer import Delivery, SmtpSettings, deliver
-from assets.reports.assets import selected_account_ids
-from assets.reports.packs import portfolio_pack_path
-from assets.reports.render import pack_path, translations
-from pipelines.partitions import weekly_partitions
-from pipelines.resources import SellerPulseHome
 
 
 @dg.asset(
@@ -22,14 +21,17 @@ from pipelines.resources import SellerPulseHome
     group_name="delivery",
 )
 def pack_emails(
-    context: dg.AssetExecutionContext, warehouse: DuckDBResource, sellerpulse: SellerPulseHome
+    context: dg.AssetExecutionContext,
+    warehouse: DuckDBResource,
+    sellerpulse: SellerPulseHome,
+    smtp: SmtpResource,
 ) -> dg.MaterializeResult:
     """Each seller pack e-mailed to its account's recipients and each portfolio pack to its
     bosses, recorded in delivery.ledger.
 
     Without SMTP settings the messages land as .eml files in the outbox. Re-running sends
     nothing twice; failed sends are retried on the next run."""
-    week = weekly_partitions.time_window_for_partition_key(context.partition_key).start.date()
+    week = partition_week(context)
     paths = sellerpulse.paths
     with warehouse.get_connection() as conn:
         held = holds(conn, week.isoformat())
@@ -71,7 +73,20 @@ def pack_emails(
                     for boss in portfolio.bosses
                 )
     with warehouse.get_connection() as conn:
-        counts = deliver(conn, items, paths.outbox, SmtpSettings.from_env())
+        counts = deliver(conn, items, paths.outbox, _smtp_settings(smtp))
     if counts["failed"]:
         context.log.error(f"{counts['failed']} deliveries failed; they are retried next run")
     return dg.MaterializeResult(metadata={**counts, "held": len(held), "outbox": str(paths.outbox)})
+
+
+def _smtp_settings(smtp: SmtpResource) -> SmtpSettings | None:
+    if not smtp.host:
+        return None
+    return SmtpSettings(
+        host=smtp.host,
+        port=smtp.port,
+        user=smtp.user,
+        password=smtp.password,
+        starttls=smtp.starttls,
+        sender=smtp.sender,
+    )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import smtplib
 import time
 from dataclasses import dataclass
@@ -49,20 +48,6 @@ class SmtpSettings:
     starttls: bool = True
     sender: str = "SellerPulse <reports@sellerpulse.invalid>"
     attempts: int = 3
-
-    @classmethod
-    def from_env(cls) -> SmtpSettings | None:
-        host = os.environ.get("SELLERPULSE_SMTP_HOST")
-        if not host:
-            return None
-        return cls(
-            host=host,
-            port=int(os.environ.get("SELLERPULSE_SMTP_PORT", "587")),
-            user=os.environ.get("SELLERPULSE_SMTP_USER", ""),
-            password=os.environ.get("SELLERPULSE_SMTP_PASSWORD", ""),
-            starttls=os.environ.get("SELLERPULSE_SMTP_STARTTLS", "1") not in ("0", "false"),
-            sender=os.environ.get("SELLERPULSE_MAIL_FROM", cls.sender),
-        )
 
 
 @dataclass(frozen=True)

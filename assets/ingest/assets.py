@@ -1,24 +1,35 @@
-"""Ingestion as a weekly-partitioned Dagster asset: the inbox week folder → raw tables."""
+"""Ingestion as Dagster assets: configuration → reference tables, the inbox → raw tables."""
 
 from collections import Counter
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from assets.core.partitions import partition_week, weekly_partitions
+from assets.core.resources import SellerPulseHome
 from assets.ingest.inbox import ingest_inbox
 from assets.ingest.readers import catalog
 from assets.ingest.reference import write_reference_tables
-from pipelines.partitions import weekly_partitions
-from pipelines.resources import SellerPulseHome
 
 RAW_TABLES = [k.table for k in catalog().kinds.values()]
-REFERENCE_TABLES = ["accounts", "portfolios", "marketplaces", "fx_rates", "unit_costs"]
-DESCRIPTIONS = {
+REFERENCE_DESCRIPTIONS = {
+    "accounts": "The accounts of accounts.yaml: marketplace, currency, language, portfolio, "
+    "lead time and targets.",
+    "portfolios": "The portfolios of accounts.yaml with their base currency.",
+    "marketplaces": "The marketplace registry: currency, locale, timezone and one "
+    "threshold_<name> column per threshold.",
+    "metrics": "The glossary's metrics with their unit and direction (higher or lower is better).",
+    "stop_words": "Words left out of the review word counts, per language.",
+    "report_kinds": "The export families SellerPulse reads, with the names Seller Central "
+    "gives them.",
+    "fx_rates": "ECB reference rates from fx_rates.csv, one row per day × currency.",
+    "unit_costs": "Unit costs per account × SKU from unit_costs.csv.",
+}
+RAW_DESCRIPTIONS = {
     **{
         t: f"Raw rows of {t}: typed source columns + account, period, file, line, hash."
         for t in RAW_TABLES
     },
-    **{t: f"Configuration snapshot: {t}." for t in REFERENCE_TABLES},
     "ingest_log": "One row per inbox file: kind, locale, rows read/loaded/rejected, status and "
     "message (rows_read = rows_loaded + rows_rejected).",
     "rejects": "Every row that could not be loaded: file, line, column, value, reason.",
@@ -27,25 +38,47 @@ DESCRIPTIONS = {
 
 @dg.multi_asset(
     specs=[
+        dg.AssetSpec(["raw", table], kinds={"duckdb"}, group_name="reference", description=text)
+        for table, text in REFERENCE_DESCRIPTIONS.items()
+    ],
+    can_subset=False,
+    name="reference_tables",
+)
+def reference_tables(warehouse: DuckDBResource, sellerpulse: SellerPulseHome):
+    """Rewrite the configuration the SQL models read, so an edit shows up in the next run."""
+    with warehouse.get_connection() as conn:
+        rows = write_reference_tables(conn, sellerpulse.accounts(), sellerpulse.paths.home)
+    for table, count in rows.items():
+        yield dg.MaterializeResult(asset_key=["raw", table], metadata={"rows": count})
+
+
+class IngestConfig(dg.Config):
+    whole_inbox: bool = False
+    """Ingest every week folder of the inbox (and loose files), not only the run's week."""
+
+
+@dg.multi_asset(
+    specs=[
         dg.AssetSpec(["raw", table], kinds={"duckdb"}, group_name="raw", description=text)
-        for table, text in DESCRIPTIONS.items()
+        for table, text in RAW_DESCRIPTIONS.items()
     ],
     partitions_def=weekly_partitions,
     can_subset=False,
     name="ingest_inbox",
 )
 def ingest_inbox_asset(
-    context: dg.AssetExecutionContext, warehouse: DuckDBResource, sellerpulse: SellerPulseHome
+    context: dg.AssetExecutionContext,
+    config: IngestConfig,
+    warehouse: DuckDBResource,
+    sellerpulse: SellerPulseHome,
 ):
     """Ingest the week's inbox folders (``inbox/<account>/<week>/``) for every account.
 
     Every file is loaded or rejected row by row, logged once by content hash, and archived.
     """
-    week = weekly_partitions.time_window_for_partition_key(context.partition_key).start.date()
-    accounts = sellerpulse.accounts()
+    week = None if config.whole_inbox else partition_week(context)
     with warehouse.get_connection() as conn:
-        write_reference_tables(conn, accounts, sellerpulse.paths.home)
-        results = ingest_inbox(conn, sellerpulse.paths, accounts, week)
+        results = ingest_inbox(conn, sellerpulse.paths, sellerpulse.accounts(), week)
     for result in results:
         (context.log.warning if result.status == "failed" else context.log.info)(result.line())
     statuses = Counter(r.status for r in results)
@@ -56,12 +89,21 @@ def ingest_inbox_asset(
         "rows_rejected": sum(r.rows_rejected for r in results),
         **{f"files_{status}": count for status, count in statuses.items()},
     }
-    for table in RAW_TABLES + REFERENCE_TABLES:
+    for table in RAW_TABLES:
         loaded = sum(
             r.rows_loaded for r in results if r.kind and catalog().kinds[r.kind].table == table
         )
         yield dg.MaterializeResult(asset_key=["raw", table], metadata={"rows_loaded": loaded})
-    yield dg.MaterializeResult(asset_key=["raw", "ingest_log"], metadata=summary)
+    yield dg.MaterializeResult(
+        asset_key=["raw", "ingest_log"],
+        metadata={
+            **summary,
+            # one line per file, as `sellerpulse ingest` prints them
+            "file_results": dg.MetadataValue.json(
+                [{"status": r.status, "line": r.line()} for r in results]
+            ),
+        },
+    )
     yield dg.MaterializeResult(
         asset_key=["raw", "rejects"],
         metadata={

@@ -26,6 +26,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from assets.core.settings import (
+    ACCOUNT_ID,
+    Accounts,
+    ConfigError,
+    Paths,
+    parse_week,
+    week_start,
+)
 from assets.ingest.readers import (
     SQL_TYPES,
     Detected,
@@ -39,19 +47,9 @@ from assets.ingest.readers import (
     readable,
     sniff,
 )
-from pipelines.settings import (
-    ACCOUNT_ID,
-    Accounts,
-    ConfigError,
-    Paths,
-    parse_week,
-    week_start,
-)
 
 log = logging.getLogger(__name__)
 
-MONTH_FIRST = {"US", "CA"}  # marketplaces whose exports write 11/16/2026
-COUNTRY = {"UK": "GB"}  # marketplace code → ISO country where they differ
 EXPORT_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".json"}
 LOG_DDL = """
 create schema if not exists raw;
@@ -338,8 +336,8 @@ def _prepare(
         source,
         detected,
         delimiter,
-        "mdy" if account.marketplace.code in MONTH_FIRST else "dmy",
-        COUNTRY.get(account.marketplace.code, account.marketplace.code),
+        account.marketplace.date_order,
+        account.marketplace.iso_country,
     )
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
+from assets.core.registry import currency_symbols, languages
 from assets.ingest.converters import ConversionError, json_to_csv, xlsx_to_csv
 
 KINDS_FILE = Path(__file__).with_name("report_kinds.yaml")
@@ -42,12 +43,20 @@ EXPECTED = {
     "decimal": "a number",
     "date": "a date",
 }
+API_LOCALE = {"api": {"decimal": ".", "thousands": ""}}  # SP-API / Ads API JSON: plain numbers
 TITLE_ROWS_SCANNED = 10
 SNIFF_BYTES = 64 * 1024
-CURRENCY_SUFFIX = re.compile(r"\s*\((?P<cur>[₹$€£¥￥]|INR|USD|EUR|GBP|JPY|CAD|MXN|AUD)\)\s*$")
+CURRENCY_SYMBOLS = currency_symbols()  # "£" → GBP …, from the marketplace registry
+CURRENCY_SUFFIX = re.compile(  # "14 Day Total Sales (₹)", "… (USD)"
+    r"\s*\((?P<cur>"
+    + "|".join(
+        re.escape(s)
+        for s in sorted({*CURRENCY_SYMBOLS, *CURRENCY_SYMBOLS.values()}, key=len, reverse=True)
+    )
+    + r")\)\s*$"
+)
 WINDOW_PREFIX = re.compile(r"^(?P<days>\d+)\s*day\s+", re.IGNORECASE)
 WINDOW_SUFFIX = re.compile(r"^(?P<name>[a-z]+?)(?P<days>\d+)d$", re.IGNORECASE)
-CURRENCY_SYMBOLS = {"₹": "INR", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "￥": "JPY"}
 
 
 class ExportError(ValueError):
@@ -171,7 +180,12 @@ def catalog(path: Path = KINDS_FILE) -> Catalog:
             grain=tuple(spec.get("grain", ())),
             columns=columns,
         )
-    return Catalog(locales=doc["locales"], kinds=kinds)
+    # number formats per header language come from the language registry
+    locales = {
+        code: {"decimal": lang.decimal, "thousands": lang.thousands}
+        for code, lang in languages().items()
+    }
+    return Catalog(locales={**locales, **API_LOCALE}, kinds=kinds)
 
 
 def sniff_encoding(head: bytes) -> str:

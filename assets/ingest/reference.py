@@ -1,9 +1,10 @@
-"""Accounts, marketplaces, FX rates and unit costs as warehouse tables for the SQL models.
+"""Accounts, marketplaces, metrics, FX rates and unit costs as tables for the SQL models.
 
-They are configuration, not exports: rewritten from ``accounts.yaml``,
-``pipelines/marketplaces.yaml`` and the optional ``fx_rates.csv`` (ECB reference-rate CSV:
-``Date,USD,JPY,…`` per 1 EUR) and ``unit_costs.csv`` (``account,sku,cost,currency``) in the
-working directory on every ingest, so an edit there shows up in the next run.
+They are configuration, not exports: rewritten from ``accounts.yaml``, the registries
+(``assets/core/registry/``), the glossary, the export catalogue, and the optional
+``fx_rates.csv`` (ECB reference-rate CSV: ``Date,USD,JPY,…`` per 1 EUR) and
+``unit_costs.csv`` (``account,sku,cost,currency``) in the working directory, on every run,
+so an edit there shows up in the next run.
 """
 
 from __future__ import annotations
@@ -13,10 +14,22 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from assets.models.glossary import glossary
-from pipelines.settings import Accounts, ConfigError, marketplaces
+from assets.core.glossary import glossary
+from assets.core.registry import REGISTRY, marketplaces
+from assets.core.settings import Accounts, ConfigError
+from assets.ingest.readers import catalog
 
-STOP_WORDS = Path(__file__).resolve().parents[1] / "models" / "stop_words.csv"
+STOP_WORDS = REGISTRY / "stop_words.csv"
+TABLES = (
+    "accounts",
+    "portfolios",
+    "marketplaces",
+    "metrics",
+    "stop_words",
+    "report_kinds",
+    "fx_rates",
+    "unit_costs",
+)
 
 FX_DDL = """
 create or replace table raw.fx_rates (
@@ -84,7 +97,8 @@ def write_unit_costs(conn: duckdb.DuckDBPyConnection, path: Path, accounts: Acco
 
 def write_reference_tables(
     conn: duckdb.DuckDBPyConnection, accounts: Accounts, home: Path | None = None
-) -> None:
+) -> dict[str, int]:
+    """Rewrite every reference table (``TABLES``); returns the rows of each."""
     account_rows = pd.DataFrame(
         [
             {
@@ -121,9 +135,16 @@ def write_reference_tables(
             for m in marketplaces().values()
         ]
     )
-    # the glossary's metric names and units, for the public long table
+    # the glossary's metric names, units and directions, for the public long table
     metric_rows = pd.DataFrame(
-        [{"metric": name, "unit": entry["unit"]} for name, entry in glossary().items()]
+        [
+            {"metric": name, "unit": entry["unit"], "direction": entry["direction"]}
+            for name, entry in glossary().items()
+        ]
+    )
+    # the export families and the names Seller Central gives them, for the data-health pages
+    kind_rows = pd.DataFrame(
+        [{"kind": k.name, "label": k.label, "raw_table": k.table} for k in catalog().kinds.values()]
     )
     conn.execute("create schema if not exists raw")
     for table, frame in (
@@ -131,6 +152,7 @@ def write_reference_tables(
         ("portfolios", portfolio_rows),
         ("marketplaces", market_rows),
         ("metrics", metric_rows),
+        ("report_kinds", kind_rows),
     ):
         conn.register("frame", frame)
         conn.execute(f"create or replace table raw.{table} as select * from frame")
@@ -147,3 +169,6 @@ def write_reference_tables(
     else:
         conn.execute(FX_DDL)
         conn.execute(COSTS_DDL)
+    return {
+        table: conn.execute(f"select count(*) from raw.{table}").fetchone()[0] for table in TABLES
+    }

@@ -1,18 +1,22 @@
 """The SQL models as one subsettable Dagster multi-asset: one step builds them all.
 
-Every model is still its own asset (key ``[schema, name]``, lineage read from the SQL,
-its own materialisation with ``rows_this_week``), so the UI shows and can materialise one
-model or any subset; a run builds the selected models in one step, in dependency order, on
-one connection, instead of paying Dagster's per-step overhead once per model. Asset checks
-on models run after that step; the packs downstream wait for the blocking ones.
+Every model is still its own asset (key ``[schema, name]``, lineage read from the SQL, the
+hash of its SQL as code version, its own materialisation with ``rows_this_week``), so the UI
+shows and can materialise one model or any subset; a run builds the selected models in one
+step, in dependency order, on one connection, instead of paying Dagster's per-step overhead
+once per model. Asset checks on models run after that step; the packs downstream wait for the
+blocking ones.
 """
+
+import importlib
+import threading
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from assets.checks.gx_suites import import_in_background
-from assets.models.sql_models import Model, build, discover
-from pipelines.partitions import weekly_partitions
+from assets.core.catalog import Model, discover
+from assets.core.partitions import partition_week, weekly_partitions
+from assets.models.build import build
 
 
 def model_key(model: Model) -> dg.AssetKey:
@@ -25,6 +29,7 @@ def model_spec(model: Model) -> dg.AssetSpec:
         deps=[dg.AssetKey(list(dep)) for dep in sorted(model.deps)],
         kinds={"duckdb", "sql"},
         group_name=model.schema,
+        code_version=model.sql_hash[:16],
         description=f"{model.description}\n\nSQL: `sql/{model.schema}/{model.name}.sql`",
         metadata={"sql": dg.MetadataValue.md(f"```sql\n{model.sql}\n```")},
     )
@@ -38,11 +43,13 @@ def model_spec(model: Model) -> dg.AssetSpec:
 )
 def sql_models(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
     """Build the selected SQL models for the run's week, each after the models it reads."""
-    week = weekly_partitions.time_window_for_partition_key(context.partition_key).start.date()
+    week = partition_week(context)
     selected = context.selected_asset_keys
-    # the checks after the models need GX: its import (about 3 s of Python) runs while DuckDB,
-    # which releases the GIL, builds the models
-    import_in_background()
+    # the checks after the models need Great Expectations: its import (about 3 s of Python)
+    # runs while DuckDB, which releases the GIL, builds the models
+    threading.Thread(
+        target=importlib.import_module, args=("great_expectations",), daemon=True
+    ).start()
     with warehouse.get_connection() as conn:
         for model in discover():
             if model_key(model) not in selected:

@@ -1,66 +1,67 @@
-"""The weekly PDF packs as a Dagster asset."""
+"""The weekly PDF packs as Dagster assets."""
+
+from collections.abc import Iterable
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from assets.checks.amazon import CHECKS
-from assets.checks.results import holds
-from assets.models.sql_models import discover
+from assets.core.catalog import discover
+from assets.core.check_results import holds
+from assets.core.partitions import partition_week, selected_account_ids, weekly_partitions
+from assets.core.resources import SellerPulseHome
 from assets.reports.packs import portfolio_pack_jobs, seller_pack_jobs
 from assets.reports.render import render_packs
-from pipelines.partitions import weekly_partitions
-from pipelines.resources import SellerPulseHome
-
-ACCOUNTS_TAG = "sellerpulse/accounts"
 
 
-def selected_account_ids(context: dg.AssetExecutionContext) -> list[str] | None:
-    """Accounts named by the run tag ``sellerpulse/accounts`` (comma-separated), else all."""
-    tag = context.run.tags.get(ACCOUNTS_TAG, "").strip()
-    return [a.strip() for a in tag.split(",") if a.strip()] or None
+def seller_packs_asset(guarded: Iterable[dg.AssetKey]) -> dg.AssetsDefinition:
+    """The seller packs, downstream of the reports they print and of ``guarded``: every asset
+    whose blocking checks may hold a pack (the definitions pass them in), so those checks
+    have run before a pack is rendered."""
 
-
-@dg.asset(
-    key=["packs", "seller_packs"],
-    # the reports it prints, and every asset whose critical checks may hold a pack
-    deps=sorted(
-        {dg.AssetKey([m.schema, m.name]) for m in discover() if m.schema == "reports"}
-        | {dg.AssetKey(list(c.asset)) for c in CHECKS if c.severity == "critical"},
-        key=lambda k: k.to_user_string(),
-    ),
-    partitions_def=weekly_partitions,
-    kinds={"pdf", "weasyprint"},
-    group_name="packs",
-)
-def seller_packs(
-    context: dg.AssetExecutionContext, warehouse: DuckDBResource, sellerpulse: SellerPulseHome
-) -> dg.MaterializeResult:
-    """One PDF per account and week, in the account's language and currency:
-    ``reports/<week>/<account>.<lang>.pdf``. Tag a run with ``sellerpulse/accounts=<id>``
-    to render one account only."""
-    week = weekly_partitions.time_window_for_partition_key(context.partition_key).start.date()
-    accounts = sellerpulse.accounts().selected(selected_account_ids(context))
-    paths = sellerpulse.paths
-    with warehouse.get_connection() as conn:
-        held = holds(conn, week.isoformat())
-        jobs = seller_pack_jobs(
-            conn, [a for a in accounts if a.id not in held], week, paths.reports
-        )
-    for account_id, reasons in held.items():
-        context.log.warning(f"{account_id}: pack held: {'; '.join(reasons)}")
-    context.log.info(f"rendering {len(jobs)} packs for week {week}")
-    written = render_packs(jobs)
-    return dg.MaterializeResult(
-        metadata={
-            "packs": len(written),
-            "held": len(held),
-            "held_accounts": dg.MetadataValue.md(
-                "\n".join(f"- `{a}`: {'; '.join(r)}" for a, r in held.items()) or "none"
-            ),
-            "folder": dg.MetadataValue.path(str(paths.reports / week.isoformat())),
-            "files": dg.MetadataValue.md("\n".join(f"- `{p.name}`" for p in written)),
-        }
+    @dg.asset(
+        key=["packs", "seller_packs"],
+        deps=sorted(
+            {dg.AssetKey([m.schema, m.name]) for m in discover() if m.schema == "reports"}
+            | set(guarded),
+            key=lambda k: k.to_user_string(),
+        ),
+        partitions_def=weekly_partitions,
+        kinds={"pdf", "weasyprint"},
+        group_name="packs",
     )
+    def seller_packs(
+        context: dg.AssetExecutionContext,
+        warehouse: DuckDBResource,
+        sellerpulse: SellerPulseHome,
+    ) -> dg.MaterializeResult:
+        """One PDF per account and week, in the account's language and currency:
+        ``reports/<week>/<account>.<lang>.pdf``. Tag a run with ``sellerpulse/accounts=<id>``
+        to render one account only."""
+        week = partition_week(context)
+        accounts = sellerpulse.accounts().selected(selected_account_ids(context))
+        paths = sellerpulse.paths
+        with warehouse.get_connection() as conn:
+            held = holds(conn, week.isoformat())
+            jobs = seller_pack_jobs(
+                conn, [a for a in accounts if a.id not in held], week, paths.reports
+            )
+        for account_id, reasons in held.items():
+            context.log.warning(f"{account_id}: pack held: {'; '.join(reasons)}")
+        context.log.info(f"rendering {len(jobs)} packs for week {week}")
+        written = render_packs(jobs)
+        return dg.MaterializeResult(
+            metadata={
+                "packs": len(written),
+                "held": len(held),
+                "held_accounts": dg.MetadataValue.md(
+                    "\n".join(f"- `{a}`: {'; '.join(r)}" for a, r in held.items()) or "none"
+                ),
+                "folder": dg.MetadataValue.path(str(paths.reports / week.isoformat())),
+                "files": dg.MetadataValue.md("\n".join(f"- `{p.name}`" for p in written)),
+            }
+        )
+
+    return seller_packs
 
 
 @dg.asset(
@@ -75,7 +76,7 @@ def portfolio_packs(
 ) -> dg.MaterializeResult:
     """One PDF per portfolio and week for its bosses: ``reports/<week>/portfolio-<id>.pdf``,
     one row per account, held packs first with the reason."""
-    week = weekly_partitions.time_window_for_partition_key(context.partition_key).start.date()
+    week = partition_week(context)
     accounts = sellerpulse.accounts()
     paths = sellerpulse.paths
     with warehouse.get_connection() as conn:

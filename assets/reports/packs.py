@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from functools import cache
 from pathlib import Path
 
 import duckdb
 
-from assets.ingest.readers import catalog
-from assets.models.glossary import entries_for
-from assets.reports.render import PackJob, pack_path
-from pipelines.settings import Account, Accounts, Portfolio
+from assets.core.glossary import entries_for
+from assets.core.settings import (
+    Account,
+    Accounts,
+    Portfolio,
+    pack_path,
+    portfolio_pack_path,
+)
+from assets.reports.render import PackJob
 
 # the metrics each seller pack shows, in the order its glossary lists them
 SELLER_PACK_METRICS = [
@@ -115,10 +119,9 @@ SELLER_SECTIONS = [
 ]
 
 
-@cache
-def report_names() -> dict[str, str]:
-    """Report kinds by the names Seller Central gives them (report_kinds.yaml)."""
-    return {kind.name: kind.label for kind in catalog().kinds.values()}
+def report_names(conn: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Report kinds by the names Seller Central gives them (the reference table)."""
+    return dict(conn.execute("select kind, label from raw.report_kinds").fetchall())
 
 
 def _rows(conn: duckdb.DuckDBPyConnection, sql: str, params: list | dict) -> list[dict]:
@@ -180,6 +183,7 @@ def seller_pack_jobs(
             [weeks[0], week, ids],
         )
     )
+    names = report_names(conn)
     jobs = []
     for account in accounts:
         history: dict[str, dict[date, float]] = {}
@@ -204,7 +208,7 @@ def seller_pack_jobs(
                     "week_start": week,
                     "week_end": week + timedelta(days=6),
                     "checks": check_runs,
-                    "report_names": report_names(),
+                    "report_names": names,
                     **mine,
                     "baselines": {
                         r["metric"]: r for r in kpis.get(account.id, []) if r["week_start"] == week
@@ -225,13 +229,6 @@ def _by_account(rows: list[dict]) -> dict[str, list[dict]]:
     for row in rows:
         grouped.setdefault(row["account_id"], []).append(row)
     return grouped
-
-
-def portfolio_pack_path(reports_dir: Path, week: date, portfolio_id: str) -> Path:
-    """reports/<week>/portfolio-<id>.pdf; portfolio ids are checked like account ids."""
-    return pack_path(reports_dir, week, f"portfolio-{portfolio_id}", "en").with_name(
-        f"portfolio-{portfolio_id}.pdf"
-    )
 
 
 def portfolio_pack_job(

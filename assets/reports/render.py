@@ -14,22 +14,19 @@ import os
 import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from pipelines.settings import PROJECT_ROOT
+from assets.core.i18n import TEMPLATES, translations
 
-TEMPLATES = PROJECT_ROOT / "report_templates"
 MISSING = "–"
 log = logging.getLogger(__name__)
 
@@ -55,12 +52,6 @@ def _template_fetcher():
             return super().fetch(path.as_uri(), headers)
 
     return TemplateFetcher(allowed_protocols={"file"})
-
-
-@cache
-def translations(language: str) -> dict[str, str]:
-    path = TEMPLATES / "i18n" / f"{language}.yaml"
-    return yaml.safe_load(path.read_text("utf-8"))
 
 
 def _is_missing(value: Any) -> bool:
@@ -189,11 +180,3 @@ def _warm_up() -> None:
         base_url=f"{TEMPLATES}/",
         url_fetcher=_template_fetcher(),
     ).write_pdf()
-
-
-def pack_path(reports_dir: Path, week: date, account_id: str, language: str) -> Path:
-    """reports/<week>/<account>.<lang>.pdf; the id was validated against [a-z0-9-] on load."""
-    path = (reports_dir / week.isoformat() / f"{account_id}.{language}.pdf").resolve()
-    if not path.is_relative_to(reports_dir.resolve()):
-        raise ValueError(f"account id {account_id!r} would write outside {reports_dir}")
-    return path

@@ -12,10 +12,10 @@ import pypdf
 import pytest
 from babel.numbers import format_currency
 
+from assets.core.settings import Paths, load_accounts
 from assets.ingest.inbox import ingest_inbox
 from pipelines.definitions import build_definitions
 from pipelines.demo import DemoScale, write_demo
-from pipelines.settings import Paths, load_accounts
 
 pytestmark = pytest.mark.slow
 

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 import duckdb
 
-from assets.models.sql_models import build, discover
+from assets.core.catalog import discover
+from assets.models.build import build
 
 
 def insert(conn: duckdb.DuckDBPyConnection, table: str, rows: list[dict], **common) -> None:

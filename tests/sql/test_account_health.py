@@ -4,7 +4,8 @@ from datetime import date, datetime
 
 import pytest
 
-from assets.models.sql_models import build, discover
+from assets.core.catalog import discover
+from assets.models.build import build
 from tests.sql.rows import build_models, insert
 
 WEEK = date(2026, 11, 16)

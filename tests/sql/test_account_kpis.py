@@ -5,9 +5,10 @@ from datetime import date, timedelta
 import duckdb
 import pytest
 
+from assets.core.catalog import discover
 from assets.ingest.inbox import ensure_raw_tables
 from assets.ingest.reference import write_reference_tables
-from assets.models.sql_models import build, discover
+from assets.models.build import build
 
 FIRST = date(2026, 9, 21)
 REVENUE = [100, 110, 90, 100, 105, 95, 100, 100, 200]  # weeks 1–9, the last one jumps

@@ -4,7 +4,8 @@ from datetime import date, datetime
 
 import pytest
 
-from assets.models.sql_models import build, discover
+from assets.core.catalog import discover
+from assets.models.build import build
 from tests.sql.rows import build_models, insert
 
 W1, W2, W3 = date(2026, 9, 21), date(2026, 9, 28), date(2026, 10, 5)  # W2 has no reviews

@@ -95,7 +95,7 @@ def test_files_rows_and_data_through_per_report_kind(warehouse):
 
 
 def test_every_pack_section_query_runs_before_any_check_has(warehouse, accounts, tmp_path):
-    from assets.models.sql_models import discover
+    from assets.core.catalog import discover
     from assets.reports.packs import seller_pack_job
 
     build_models(warehouse, *(m.table for m in discover()))
@@ -107,7 +107,7 @@ def test_every_pack_section_query_runs_before_any_check_has(warehouse, accounts,
 
 
 def test_packs_built_together_each_hold_only_their_accounts_rows(warehouse, accounts, tmp_path):
-    from assets.models.sql_models import discover
+    from assets.core.catalog import discover
     from assets.reports.packs import seller_pack_jobs
     from tests.sql.rows import insert
 

@@ -15,9 +15,10 @@ from datetime import date, datetime, timedelta
 import duckdb
 import pytest
 
+from assets.core.catalog import discover
 from assets.ingest.inbox import ensure_raw_tables
 from assets.ingest.reference import write_reference_tables
-from assets.models.sql_models import build, discover
+from assets.models.build import build
 
 W0 = date(2026, 10, 19)
 W1, W2, W3, W4 = (W0 + timedelta(weeks=i) for i in range(1, 5))
@@ -72,7 +73,7 @@ def planning(conn, account, snapshot, sku, asin, ages, file_hash, loaded_at=EARL
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory):
-    from pipelines.settings import load_accounts
+    from assets.core.settings import load_accounts
     from tests.conftest import ACCOUNTS_YAML
 
     path = tmp_path_factory.mktemp("inv") / "accounts.yaml"

@@ -9,11 +9,12 @@ business-report rows are removed so that ASINs go missing and are zero-filled.
 import duckdb
 import pytest
 
+from assets.core.catalog import ModelError, discover
+from assets.core.settings import Paths, load_accounts
 from assets.ingest.inbox import ingest_inbox
 from assets.ingest.reference import write_reference_tables
-from assets.models.sql_models import ModelError, build, discover
+from assets.models.build import build
 from pipelines.demo import DemoScale, write_demo
-from pipelines.settings import Paths, load_accounts
 
 TABLES = [m for m in discover() if not m.is_view]
 

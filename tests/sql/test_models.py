@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from assets.models.sql_models import LAYERS, build, discover, table_references
+from assets.core.catalog import LAYERS, discover, table_references
+from assets.models.build import build
 
 W1, W2 = date(2026, 11, 9), date(2026, 11, 16)
 

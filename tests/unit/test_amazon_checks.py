@@ -5,10 +5,12 @@ import shutil
 import pytest
 
 from assets.checks.amazon import CHECKS
-from assets.checks.results import CheckOutcome, holds, record
+from assets.checks.results import CheckOutcome, record
+from assets.core.catalog import discover
+from assets.core.check_results import holds
 from assets.ingest.inbox import ingest_inbox
 from assets.ingest.reference import write_reference_tables
-from assets.models.sql_models import build, discover
+from assets.models.build import build
 from tests.conftest import EXPORTS, WEEK, drop, drop_all_fixtures
 
 BY_NAME = {c.name: c for c in CHECKS}

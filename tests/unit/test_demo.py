@@ -17,9 +17,9 @@ import openpyxl
 import pytest
 import yaml
 
+from assets.core.settings import load_accounts
 from pipelines import demo
 from pipelines.demo import DEMO_LAST_WEEK, DemoScale, write_demo
-from pipelines.settings import load_accounts
 
 NAMED = ["acme-uk", "acme-de", "nordwind-de", "sakura-jp", "acme-us", "pacific-us"]
 MARKET = {

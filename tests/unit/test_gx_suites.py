@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from assets.checks.gx_suites import load_suite, run_suite
-from assets.models.sql_models import discover
+from assets.core.catalog import discover
 
 SUITE = next(m for m in discover() if m.name == "rpt_headline_kpis").suite_path
 

@@ -5,17 +5,11 @@ from datetime import date
 import pypdf
 import pytest
 
-from assets.models.glossary import entries_for, glossary
+from assets.core.glossary import entries_for, glossary
+from assets.core.i18n import TEMPLATES, translations
+from assets.core.settings import pack_path
 from assets.reports.packs import SELLER_PACK_METRICS, SELLER_SECTIONS
-from assets.reports.render import (
-    TEMPLATES,
-    PackJob,
-    make_environment,
-    pack_path,
-    render_html,
-    translations,
-    write_pdf,
-)
+from assets.reports.render import PackJob, make_environment, render_html, write_pdf
 
 WEEK = date(2026, 11, 16)
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.settings import ConfigError, Paths, load_accounts, parse_week
+from assets.core.settings import ConfigError, Paths, load_accounts, parse_week
 
 
 def write(tmp_path: Path, text: str) -> Path:

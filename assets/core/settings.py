@@ -12,15 +12,15 @@ import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache
 from pathlib import Path
 
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from assets.core.registry import Marketplace, marketplaces, pack_languages
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 ACCOUNT_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
-LANGUAGES = ("en", "de", "ja")
 
 
 class ConfigError(ValueError):
@@ -70,15 +70,6 @@ class Paths:
 
 
 @dataclass(frozen=True)
-class Marketplace:
-    code: str
-    currency: str
-    locale: str
-    timezone: str
-    thresholds: dict[str, float]
-
-
-@dataclass(frozen=True)
 class Portfolio:
     id: str
     name: str
@@ -104,7 +95,7 @@ class Account:
     @property
     def locale(self) -> str:
         """Babel locale for the pack: the pack language in the marketplace's country."""
-        country = self.marketplace.locale.split("_")[1]
+        country = self.marketplace.iso_country
         candidate = f"{self.language}_{country}"
         from babel import Locale, UnknownLocaleError
 
@@ -131,12 +122,6 @@ class Accounts:
 
     def selected(self, ids: list[str] | None) -> list[Account]:
         return [self.get(i) for i in ids] if ids else list(self.accounts.values())
-
-
-@cache
-def marketplaces() -> dict[str, Marketplace]:
-    raw = yaml.safe_load((Path(__file__).parent / "marketplaces.yaml").read_text("utf-8"))
-    return {code: Marketplace(code=code, **spec) for code, spec in raw["marketplaces"].items()}
 
 
 def _require(entry: dict, key: str, where: str) -> object:
@@ -188,8 +173,10 @@ def load_accounts(path: Path) -> Accounts:
         if code not in known:
             raise ConfigError(f"{where}: marketplace '{code}' unknown; known: {', '.join(known)}")
         language = str(entry.get("language", "en"))
-        if language not in LANGUAGES:
-            raise ConfigError(f"{where}: language '{language}' not one of {', '.join(LANGUAGES)}")
+        if language not in pack_languages():
+            raise ConfigError(
+                f"{where}: language '{language}' not one of {', '.join(pack_languages())}"
+            )
         portfolio = str(_require(entry, "portfolio", where))
         if portfolio not in portfolios:
             raise ConfigError(f"{where}: portfolio '{portfolio}' is not in 'portfolios'")
@@ -206,6 +193,23 @@ def load_accounts(path: Path) -> Accounts:
     if not accounts:
         raise ConfigError(f"{path}: no accounts configured")
     return Accounts(portfolios=portfolios, accounts=accounts, source=path)
+
+
+def pack_path(reports_dir: Path, week: date, account_id: str, language: str) -> Path:
+    """reports/<week>/<account>.<lang>.pdf; the id was validated against [a-z0-9-] on load."""
+    return _report_path(reports_dir, week, f"{account_id}.{language}.pdf")
+
+
+def portfolio_pack_path(reports_dir: Path, week: date, portfolio_id: str) -> Path:
+    """reports/<week>/portfolio-<id>.pdf"""
+    return _report_path(reports_dir, week, f"portfolio-{portfolio_id}.pdf")
+
+
+def _report_path(reports_dir: Path, week: date, name: str) -> Path:
+    path = (reports_dir / week.isoformat() / name).resolve()
+    if not path.is_relative_to(reports_dir.resolve()):
+        raise ValueError(f"{name!r} would be written outside {reports_dir}")
+    return path
 
 
 def week_start(day: date) -> date:

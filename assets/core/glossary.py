@@ -1,4 +1,5 @@
-"""The one glossary: every metric's unit, label and definition per language.
+"""The one glossary: every metric's unit, direction (which way is good news), label and
+definition per pack language.
 
 Entries live beside the SQL in ``sql/glossary/*.yaml`` (one file per domain); the packs print
 the entries of the metrics they show, and the README's metric table is checked against it.
@@ -11,10 +12,11 @@ from pathlib import Path
 
 import yaml
 
-from assets.models.sql_models import SQL_ROOT
+from assets.core.catalog import SQL_ROOT
+from assets.core.registry import pack_languages
 
 UNITS = {"fraction", "amount", "count", "days", "weeks", "rating", "score"}
-LANGUAGES = ("en", "de", "ja")
+DIRECTIONS = {"higher", "lower", "neutral"}  # which way is good news
 
 
 @cache
@@ -26,8 +28,12 @@ def glossary(root: Path = SQL_ROOT / "glossary") -> dict[str, dict]:
                 raise ValueError(f"{path.name}: metric '{name}' is defined twice in the glossary")
             if entry.get("unit") not in UNITS:
                 raise ValueError(f"{path.name}: {name}: unit must be one of {sorted(UNITS)}")
+            if entry.get("direction") not in DIRECTIONS:
+                raise ValueError(
+                    f"{path.name}: {name}: direction must be one of {sorted(DIRECTIONS)}"
+                )
             for part in ("label", "definition"):
-                missing = [lang for lang in LANGUAGES if not entry.get(part, {}).get(lang)]
+                missing = [lang for lang in pack_languages() if not entry.get(part, {}).get(lang)]
                 if missing:
                     raise ValueError(f"{path.name}: {name}: {part} missing for {missing}")
             entries[name] = {**entry, "source": path.name}
@@ -50,9 +56,11 @@ def entries_for(names: list[str], language: str) -> list[dict]:
 
 def markdown() -> str:
     """The glossary as the README's metric table (kept in sync by a test)."""
-    lines = ["| metric | unit | definition |", "|---|---|---|"]
+    lines = ["| metric | unit | better | definition |", "|---|---|---|---|"]
     for name, entry in sorted(glossary().items()):
-        lines.append(f"| `{name}` | {entry['unit']} | {entry['definition']['en']} |")
+        lines.append(
+            f"| `{name}` | {entry['unit']} | {entry['direction']} | {entry['definition']['en']} |"
+        )
     return "\n".join(lines)
 
 
@@ -71,7 +79,7 @@ def sync_readme(readme: Path) -> bool:
 
 
 if __name__ == "__main__":
-    from assets.models.sql_models import PROJECT_ROOT
+    from assets.core.settings import PROJECT_ROOT
 
     changed = sync_readme(PROJECT_ROOT / "README.md")
     print("README glossary " + ("updated" if changed else "already in sync"))

@@ -1,0 +1,95 @@
+"""The registries: marketplaces, currencies and languages as data (``assets/core/registry/``).
+
+Adding a marketplace or a language is an entry in a YAML file (plus, for a pack language, its
+translations); everything else reads these functions: account validation, ingestion (date
+order, country, currency symbols), the reference tables the SQL reads (thresholds as
+columns), the pack renderer and the glossary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+REGISTRY = Path(__file__).resolve().parent / "registry"
+
+
+class RegistryError(ValueError):
+    """A registry file is wrong; the message names the file, the entry and the key."""
+
+
+@dataclass(frozen=True)
+class Marketplace:
+    code: str
+    currency: str
+    locale: str
+    timezone: str
+    thresholds: dict[str, float]
+    date_order: str = "dmy"  # how exports write 11/16/2026: mdy or dmy
+    country: str = ""
+
+    @property
+    def iso_country(self) -> str:
+        return self.country or self.code
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    name: str
+    decimal: str
+    thousands: str
+    pack: bool
+
+
+def _load(root: Path, name: str) -> dict:
+    path = root / name
+    try:
+        return yaml.safe_load(path.read_text("utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise RegistryError(f"{path}: not readable ({exc})") from exc
+
+
+@cache
+def marketplaces(root: Path = REGISTRY) -> dict[str, Marketplace]:
+    doc = _load(root, "marketplaces.yaml")
+    found = {}
+    for code, spec in doc["marketplaces"].items():
+        spec = {k: v for k, v in spec.items()}
+        missing = {"currency", "locale", "timezone", "thresholds"} - spec.keys()
+        if missing:
+            raise RegistryError(f"{root / 'marketplaces.yaml'}: {code}: missing {sorted(missing)}")
+        if spec.get("date_order", "dmy") not in ("dmy", "mdy"):
+            raise RegistryError(f"{root / 'marketplaces.yaml'}: {code}: date_order is dmy or mdy")
+        found[code] = Marketplace(code=code, **spec)
+    return found
+
+
+@cache
+def currency_symbols(root: Path = REGISTRY) -> dict[str, str]:
+    """Symbol → currency code, e.g. "£" → GBP; the first currency listing a symbol wins."""
+    symbols: dict[str, str] = {}
+    for code, written in _load(root, "marketplaces.yaml")["currencies"].items():
+        for symbol in written:
+            symbols.setdefault(symbol, code)
+    return symbols
+
+
+@cache
+def languages(root: Path = REGISTRY) -> dict[str, Language]:
+    doc = _load(root, "languages.yaml")
+    return {code: Language(code=code, **spec) for code, spec in doc["languages"].items()}
+
+
+def pack_languages(root: Path = REGISTRY) -> tuple[str, ...]:
+    """Languages a seller pack, a mail and the glossary can be written in."""
+    return tuple(code for code, lang in languages(root).items() if lang.pack)
+
+
+def clear_caches() -> None:
+    """Forget loaded registries (tests that add an entry call this)."""
+    for loader in (marketplaces, currency_symbols, languages):
+        loader.cache_clear()

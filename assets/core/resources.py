@@ -1,0 +1,58 @@
+"""Resources shared by the assets: the working directory, the warehouse and the mail server."""
+
+from __future__ import annotations
+
+import os
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from assets.core.settings import Accounts, Paths, load_accounts
+
+# DuckDB must never download at run time: only built-in extensions (json, parquet, icu).
+OFFLINE = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+class SellerPulseHome(dg.ConfigurableResource):
+    """The working directory (``SELLERPULSE_HOME``) and the accounts configured in it."""
+
+    home: str = ""
+
+    @property
+    def paths(self) -> Paths:
+        return Paths.from_env(self.home or None).ensure()
+
+    def accounts(self) -> Accounts:
+        return load_accounts(self.paths.accounts_file)
+
+
+class SmtpResource(dg.ConfigurableResource):
+    """The mail server packs are sent through; without a host they are written as .eml files
+    to the outbox. Read from ``SELLERPULSE_SMTP_*`` when the definitions load (README
+    "Configuration"); the password stays an environment variable, never shown in the UI."""
+
+    host: str = ""
+    port: int = 587
+    user: str = ""
+    password: str = ""
+    starttls: bool = True
+    sender: str = "SellerPulse <reports@sellerpulse.invalid>"
+
+    @classmethod
+    def from_env(cls) -> SmtpResource:
+        env = os.environ
+        return cls(
+            host=env.get("SELLERPULSE_SMTP_HOST", ""),
+            port=int(env.get("SELLERPULSE_SMTP_PORT", "587")),
+            user=env.get("SELLERPULSE_SMTP_USER", ""),
+            password=dg.EnvVar("SELLERPULSE_SMTP_PASSWORD")
+            if env.get("SELLERPULSE_SMTP_PASSWORD")
+            else "",
+            starttls=env.get("SELLERPULSE_SMTP_STARTTLS", "1") not in ("0", "false"),
+            sender=env.get("SELLERPULSE_MAIL_FROM", cls.model_fields["sender"].default),
+        )
+
+
+def warehouse_resource(paths: Paths) -> DuckDBResource:
+    paths.home.mkdir(parents=True, exist_ok=True)
+    return DuckDBResource(database=str(paths.warehouse), connection_config=OFFLINE)

@@ -1,0 +1,72 @@
+"""Build one SQL model of the catalogue (``assets.core.catalog``) for one week, or whole.
+
+Staging models are views; marts and reports are tables rebuilt one week at a time
+(``week_start``), so a weekly run touches only its week. When a model's SQL changes, its
+table is rebuilt whole once (``meta.models`` keeps the SQL hash of what was built).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+
+from assets.core.catalog import Model
+
+# true for rows of the week being built and the ``weeks`` before it; always true in a whole
+# rebuild (the variable is NULL then). It is kept in the warehouse, so a model pasted into the
+# duckdb shell runs whole. Views may not use it: their readers never set the variable.
+LOOK_BACK_MACRO = """
+create or replace macro in_look_back(week_start, weeks) as
+    getvariable('sellerpulse_build_week') is null
+    or week_start between getvariable('sellerpulse_build_week')::date - (7 * weeks)::integer
+        and getvariable('sellerpulse_build_week')::date
+"""
+
+META_DDL = """
+create schema if not exists meta;
+create table if not exists meta.models (
+    model varchar primary key, sql_hash varchar not null, built_at timestamp not null
+);
+"""
+
+
+def build(conn: duckdb.DuckDBPyConnection, model: Model, week: date | None) -> int:
+    """Materialise ``model`` for one week (or whole when ``week`` is None); returns its rows."""
+    conn.execute(META_DDL)
+    conn.execute(f"create schema if not exists {model.schema}")
+    if model.is_view:
+        conn.execute(f"create or replace view {model.table} as {model.sql}")
+        where = "where week_start = ?" if week else ""
+        return conn.execute(
+            f"select count(*) from {model.table} {where}", [week] if week else []
+        ).fetchone()[0]
+    stored = conn.execute(
+        "select sql_hash from meta.models where model = ?", [model.table]
+    ).fetchone()
+    exists = conn.execute(
+        "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+        [model.schema, model.name],
+    ).fetchone()[0]
+    whole = week is None or not exists or not stored or stored[0] != model.sql_hash
+    conn.execute(LOOK_BACK_MACRO)
+    conn.execute("set variable sellerpulse_build_week = ?", [None if whole else week])
+    conn.execute("begin")
+    if whole:
+        conn.execute(f"create or replace table {model.table} as {model.sql}")
+        conn.execute(
+            "insert or replace into meta.models values (?, ?, current_timestamp)",
+            [model.table, model.sql_hash],
+        )
+    else:
+        conn.execute(f"delete from {model.table} where week_start = ?", [week])
+        conn.execute(
+            f"insert into {model.table} by name "
+            f"select * from ({model.sql}) as model where week_start = ?",
+            [week],
+        )
+    conn.execute("commit")
+    where = "where week_start = ?" if week else ""
+    return conn.execute(
+        f"select count(*) from {model.table} {where}", [week] if week else []
+    ).fetchone()[0]
