@@ -25,9 +25,7 @@ GENERIC_BRANDS: tuple[str, ...] = tuple(_doc["generic_brands"])
 THEME_CYCLE = ("kitchen", "outdoor", "tea")
 
 # Folders under inbox/ that a demo run owns (and may clear when it no longer writes them).
-DEMO_ACCOUNT = re.compile(
-    "^(" + "|".join(re.escape(a["id"]) for a in NAMED) + r"|acct-\d{3,})$"
-)
+DEMO_ACCOUNT = re.compile("^(" + "|".join(re.escape(a["id"]) for a in NAMED) + r"|acct-\d{3,})$")
 
 
 @dataclass(frozen=True)

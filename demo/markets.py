@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+
 @dataclass(frozen=True)
 class Market:
     code: str

@@ -13,8 +13,8 @@ import pytest
 from babel.numbers import format_currency
 
 from assets.ingest.inbox import ingest_inbox
+from demo import DemoScale, write_demo
 from pipelines.definitions import build_definitions
-from pipelines.demo import DemoScale, write_demo
 from pipelines.settings import Paths, load_accounts
 
 pytestmark = pytest.mark.slow

@@ -12,7 +12,7 @@ import pytest
 from assets.ingest.inbox import ingest_inbox
 from assets.ingest.reference import write_reference_tables
 from assets.models.sql_models import ModelError, build, discover
-from pipelines.demo import DemoScale, write_demo
+from demo import DemoScale, write_demo
 from pipelines.settings import Paths, load_accounts
 
 TABLES = [m for m in discover() if not m.is_view]

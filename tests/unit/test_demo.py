@@ -18,8 +18,8 @@ import openpyxl
 import pytest
 import yaml
 
-from pipelines import demo
-from pipelines.demo import DEMO_LAST_WEEK, DemoScale, write_demo
+import demo
+from demo import DEMO_LAST_WEEK, DemoScale, write_demo
 from pipelines.settings import load_accounts
 
 NAMED = ["acme-uk", "acme-de", "nordwind-de", "sakura-jp", "acme-us", "pacific-us"]
@@ -210,7 +210,8 @@ def test_output_is_byte_identical_to_the_recorded_digest(tmp_path: Path) -> None
 def test_the_process_pool_writes_the_same_bytes(tmp_path: Path, monkeypatch) -> None:
     scale = DemoScale(accounts=3, asins=4, weeks=3, seed=11)
     write_demo(tmp_path / "serial", scale)
-    monkeypatch.setattr(demo, "PARALLEL_WORK", 0)  # force the pool even for this small scale
+    # force the pool even for this small scale
+    monkeypatch.setattr(demo.generate, "PARALLEL_WORK", 0)
     manifest = write_demo(tmp_path / "pool", scale)
     assert tree(tmp_path / "serial") == tree(tmp_path / "pool")
     assert len(manifest.business_rows[("acme-de", manifest.weeks[-1])]) == 4
