@@ -3,7 +3,8 @@
 The business report, the inventory report and the ads console differ per marketplace in their
 header wording (UK sentence case with en dashes, US title case with hyphens, German,
 Japanese), in encoding and BOM, and in how numbers, money, percentages and dates are written.
-Everything here is text layout only; the numbers come from demo/simulate.py.
+Everything here is layout, plus two economic constants per marketplace (the plausible cost
+per click and the price factor); the numbers come from demo/simulate.py.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from datetime import date
 
 @dataclass(frozen=True)
 class Market:
+    """One Amazon marketplace as the demo writes for it."""
+
     code: str
     currency: str
     symbol: str

@@ -20,6 +20,7 @@ import yaml
 
 import demo
 from demo import DEMO_LAST_WEEK, DemoScale, write_demo
+from demo.stories import STORIES
 from pipelines.settings import load_accounts
 
 NAMED = ["acme-uk", "acme-de", "nordwind-de", "sakura-jp", "acme-us", "pacific-us"]
@@ -485,6 +486,19 @@ def test_story_e_buy_box_lost_at_acme_de(default) -> None:
     assert 0.15 <= last["buy_box_pct"] <= 0.25
     assert last["units"] < 0.4 * sum(r["units"] for r in before[-4:]) / 4
     assert last["sessions"] > 0.5 * before[-1]["sessions"]  # shoppers still come
+
+
+def test_every_story_is_registered_under_a_named_account(default) -> None:
+    _, manifest = default
+    assert set(STORIES) <= set(NAMED)
+    assert [s["account_id"] for s in manifest.stories] == [a for a in NAMED if a in STORIES]
+    assert {s["story"] for s in manifest.stories} == {
+        "stock-out",
+        "acos-above-target",
+        "odr-breach",
+        "rating-drop",
+        "buy-box-loss",
+    }
 
 
 def test_ad_sales_never_exceed_the_asins_sales(default) -> None:
