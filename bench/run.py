@@ -27,7 +27,7 @@ from typing import TypeVar
 
 import duckdb
 
-from pipelines.demo import DEMO_LAST_WEEK, DemoScale, write_demo
+from demo import DEMO_LAST_WEEK, DemoScale, write_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"

@@ -133,7 +133,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from pipelines.demo import DemoScale, write_demo
+    from demo import DemoScale, write_demo
 
     paths = Paths.from_env(args.home)
     scale = DemoScale(accounts=args.accounts, asins=args.asins, weeks=args.weeks)

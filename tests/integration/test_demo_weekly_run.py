@@ -14,8 +14,8 @@ from babel.numbers import format_currency
 
 from assets.core.settings import Paths, load_accounts
 from assets.ingest.inbox import ingest_inbox
+from demo import DemoScale, write_demo
 from pipelines.definitions import build_definitions
-from pipelines.demo import DemoScale, write_demo
 
 pytestmark = pytest.mark.slow
 

@@ -14,7 +14,7 @@ from assets.core.settings import Paths, load_accounts
 from assets.ingest.inbox import ingest_inbox
 from assets.ingest.reference import write_reference_tables
 from assets.models.build import build
-from pipelines.demo import DemoScale, write_demo
+from demo import DemoScale, write_demo
 
 TABLES = [m for m in discover() if not m.is_view]
 

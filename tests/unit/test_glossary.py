@@ -14,7 +14,8 @@ def test_readme_metric_table_is_the_glossary():
 
 def test_a_metric_defined_twice_is_refused(tmp_path):
     entry = (
-        "x:\n  unit: count\n  direction: higher\n  label: {en: X, de: X, ja: X}\n  definition: {en: X, de: X, ja: X}\n"
+        "x:\n  unit: count\n  direction: higher\n  label: {en: X, de: X, ja: X}\n"
+        "  definition: {en: X, de: X, ja: X}\n"
     )
     (tmp_path / "a.yaml").write_text(entry)
     (tmp_path / "b.yaml").write_text(entry)
@@ -32,7 +33,8 @@ def test_an_entry_without_a_direction_is_refused(tmp_path):
 
 def test_an_entry_without_german_is_refused(tmp_path):
     (tmp_path / "a.yaml").write_text(
-        "x:\n  unit: count\n  direction: higher\n  label: {en: X, ja: X}\n  definition: {en: X, de: X, ja: X}\n"
+        "x:\n  unit: count\n  direction: higher\n  label: {en: X, ja: X}\n"
+        "  definition: {en: X, de: X, ja: X}\n"
     )
     with pytest.raises(ValueError, match="label missing for \\['de'\\]"):
         g.glossary.__wrapped__(tmp_path)

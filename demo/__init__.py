@@ -1,0 +1,63 @@
+"""Deterministic demo data: every export family written exactly as Amazon delivers it.
+
+Why this exists: ``make demo``, the benchmark and the tests need inboxes that look like the real
+thing — the header text, encodings, BOMs, number formats and quoting of each marketplace (see
+design.md §4) — without shipping any seller's data. Every number is drawn from
+``numpy.random.default_rng([seed, account position])`` and no clock is read, so the same
+inputs give byte-identical files, whether one process writes them or a pool (large scales).
+
+What gets written under ``home``:
+
+* ``accounts.yaml`` and ``fx_rates.csv`` (ECB reference-rate layout, newest day first);
+* ``inbox/<account>/<week start>/`` with five export families per account and week:
+  ``BusinessReport-DD-MM-YYYY.csv`` (Detail Page Sales and Traffic by Child Item; UK en-dash
+  sentence case with BOM, US title case with hyphens, German, Japanese),
+  ``Manage_FBA_Inventory_<digits>.txt`` (tab-separated; Windows-1252 for UK/US),
+  ``Sponsored Products Search term report.csv|.xlsx`` and
+  ``Sponsored Products Advertised product report.csv|.xlsx`` (daily rows, 7-day attribution),
+  ``reviews.tsv`` (Customer Reviews dataset layout) and ``account-health.json``
+  (SP-API ``GET_V2_SELLER_PERFORMANCE_REPORT``).
+
+Each account has a story the packs must reveal (stock-out, Buy Box lost, ACoS above target,
+ODR breach, rating drop: see demo/stories.py); pacific-us has none (the control) and delivers
+its ads reports as XLSX. sakura-jp's account-health JSON uses the spellings of Amazon's own
+example (``prefulfillmentCancelRate``, ``ahrStatus``); the others use the schema's. Accounts
+beyond the six named ones are ``acct-007``, ``acct-008``… cycling UK, DE, JP, US, without
+stories.
+
+The package, by job:
+
+* ``catalogue.yaml``, ``reviews.yaml``, ``accounts.yaml`` — the data: product lines and titles
+  per language, review text, the named accounts and portfolios;
+* ``catalogue.py``, ``accounts.py`` — load that data, build an account's ASINs, write the
+  home's accounts.yaml;
+* ``markets.py`` — each marketplace's header text, encodings and number formats;
+* ``simulate.py`` — sales, inventory, ads, reviews and account health, in a fixed draw order;
+* ``stories.py`` — the stories, one small object per account, called through hooks;
+* ``writers.py``, ``xlsx.py``, ``fx.py`` — the numbers as files;
+* ``manifest.py`` — ``DemoScale`` in, ``DemoManifest`` out;
+* ``generate.py`` — ``write_demo``, the entry point.
+"""
+
+from demo.generate import write_demo
+from demo.manifest import DEMO_LAST_WEEK, BusinessRows, DemoManifest, DemoScale
+from demo.markets import (
+    BUSINESS_HEADERS,
+    INVENTORY_HEADER,
+    REVIEWS_HEADER,
+    advertised_product_header,
+    search_term_header,
+)
+
+__all__ = [
+    "DEMO_LAST_WEEK",
+    "BusinessRows",
+    "DemoManifest",
+    "DemoScale",
+    "write_demo",
+    "search_term_header",
+    "advertised_product_header",
+    "BUSINESS_HEADERS",
+    "INVENTORY_HEADER",
+    "REVIEWS_HEADER",
+]

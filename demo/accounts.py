@@ -1,0 +1,143 @@
+"""The demo's accounts: the named ones from accounts.yaml, made-up ones beyond them, and the
+``accounts.yaml`` the demo writes into the home for the pipeline to read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from demo.markets import LANGUAGE, MARKET_CYCLE
+
+ACCOUNTS_FILE = Path(__file__).with_name("accounts.yaml")
+_doc = yaml.safe_load(ACCOUNTS_FILE.read_text("utf-8"))
+# portfolio id -> (name, base currency, bosses)
+PORTFOLIOS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    pid: (p["name"], p["base_currency"], tuple(p["bosses"]))
+    for pid, p in _doc["portfolios"].items()
+}
+PORTFOLIO_OF: dict[str, str] = _doc["portfolio_of"]  # marketplace -> portfolio id
+NAMED: list[dict] = _doc["named"]
+GENERIC_BRANDS: tuple[str, ...] = tuple(_doc["generic_brands"])
+THEME_CYCLE = ("kitchen", "outdoor", "tea")
+
+# Folders under inbox/ that a demo run owns (and may clear when it no longer writes them).
+DEMO_ACCOUNT = re.compile("^(" + "|".join(re.escape(a["id"]) for a in NAMED) + r"|acct-\d{3,})$")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One demo account: what accounts.yaml says about it, and how its exports look."""
+
+    index: int
+    id: str
+    name: str
+    market: str
+    language: str
+    portfolio: str
+    recipients: tuple[str, ...]
+    acos: float
+    tacos: float
+    lead_time_days: int
+    brand: str
+    code: str
+    theme: str
+    xlsx_ads: bool
+    example_spelling: bool
+
+    def entry(self) -> dict:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "marketplace": self.market,
+            "language": self.language,
+            "portfolio": self.portfolio,
+            "recipients": list(self.recipients),
+            "targets": {"acos": self.acos, "tacos": self.tacos},
+            "lead_time_days": self.lead_time_days,
+        }
+
+
+def _spec(i: int, market: str, **fields) -> Spec:
+    return Spec(
+        index=i,
+        market=market,
+        language=LANGUAGE[market],
+        portfolio=PORTFOLIO_OF[market],
+        **fields,
+    )
+
+
+def specs(count: int) -> list[Spec]:
+    """The first ``count`` accounts: the named ones, then acct-007, acct-008… cycling UK, DE,
+    JP, US with rotating targets, lead times, brands and themes."""
+    out = []
+    for i in range(count):
+        if i < len(NAMED):
+            a = NAMED[i]
+            out.append(
+                _spec(
+                    i,
+                    a["market"],
+                    id=a["id"],
+                    name=a["name"],
+                    recipients=tuple(a["recipients"]),
+                    acos=a["targets"]["acos"],
+                    tacos=a["targets"]["tacos"],
+                    lead_time_days=a["lead_time_days"],
+                    brand=a["brand"],
+                    code=a["code"],
+                    theme=a["theme"],
+                    xlsx_ads=a.get("xlsx_ads", False),
+                    example_spelling=a.get("example_spelling", False),
+                )
+            )
+            continue
+        number = i + 1
+        aid = f"acct-{number:03d}"
+        out.append(
+            _spec(
+                i,
+                MARKET_CYCLE[(i - len(NAMED)) % len(MARKET_CYCLE)],
+                id=aid,
+                name=f"Demo Account {number:03d}",
+                recipients=(f"owner@{aid}.example",),
+                acos=(0.25, 0.30, 0.35)[i % 3],
+                tacos=(0.08, 0.10, 0.12)[i % 3],
+                lead_time_days=(21, 28, 35)[i % 3],
+                brand=GENERIC_BRANDS[i % len(GENERIC_BRANDS)],
+                code=f"D{number:03d}",
+                theme=THEME_CYCLE[i % len(THEME_CYCLE)],
+                xlsx_ads=False,
+                example_spelling=False,
+            )
+        )
+    return out
+
+
+def accounts_yaml(specs: list[Spec]) -> str:
+    """The home's accounts.yaml: the portfolios in use, then every account."""
+    used = [p for p in PORTFOLIOS if any(s.portfolio == p for s in specs)]
+    lines = ["portfolios:"]
+    for pid in used:
+        name, currency, bosses = PORTFOLIOS[pid]
+        lines.append(
+            f"  - {{id: {pid}, name: {name}, base_currency: {currency}, "
+            f"bosses: [{', '.join(bosses)}]}}"
+        )
+    lines.append("accounts:")
+    for s in specs:
+        lines += [
+            f"  - id: {s.id}",
+            f"    name: {s.name}",
+            f"    marketplace: {s.market}",
+            f"    language: {s.language}",
+            f"    portfolio: {s.portfolio}",
+            f"    recipients: [{', '.join(s.recipients)}]",
+            f"    targets: {{acos: {s.acos:.2f}, tacos: {s.tacos:.2f}}}",
+            f"    lead_time_days: {s.lead_time_days}",
+        ]
+    return "\n".join(lines) + "\n"

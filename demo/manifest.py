@@ -1,0 +1,123 @@
+"""What a demo run is asked for (``DemoScale``) and what it hands back (``DemoManifest``, with
+the truth of every business-report row in ``BusinessRows``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+
+from demo.catalogue import Catalog
+
+DEMO_LAST_WEEK: date = date(2026, 11, 16)  # a Monday; weeks start Monday
+
+
+@dataclass(frozen=True)
+class DemoScale:
+    """How much demo data to write; the defaults are what ``make demo`` shows."""
+
+    accounts: int = 6
+    asins: int = 12  # child ASINs per account
+    weeks: int = 16
+    seed: int = 7
+
+
+@dataclass
+class RowBlock:
+    """Compact truth of one account's business reports (weeks × ASINs arrays)."""
+
+    catalog: Catalog
+    decimals: int
+    order: np.ndarray
+    sessions: np.ndarray
+    page_views: np.ndarray
+    buy_box_bps: np.ndarray
+    units: np.ndarray
+    order_items: np.ndarray
+    revenue: np.ndarray
+
+    def rows(self, w: int) -> list[dict]:
+        c = self.catalog
+        out = []
+        for i in self.order[w].tolist():
+            minor = int(self.revenue[w, i])
+            if self.decimals:
+                whole, cents = divmod(minor, 100)
+                revenue = Decimal(f"{whole}.{cents:02d}")
+            else:
+                revenue = Decimal(minor)
+            out.append(
+                {
+                    "parent_asin": c.parent[i],
+                    "child_asin": c.child[i],
+                    "sku": c.sku[i],
+                    "title": c.title[i],
+                    "sessions": int(self.sessions[w, i]),
+                    "page_views": int(self.page_views[w, i]),
+                    "buy_box_pct": int(self.buy_box_bps[w, i]) / 10000,
+                    "units": int(self.units[w, i]),
+                    "order_items": int(self.order_items[w, i]),
+                    "revenue": revenue,
+                }
+            )
+        return out
+
+
+class BusinessRows(Mapping):
+    """Truth of every business-report row written, keyed by (account_id, week_start).
+
+    A read-only mapping that builds each week's list of dicts when asked: at benchmark scale
+    (millions of rows) a dict per row held in memory would cost gigabytes. Each access
+    returns a fresh list in file order with keys parent_asin, child_asin, sku, title,
+    sessions, page_views, buy_box_pct (fraction 0..1 as written), units, order_items and
+    revenue (Decimal in the account's currency, as written)."""
+
+    def __init__(self, weeks: list[date]) -> None:
+        self._weeks = list(weeks)
+        self._week_index = {w: i for i, w in enumerate(self._weeks)}
+        self._blocks: dict[str, RowBlock] = {}
+
+    def _add(self, account_id: str, block: RowBlock) -> None:
+        self._blocks[account_id] = block
+
+    def __getitem__(self, key: tuple[str, date]) -> list[dict]:
+        try:
+            account_id, week = key
+        except (TypeError, ValueError):
+            raise KeyError(key) from None
+        block = self._blocks.get(account_id)
+        index = self._week_index.get(week)
+        if block is None or index is None:
+            raise KeyError(key)
+        return block.rows(index)
+
+    def __iter__(self) -> Iterator[tuple[str, date]]:
+        for account_id in self._blocks:
+            for week in self._weeks:
+                yield account_id, week
+
+    def __len__(self) -> int:
+        return len(self._blocks) * len(self._weeks)
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, tuple) or len(key) != 2:
+            return False
+        return key[0] in self._blocks and key[1] in self._week_index
+
+
+@dataclass
+class DemoManifest:
+    """What ``write_demo`` wrote, and the truth behind it, for tests and the command line."""
+
+    home: Path
+    weeks: list[date]  # week starts, ascending; last == the requested last week
+    accounts: list[dict]  # the account entries as written to accounts.yaml
+    # (account_id, week_start) -> rows in file order; see BusinessRows
+    business_rows: Mapping[tuple[str, date], list[dict]]
+    files: list[Path]  # every export file written
+    # one entry per story: story, account_id, asin (or None), weeks, what
+    stories: list[dict] = field(default_factory=list)

@@ -1,0 +1,258 @@
+"""Each marketplace as its exports spell it: currency, header text, encodings, number formats.
+
+The business report, the inventory report and the ads console differ per marketplace in their
+header wording (UK sentence case with en dashes, US title case with hyphens, German,
+Japanese), in encoding and BOM, and in how numbers, money, percentages and dates are written.
+Everything here is layout, plus two economic constants per marketplace (the plausible cost
+per click and the price factor); the numbers come from demo/simulate.py.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Market:
+    """One Amazon marketplace as the demo writes for it."""
+
+    code: str
+    currency: str
+    symbol: str
+    marketplace_id: str
+    decimals: int  # minor units per major unit as a power of ten (JPY: 0)
+    inventory_encoding: str
+    br_encoding: str
+    cpc_range: tuple[float, float]  # plausible cost per click in minor units
+    price_factor: float  # local price per 1.00 of the catalogue's base price (GBP/EUR/USD ≈ 1)
+
+
+MARKETS = {
+    "UK": Market("UK", "GBP", "£", "A1F83G8C2ARO7P", 2, "cp1252", "utf-8-sig", (20, 300), 1.0),
+    "US": Market("US", "USD", "$", "ATVPDKIKX0DER", 2, "cp1252", "utf-8", (25, 350), 1.0),
+    "DE": Market("DE", "EUR", "€", "A1PA6795UKMFR9", 2, "utf-8", "utf-8-sig", (20, 300), 1.0),
+    "JP": Market("JP", "JPY", "￥", "A1VC38T7YXB528", 0, "utf-8", "utf-8-sig", (15, 400), 150.0),
+}
+MARKET_CYCLE = ("UK", "DE", "JP", "US")
+LANGUAGE = {"UK": "en", "US": "en", "DE": "de", "JP": "ja"}
+
+# Header rows verbatim (UK: en dash U+2013 and sentence case, as in the real UK export).
+BUSINESS_HEADERS = {
+    "UK": (
+        "(Parent) ASIN,(Child) ASIN,Title,SKU,Sessions – Total,Sessions – Total – B2B,"
+        "Session percentage – Total,Session percentage – Total – B2B,Page views – Total,"
+        "Page views – Total – B2B,Page views percentage – Total,"
+        "Page views percentage – Total – B2B,Featured Offer (Buy Box) percentage,"
+        "Featured Offer (Buy Box) percentage – B2B,Units ordered,Units ordered – B2B,"
+        "Unit Session Percentage,Unit session percentage – B2B,Ordered Product Sales,"
+        "Ordered product sales – B2B,Total order items,Total order items – B2B"
+    ).split(","),
+    "US": (
+        "(Parent) ASIN,(Child) ASIN,Title,SKU,Sessions - Total,Sessions - Total - B2B,"
+        "Session Percentage - Total,Session Percentage - Total - B2B,Page Views - Total,"
+        "Page Views - Total - B2B,Page Views Percentage - Total,"
+        "Page Views Percentage - Total - B2B,Featured Offer (Buy Box) Percentage,"
+        "Featured Offer (Buy Box) Percentage - B2B,Units Ordered,Units Ordered - B2B,"
+        "Unit Session Percentage,Unit Session Percentage - B2B,Ordered Product Sales,"
+        "Ordered Product Sales - B2B,Total Order Items,Total Order Items - B2B"
+    ).split(","),
+    "DE": (
+        "(Übergeordnete) ASIN,(Untergeordnete) ASIN,Titel,SKU,Sitzungen – Summe,"
+        "Sitzungen – Summe – B2B,Sitzungsprozentsatz – Summe,"
+        "Sitzungsprozentsatz – Summe – B2B,Seitenaufrufe – Summe,"
+        "Seitenaufrufe – Summe – B2B,Prozentsatz an Seitenaufrufen – Summe,"
+        "Prozentsatz an Seitenaufrufen – Summe – B2B,"
+        "Empfohlenes Angebot (Buy Box) Prozentsatz,"
+        "Empfohlenes Angebot (Buy Box) Prozentsatz – B2B,Bestellte Einheiten,"
+        "Bestellte Einheiten – B2B,Prozentsatz Einheiten pro Sitzung,"
+        "Prozentsatz Einheiten pro Sitzung – B2B,"
+        "Durch bestellte Produkte erzielter Umsatz,"
+        "Durch bestellte Produkte erzielter Umsatz – B2B,Zahl der Bestellposten,"
+        "Zahl der Bestellposten – B2B"
+    ).split(","),
+    "JP": (
+        "（親）ASIN,（子）ASIN,タイトル,SKU,セッション数 - 合計,"
+        "セッション数 - 合計 - B2B,セッションの割合 - 合計,"
+        "セッションの割合 - 合計 - B2B,ページビュー - 合計,"
+        "ページビュー - 合計 - B2B,ページビュー率 - 合計,"
+        "ページビュー率 - 合計 - B2B,おすすめ出品（カートボックス）の割合,"
+        "おすすめ出品（カートボックス）の割合 - B2B,注文された商品点数,"
+        "注文された商品点数 - B2B,ユニットセッション率,ユニットセッション率 - B2B,"
+        "注文商品の売上額,注文商品の売上額 - B2B,注文品目総数,注文品目総数 - B2B"
+    ).split(","),
+}
+INVENTORY_HEADER = [
+    "sku",
+    "fnsku",
+    "asin",
+    "product-name",
+    "condition",
+    "your-price",
+    "mfn-listing-exists",
+    "mfn-fulfillable-quantity",
+    "afn-listing-exists",
+    "afn-warehouse-quantity",
+    "afn-fulfillable-quantity",
+    "afn-unsellable-quantity",
+    "afn-reserved-quantity",
+    "afn-total-quantity",
+    "per-unit-volume",
+    "afn-inbound-working-quantity",
+    "afn-inbound-shipped-quantity",
+    "afn-inbound-receiving-quantity",
+    "afn-researching-quantity",
+    "afn-reserved-future-supply",
+    "afn-future-supply-buyable",
+]
+REVIEWS_HEADER = [
+    "marketplace",
+    "customer_id",
+    "review_id",
+    "product_id",
+    "product_parent",
+    "product_title",
+    "product_category",
+    "star_rating",
+    "helpful_votes",
+    "total_votes",
+    "vine",
+    "verified_purchase",
+    "review_headline",
+    "review_body",
+    "review_date",
+]
+
+
+def _sp_tail(us: bool) -> list[str]:
+    """The metric columns of the 7-day seller reports. The US export carries trailing spaces on
+    four of them (as in the real US sample); the UK one only on ACOS."""
+    pad = " " if us else ""
+    return [
+        "Impressions",
+        "Clicks",
+        "Click-Thru Rate (CTR)",
+        "Cost Per Click (CPC)",
+        "Spend",
+        f"7 Day Total Sales{pad}",
+        "Total Advertising Cost of Sales (ACOS) ",
+        "Total Return on Advertising Spend (ROAS)",
+        "7 Day Total Orders (#)",
+        "7 Day Total Units (#)",
+        "7 Day Conversion Rate",
+        "7 Day Advertised SKU Units (#)",
+        "7 Day Other SKU Units (#)",
+        f"7 Day Advertised SKU Sales{pad}",
+        f"7 Day Other SKU Sales{pad}",
+    ]
+
+
+def search_term_header(us: bool) -> list[str]:
+    return [
+        "Date",
+        "Portfolio name",
+        "Currency",
+        "Campaign Name",
+        "Ad Group Name",
+        "Targeting",
+        "Match Type",
+        "Customer Search Term",
+        *_sp_tail(us),
+    ]
+
+
+def advertised_product_header(us: bool) -> list[str]:
+    return [
+        "Date",
+        "Portfolio name",
+        "Currency",
+        "Campaign Name",
+        "Ad Group Name",
+        "Advertised SKU",
+        "Advertised ASIN",
+        *_sp_tail(us),
+    ]
+
+
+SEARCH_TERM_FILE = "Sponsored Products Search term report"
+ADVERTISED_PRODUCT_FILE = "Sponsored Products Advertised product report"
+DEMO_FILE = re.compile(
+    r"^(BusinessReport-\d{2}-\d{2}-\d{4}\.csv|Manage_FBA_Inventory_\d+\.txt"
+    r"|Sponsored Products (Search term|Advertised product) report\.(csv|xlsx)"
+    r"|reviews\.tsv|account-health\.json)$"
+)
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+# ---------------------------------------------------------------------------------------------
+# Number formatting exactly as each export writes it (already CSV-quoted where needed)
+
+
+class Formatter:
+    """Integers, percentages (in hundredths of a percent) and money (in minor units) as the
+    business report of one marketplace writes them; small values come from lookup tables
+    because this is the hot loop at benchmark scale."""
+
+    CACHE = 20000
+
+    def __init__(self, market: Market) -> None:
+        self.market = market
+        self.german = market.code == "DE"
+        self.ints = [self._int(v) for v in range(self.CACHE)]
+        self.pcts = [self._pct(v) for v in range(self.CACHE)]
+
+    def _group(self, value: int) -> str:
+        text = f"{value:,}"
+        return text.replace(",", ".") if self.german else text
+
+    def _int(self, value: int) -> str:
+        text = self._group(value)
+        return f'"{text}"' if "," in text else text
+
+    def _pct(self, bps: int) -> str:
+        whole, frac = divmod(bps, 100)
+        if self.german:
+            return f'"{self._group(whole)},{frac:02d} %"'
+        text = f"{whole:,}.{frac:02d}%"
+        return f'"{text}"' if "," in text else text
+
+    def int_(self, value: int) -> str:
+        return self.ints[value] if value < self.CACHE else self._int(value)
+
+    def pct(self, bps: int) -> str:
+        return self.pcts[bps] if bps < self.CACHE else self._pct(bps)
+
+    def money(self, minor: int) -> str:
+        market = self.market
+        if market.decimals == 0:
+            text = f"{market.symbol}{minor:,}"
+            return f'"{text}"' if "," in text else text
+        whole, cents = divmod(minor, 100)
+        if self.german:
+            return f'"{self._group(whole)},{cents:02d} {market.symbol}"'
+        text = f"{market.symbol}{whole:,}.{cents:02d}"
+        return f'"{text}"' if "," in text else text
+
+
+_FORMATTERS: dict[str, Formatter] = {}
+
+
+def formatter(market: Market) -> Formatter:
+    if market.code not in _FORMATTERS:
+        _FORMATTERS[market.code] = Formatter(market)
+    return _FORMATTERS[market.code]
+
+
+def csv_field(text: str) -> str:
+    if any(c in text for c in ',"\n\r'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def ads_date(day: date) -> str:
+    return f'"{MONTHS[day.month - 1]} {day.day}, {day.year}"'
+
+
+# Windows-1252 has neither U+202F nor ℃: the UK/US inventory report writes their nearest cousins.
+CP1252_FIX = str.maketrans({"\u202f": "\u00a0", "℃": "°C"})
