@@ -28,14 +28,19 @@ accounts:
 """
 
 
+def make_home(root: Path) -> Paths:
+    """A working directory with three accounts (UK/en, DE/de, JP/ja) and an empty inbox."""
+    (root / "accounts.yaml").write_text(ACCOUNTS_YAML, "utf-8")
+    return Paths(root.resolve()).ensure()
+
+
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Paths:
-    """A working directory with three accounts (UK/en, DE/de, JP/ja) and an empty inbox."""
+    """``make_home`` in a fresh folder, set as ``SELLERPULSE_HOME``."""
     monkeypatch.setenv("SELLERPULSE_HOME", str(tmp_path))
     monkeypatch.delenv("SELLERPULSE_ACCOUNTS", raising=False)
     monkeypatch.delenv("SELLERPULSE_SMTP_HOST", raising=False)
-    (tmp_path / "accounts.yaml").write_text(ACCOUNTS_YAML, "utf-8")
-    return Paths.from_env().ensure()
+    return make_home(tmp_path)
 
 
 @pytest.fixture

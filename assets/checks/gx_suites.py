@@ -67,6 +67,20 @@ def load_suite(path: Path) -> dict[str, Any]:
     return doc
 
 
+COLUMN_ARGUMENTS = ("column", "column_A", "column_B", "column_list", "column_set")
+
+
+def unknown_columns(suite_doc: dict[str, Any], columns: list[str]) -> list[str]:
+    """Columns the suite's expectations name that ``columns`` lacks (a dropped or renamed
+    column would otherwise fail as a confusing GX error, or pass unnoticed)."""
+    named = []
+    for expectation in suite_doc["expectations"]:
+        for argument in COLUMN_ARGUMENTS:
+            value = expectation.get("kwargs", {}).get(argument)
+            named.extend(value if isinstance(value, list) else [value] if value else [])
+    return sorted(set(named) - set(columns))
+
+
 @cache
 def _context():
     import great_expectations as gx
@@ -84,8 +98,8 @@ def run_suite(
     """Validate ``frame``; failing rows are sampled by ``id_columns`` so a person can find them."""
     import great_expectations as gx
 
-    context = _context()
     name = suite_doc["name"]
+    context = _context()
     try:
         source = context.data_sources.get("sellerpulse")
     except (KeyError, ValueError):
@@ -104,6 +118,8 @@ def run_suite(
         known = {e.expectation_type for e in suite.expectations}
         dropped = [e["type"] for e in suite_doc["expectations"] if e["type"] not in known]
         raise ValueError(f"expectation suite '{name}': not valid GX 1.x expectations: {dropped}")
+    if missing := unknown_columns(suite_doc, list(frame.columns)):
+        raise ValueError(f"expectation suite '{name}' names columns the table lacks: {missing}")
     batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
     result = batch.validate(
         suite,

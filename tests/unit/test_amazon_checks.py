@@ -1,33 +1,49 @@
 """Each Amazon check fails on a crafted bad dataset (and passes on the clean fixtures)."""
 
 import shutil
+from pathlib import Path
 
+import duckdb
 import pytest
 
 from assets.checks.amazon import CHECKS
 from assets.checks.results import CheckOutcome, record
 from assets.core.catalog import discover
 from assets.core.check_results import holds
+from assets.core.settings import load_accounts
 from assets.ingest.inbox import ingest_inbox
 from assets.ingest.reference import write_reference_tables
 from assets.models.build import build
-from tests.conftest import EXPORTS, WEEK, drop, drop_all_fixtures
+from tests.conftest import EXPORTS, WEEK, drop, drop_all_fixtures, make_home
 
 BY_NAME = {c.name: c for c in CHECKS}
 
 
-@pytest.fixture
-def loaded(conn, home, accounts):
-    """The fixture exports for one week, every family for oak-uk, models built."""
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """The fixture exports for one week, every family for oak-uk, models built: once for the
+    module, into a warehouse file each test copies."""
+    home = make_home(tmp_path_factory.mktemp("checks"))
     drop_all_fixtures(home)
     drop(home, "uk_fba_inventory.txt", "oak-uk")
     drop(home, "jp_customer_reviews.tsv", "oak-uk")
     health = drop(home, "de_account_health.json", "oak-uk")
     shutil.copyfile(EXPORTS / "us_ads_api_campaigns.json", health.with_name("ads.json"))
-    write_reference_tables(conn, accounts, home.home)
-    ingest_inbox(conn, home, accounts)
-    rebuild(conn)
-    return conn
+    accounts = load_accounts(home.accounts_file)
+    with duckdb.connect(str(home.warehouse)) as conn:
+        write_reference_tables(conn, accounts, home.home)
+        ingest_inbox(conn, home, accounts)
+        rebuild(conn)
+    return home.warehouse
+
+
+@pytest.fixture
+def loaded(built, home):
+    """A test's own copy of the built warehouse, in its own working directory."""
+    shutil.copyfile(built, home.warehouse)
+    connection = duckdb.connect(str(home.warehouse))
+    yield connection
+    connection.close()
 
 
 def rebuild(conn):
@@ -88,6 +104,7 @@ def test_child_items_reconcile_with_by_date(loaded, home, accounts):
     rows = "\n".join(f'{d}.11.26,"100,00 €","0,00 €",1,0,1,10,10' for d in range(16, 23))
     header = (EXPORTS / "de_business_report_by_date.csv").read_text("utf-8-sig").splitlines()[0]
     target = home.inbox / "oak-uk" / WEEK / "by_date.csv"
+    target.parent.mkdir(parents=True)
     target.write_text(header + "\n" + rows + "\n", "utf-8-sig")
     ingest_inbox(loaded, home, accounts)
     rebuild(loaded)
@@ -120,6 +137,7 @@ def test_overlapping_exports_and_freshness(loaded, home, accounts):
         {"account_id": "oak-uk", "detail": "sp_campaign data only through 2026-11-17"}
     ]
     copy = home.inbox / "oak-uk" / WEEK / "ads-again.json"
+    copy.parent.mkdir(parents=True)
     copy.write_text((EXPORTS / "us_ads_api_campaigns.json").read_text().replace("1200", "1201"))
     ingest_inbox(loaded, home, accounts)
     # same period → the second export replaces the first: no overlap

@@ -1,10 +1,14 @@
 """The GX suite beside rpt_headline_kpis: fails on crafted bad rows, passes on good ones."""
 
+import duckdb
 import pandas as pd
 import pytest
 
-from assets.checks.gx_suites import load_suite, run_suite
+from assets.checks.gx_suites import load_suite, run_suite, unknown_columns
 from assets.core.catalog import discover
+from assets.ingest.inbox import ensure_raw_tables
+from assets.ingest.reference import write_reference_tables
+from assets.models.build import build
 
 SUITE = next(m for m in discover() if m.name == "rpt_headline_kpis").suite_path
 
@@ -49,27 +53,24 @@ def test_a_misspelt_expectation_is_an_error_not_a_silent_gap():
         run_suite(doc, frame(), ["account_id"])
 
 
-def test_every_suite_beside_a_model_is_valid():
+def test_every_suite_names_only_columns_its_model_has(accounts):
+    # every model built whole on empty raw tables: the columns each suite runs against
+    conn = duckdb.connect()
+    ensure_raw_tables(conn)
+    write_reference_tables(conn, accounts)
     for model in discover():
-        if model.suite_path.exists():
-            run_suite(
-                load_suite(model.suite_path),
-                pd.DataFrame(
-                    columns=[
-                        "account_id",
-                        "week_start",
-                        "child_asin",
-                        "units",
-                        "buy_box_pct",
-                        "page_views",
-                        "sessions",
-                        "currency_code",
-                        "revenue_amount",
-                        "unit_session_pct",
-                        "unit",
-                        "flag",
-                        "metric",
-                    ]
-                ),
-                ["account_id"],
-            )
+        build(conn, model, None)
+    suites = [m for m in discover() if m.suite_path.exists()]
+    assert suites, "no expectation suite found beside the models"
+    for model in suites:
+        frame = conn.execute(f"select * from {model.table}").df()
+        suite = load_suite(model.suite_path)
+        assert unknown_columns(suite, list(frame.columns)) == [], model.suite_path.name
+        run_suite(suite, frame, ["account_id"])
+
+
+def test_a_suite_naming_a_dropped_column_is_refused():
+    suite = load_suite(SUITE)
+    assert unknown_columns(suite, ["account_id"]) != []
+    with pytest.raises(ValueError, match="names columns the table lacks: .*revenue_amount"):
+        run_suite(suite, frame().drop(columns="revenue_amount"), ["account_id"])
