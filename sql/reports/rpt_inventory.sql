@@ -4,11 +4,11 @@ with inventory as (
 ),
 
 sales as (
-    select * from marts.fct_sales_asin_week
+    select account_id, week_start, child_asin, title from marts.fct_sales_asin_week
 ),
 
 accounts as (
-    select account_id, account_name from raw.accounts
+    select account_id, week_start, account_name from marts.dim_accounts
 ),
 
 final as (
@@ -37,16 +37,19 @@ final as (
         inventory.weeks_of_cover,
         inventory.lead_time_days,
         inventory.stock_status,
-        inventory.stock_status in ('out_of_stock', 'reorder_now') as is_stock_out_risk,
+        inventory.is_stock_out_risk,
         inventory.aged_90_plus_units,
         inventory.sold_units_13w,
         inventory.avg_available_units_13w,
         inventory.sell_through_pct,
         inventory.turnover_per_year,
         inventory.replenishment_units,
-        inventory.revenue_4w_amount
+        inventory.revenue_4w_amount,
+        inventory.is_overstock
     from inventory
-    inner join accounts on inventory.account_id = accounts.account_id
+    inner join accounts
+        on inventory.account_id = accounts.account_id
+        and inventory.week_start = accounts.week_start
     left join sales
         on inventory.account_id = sales.account_id
         and inventory.week_start = sales.week_start
