@@ -96,8 +96,8 @@ def test_the_layer_rules_catch_crafted_bad_models(warehouse, tmp_path):
         "marts.fct_late_week reads reports.rpt_ok from a later layer",
         "marts.fct_x_week reads raw.portfolios: join marts.dim_accounts instead",
         "reports.rpt_raw reads raw.ingest_log: reports read only marts",
-        "reports.rpt_staged reads staging.stg_x: reports read only marts",
         "reports.rpt_stacked reads reports.rpt_ok: reports read only marts",
+        "reports.rpt_staged reads staging.stg_x: reports read only marts",
         "reports.rpt_unknown reads unknown table marts.fct_nowhere_week",
     ]
 
