@@ -9,8 +9,8 @@ inventory as (
     where in_look_back(week_start, 0)
 ),
 
-sales as (
-    select account_id, week_start, child_asin, title from marts.fct_sales_asin_week
+asins as (
+    select account_id, week_start, asin, title from marts.dim_asins
     where in_look_back(week_start, 0)
 ),
 
@@ -40,13 +40,12 @@ accounts as (
 ),
 
 stock_risks as (
-    -- the business report's title when the ASIN sold or was visited that week
-    select inventory.*, coalesce(sales.title, inventory.product_name) as title
+    select inventory.*, asins.title
     from inventory
-    left join sales
-        on inventory.account_id = sales.account_id
-        and inventory.week_start = sales.week_start
-        and inventory.asin = sales.child_asin
+    left join asins
+        on inventory.account_id = asins.account_id
+        and inventory.week_start = asins.week_start
+        and inventory.asin = asins.asin
     where inventory.is_stock_out_risk
 ),
 

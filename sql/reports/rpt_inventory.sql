@@ -3,8 +3,8 @@ with inventory as (
     select * from marts.fct_inventory_asin_week
 ),
 
-sales as (
-    select account_id, week_start, child_asin, title from marts.fct_sales_asin_week
+asins as (
+    select account_id, week_start, asin, title from marts.dim_asins
 ),
 
 accounts as (
@@ -18,8 +18,7 @@ final as (
         inventory.week_start,
         inventory.snapshot_date,
         inventory.asin,
-        -- the business report's title when the ASIN sold or was visited that week
-        coalesce(sales.title, inventory.product_name) as title,
+        asins.title,
         inventory.sku_count,
         inventory.skus,
         inventory.available_units,
@@ -50,10 +49,10 @@ final as (
     inner join accounts
         on inventory.account_id = accounts.account_id
         and inventory.week_start = accounts.week_start
-    left join sales
-        on inventory.account_id = sales.account_id
-        and inventory.week_start = sales.week_start
-        and inventory.asin = sales.child_asin
+    left join asins
+        on inventory.account_id = asins.account_id
+        and inventory.week_start = asins.week_start
+        and inventory.asin = asins.asin
 )
 
 select * from final
