@@ -4,11 +4,7 @@ with ecb_rates as (
 ),
 
 accounts as (
-    select * from raw.accounts
-),
-
-portfolios as (
-    select * from raw.portfolios
+    select currency_code, base_currency from marts.dim_accounts
 ),
 
 unit_costs as (
@@ -42,7 +38,7 @@ per_euro as (
 used_currencies as (
     select currency_code from accounts
     union
-    select base_currency from portfolios
+    select base_currency from accounts where base_currency is not null
     union
     select currency_code from unit_costs
 ),

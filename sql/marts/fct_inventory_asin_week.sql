@@ -16,7 +16,9 @@ sales as (
 ),
 
 accounts as (
-    select account_id, currency_code, lead_time_days from raw.accounts
+    select account_id, week_start, currency_code, lead_time_days, threshold_overstock_days
+    from marts.dim_accounts
+    where in_look_back(week_start, 0)
 ),
 
 stock as (
@@ -121,9 +123,12 @@ velocity as (
                 then coalesce(aged.aged_90_plus_units, 0)
         end as aged_90_plus_units,
         accounts.lead_time_days,
+        accounts.threshold_overstock_days,
         accounts.currency_code
     from stock
-    inner join accounts on stock.account_id = accounts.account_id
+    inner join accounts
+        on stock.account_id = accounts.account_id
+        and stock.week_start = accounts.week_start
     inner join lookback
         on stock.account_id = lookback.account_id
         and stock.week_start = lookback.week_start
@@ -143,6 +148,20 @@ cover as (
         (available_units + inbound_units) / nullif(daily_velocity_units, 0) as days_of_supply,
         (available_units + inbound_units) / nullif(7 * daily_velocity_units, 0) as weeks_of_cover
     from velocity
+),
+
+status as (
+    select
+        cover.*,
+        case
+            when available_units = 0 then 'out_of_stock'
+            when days_of_supply < lead_time_days then 'reorder_now'
+            -- days_of_supply is NULL here only for stock on hand without sales velocity
+            when days_of_supply > threshold_overstock_days or days_of_supply is null
+                then 'overstock'
+            else 'healthy'
+        end as stock_status
+    from cover
 ),
 
 final as (
@@ -168,13 +187,7 @@ final as (
         days_of_supply,
         weeks_of_cover,
         lead_time_days,
-        case
-            when available_units = 0 then 'out_of_stock'
-            when days_of_supply < lead_time_days then 'reorder_now'
-            -- days_of_supply is NULL here only for stock on hand without sales velocity
-            when days_of_supply > 90 or days_of_supply is null then 'overstock'
-            else 'healthy'
-        end as stock_status,
+        stock_status,
         aged_90_plus_units,
         sold_units_13w,
         avg_available_units_13w,
@@ -189,8 +202,11 @@ final as (
                 6
             ))
         )::bigint as replenishment_units,
-        revenue_4w_amount
-    from cover
+        revenue_4w_amount,
+        -- runs out before a new shipment can arrive (or already has)
+        stock_status in ('out_of_stock', 'reorder_now') as is_stock_out_risk,
+        stock_status = 'overstock' as is_overstock
+    from status
 )
 
 select * from final

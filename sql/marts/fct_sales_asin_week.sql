@@ -5,10 +5,6 @@ with business_report as (
     where in_look_back(week_start, 13)
 ),
 
-accounts as (
-    select account_id, currency_code from raw.accounts
-),
-
 reported as (
     select
         account_id,
@@ -64,6 +60,7 @@ missing as (
         absent.child_asin,
         last_seen.parent_asin,
         last_seen.title,
+        last_seen.currency_code,
         absent.week_start
     from (
         select
@@ -95,9 +92,8 @@ zero_filled as (
         0 as units,
         0 as order_items,
         0 as revenue_amount,
-        accounts.currency_code
+        missing.currency_code
     from missing
-    inner join accounts on missing.account_id = accounts.account_id
 ),
 
 final as (

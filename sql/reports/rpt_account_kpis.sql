@@ -1,175 +1,20 @@
 -- Public KPI table, long format: one row per account × week × metric, with its unusual-change baseline
-with headline as (
-    select * from reports.rpt_headline_kpis
-),
-
-growth as (
-    select * from reports.rpt_sales_growth
-),
-
-bridge as (
-    select * from reports.rpt_revenue_bridge
-),
-
-advertising as (
-    select * from reports.rpt_advertising
-),
-
-inventory as (
-    select * from reports.rpt_inventory_summary
-),
-
-voice as (
-    select * from reports.rpt_customer_voice
-),
-
-health as (
-    select * from reports.rpt_account_health
-),
-
-risk as (
-    select * from reports.rpt_account_risk
-),
-
-accounts as (
-    select account_id, currency_code from raw.accounts
-),
-
-glossary as (
-    select metric, unit from raw.metrics
-),
-
-metric_values as (
-    -- metric names as in the glossary (sql/glossary/*.yaml); ratios are fractions. Two lists
-    -- unnested side by side give one row per metric, NULLs (zero denominators) included.
-    select
-        account_id,
-        week_start,
-        unnest([
-            'revenue', 'units', 'sessions', 'page_views', 'order_items', 'unit_session_pct',
-            'order_item_session_pct', 'buy_box_pct', 'asp'
-        ]) as metric,
-        unnest([
-            revenue_amount, units, sessions, page_views, order_items, unit_session_pct,
-            order_item_session_pct, buy_box_pct, asp_amount
-        ]::double[]) as value
-    from headline
-    union all
-    select
-        account_id,
-        week_start,
-        unnest(['revenue_wow_pct', 'revenue_4w_pct', 'revenue_yoy_pct']),
-        unnest([revenue_wow_pct, revenue_4w_pct, revenue_yoy_pct])
-    from growth
-    union all
-    select
-        account_id,
-        week_start,
-        unnest(['traffic_effect', 'conversion_effect', 'price_effect']),
-        unnest([traffic_effect_amount, conversion_effect_amount, price_effect_amount]::double[])
-    from bridge
-    union all
-    select
-        account_id,
-        week_start,
-        unnest(['ad_spend', 'ad_sales', 'acos', 'roas', 'tacos', 'cpc', 'ctr', 'ad_cvr', 'roi']),
-        unnest([
-            ad_spend_amount, ad_sales_amount, acos, roas, tacos, cpc_amount, ctr, ad_cvr, roi
-        ]::double[])
-    from advertising
-    union all
-    select
-        account_id,
-        week_start,
-        unnest([
-            'weeks_of_cover', 'out_of_stock_asins', 'replenishment_units', 'aged_90_plus_units',
-            'revenue_at_risk_pct'
-        ]),
-        unnest([
-            weeks_of_cover, out_of_stock_asins, replenishment_units, aged_90_plus_units,
-            revenue_at_risk_pct
-        ]::double[])
-    from inventory
-    union all
-    select
-        account_id,
-        week_start,
-        unnest([
-            'avg_rating', 'avg_rating_change', 'new_reviews', 'new_review_rating', 'low_star_pct'
-        ]),
-        unnest([
-            avg_rating, avg_rating_change, new_reviews, new_review_rating, low_star_pct
-        ]::double[])
-    from voice
-    union all
-    select account_id, week_start, metric, rate from health
-    union all
-    select account_id, week_start, 'risk_score', risk_score from risk
-),
-
-history as (
-    -- the same metric over the 13 weeks before, for the baseline
-    select
-        current_week.account_id,
-        current_week.week_start,
-        current_week.metric,
-        median(past.value) as baseline_median,
-        count(past.value) as baseline_weeks
-    from metric_values as current_week
-    inner join metric_values as past
-        on current_week.account_id = past.account_id
-        and current_week.metric = past.metric
-        and past.week_start between current_week.week_start - interval 91 day
-        and current_week.week_start - interval 7 day
-    group by all
-),
-
-spread as (
-    select
-        history.account_id,
-        history.week_start,
-        history.metric,
-        history.baseline_median,
-        history.baseline_weeks,
-        -- MAD scaled by 1.4826 estimates the standard deviation of normal noise
-        1.4826 * median(abs(past.value - history.baseline_median)) as baseline_mad
-    from history
-    inner join metric_values as past
-        on history.account_id = past.account_id
-        and history.metric = past.metric
-        and past.week_start between history.week_start - interval 91 day
-        and history.week_start - interval 7 day
-    group by all
+with kpis as (
+    select * from marts.fct_kpis_metric_week
 ),
 
 final as (
     select
-        metric_values.account_id,
-        metric_values.week_start,
-        metric_values.metric,
-        metric_values.value,
-        glossary.unit,
-        case when glossary.unit = 'amount' then accounts.currency_code end as currency_code,
-        -- a baseline needs 8 of the last 13 weeks; k = 3
-        case when spread.baseline_weeks >= 8
-            then spread.baseline_median - 3 * spread.baseline_mad end as baseline_low,
-        case when spread.baseline_weeks >= 8
-            then spread.baseline_median + 3 * spread.baseline_mad end as baseline_high,
-        case
-            when spread.baseline_weeks < 8 or spread.baseline_weeks is null then null
-            when metric_values.value > spread.baseline_median + 3 * spread.baseline_mad
-                then 'unusually_high'
-            when metric_values.value < spread.baseline_median - 3 * spread.baseline_mad
-                then 'unusually_low'
-        end as flag
-    from metric_values
-    inner join accounts on metric_values.account_id = accounts.account_id
-    -- a metric missing from the glossary keeps a NULL unit, which a test and a check catch
-    left join glossary on metric_values.metric = glossary.metric
-    left join spread
-        on metric_values.account_id = spread.account_id
-        and metric_values.week_start = spread.week_start
-        and metric_values.metric = spread.metric
+        account_id,
+        week_start,
+        metric,
+        value,
+        unit,
+        currency_code,
+        baseline_low,
+        baseline_high,
+        flag
+    from kpis
 )
 
 select * from final

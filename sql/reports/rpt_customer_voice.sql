@@ -1,47 +1,22 @@
 -- Customer voice per account × week: new reviews, their rating, the running average rating and 1–2★ share
 with reviews as (
-    select * from marts.fct_reviews_asin_week
-),
-
-weekly as (
-    -- ASIN totals summed first; ratios after
-    select
-        account_id,
-        week_start,
-        sum(new_reviews)::bigint as new_reviews,
-        sum(new_stars) as new_stars,
-        sum(low_star_reviews)::bigint as low_star_reviews,
-        sum(total_reviews)::bigint as total_reviews,
-        sum(total_stars) as total_stars
-    from reviews
-    group by account_id, week_start
-),
-
-rated as (
-    select
-        *,
-        new_stars / nullif(new_reviews, 0) as new_review_rating,
-        total_stars / nullif(total_reviews, 0) as avg_rating,
-        low_star_reviews / nullif(new_reviews, 0) as low_star_pct
-    from weekly
+    select * from marts.fct_reviews_account_week
 ),
 
 final as (
     select
-        rated.account_id,
-        rated.week_start,
-        rated.new_reviews,
-        rated.new_review_rating,
-        rated.total_reviews,
-        rated.avg_rating,
-        previous.avg_rating as previous_avg_rating,
-        rated.avg_rating - previous.avg_rating as avg_rating_change,
-        rated.low_star_reviews,
-        rated.low_star_pct
-    from rated
-    left join rated as previous
-        on rated.account_id = previous.account_id
-        and previous.week_start = rated.week_start - interval 7 day
+        account_id,
+        week_start,
+        new_reviews,
+        new_review_rating,
+        total_reviews,
+        avg_rating,
+        previous_avg_rating,
+        avg_rating_change,
+        low_star_reviews,
+        low_star_pct,
+        is_low_star
+    from reviews
 )
 
 select * from final

@@ -3,12 +3,12 @@ with inventory as (
     select * from marts.fct_inventory_asin_week
 ),
 
-sales as (
-    select * from marts.fct_sales_asin_week
+asins as (
+    select account_id, week_start, asin, title from marts.dim_asins
 ),
 
 accounts as (
-    select account_id, account_name from raw.accounts
+    select account_id, week_start, account_name from marts.dim_accounts
 ),
 
 final as (
@@ -18,8 +18,7 @@ final as (
         inventory.week_start,
         inventory.snapshot_date,
         inventory.asin,
-        -- the business report's title when the ASIN sold or was visited that week
-        coalesce(sales.title, inventory.product_name) as title,
+        asins.title,
         inventory.sku_count,
         inventory.skus,
         inventory.available_units,
@@ -37,20 +36,23 @@ final as (
         inventory.weeks_of_cover,
         inventory.lead_time_days,
         inventory.stock_status,
-        inventory.stock_status in ('out_of_stock', 'reorder_now') as is_stock_out_risk,
+        inventory.is_stock_out_risk,
         inventory.aged_90_plus_units,
         inventory.sold_units_13w,
         inventory.avg_available_units_13w,
         inventory.sell_through_pct,
         inventory.turnover_per_year,
         inventory.replenishment_units,
-        inventory.revenue_4w_amount
+        inventory.revenue_4w_amount,
+        inventory.is_overstock
     from inventory
-    inner join accounts on inventory.account_id = accounts.account_id
-    left join sales
-        on inventory.account_id = sales.account_id
-        and inventory.week_start = sales.week_start
-        and inventory.asin = sales.child_asin
+    inner join accounts
+        on inventory.account_id = accounts.account_id
+        and inventory.week_start = accounts.week_start
+    left join asins
+        on inventory.account_id = asins.account_id
+        and inventory.week_start = asins.week_start
+        and inventory.asin = asins.asin
 )
 
 select * from final

@@ -1,81 +1,39 @@
 -- Inventory KPIs per account × week: status counts, units, account-level cover and revenue at risk
 with inventory as (
-    select * from marts.fct_inventory_asin_week
-),
-
-sales as (
-    select * from marts.fct_sales_asin_week
+    select * from marts.fct_inventory_account_week
 ),
 
 accounts as (
-    select account_id, account_name, currency_code from raw.accounts
-),
-
-weeks as (
-    select distinct account_id, week_start from inventory
-),
-
-account_revenue as (
-    -- all of the account's revenue in this week and the 3 before, ASINs without FBA stock too
-    select
-        weeks.account_id,
-        weeks.week_start,
-        sum(sales.revenue_amount) as revenue_4w_amount
-    from weeks
-    inner join sales
-        on weeks.account_id = sales.account_id
-        and sales.week_start between weeks.week_start - interval 21 day and weeks.week_start
-    group by weeks.account_id, weeks.week_start
-),
-
-weekly as (
-    select
-        account_id,
-        week_start,
-        count(*) as asin_count,
-        count(*) filter (where stock_status = 'out_of_stock') as out_of_stock_asins,
-        count(*) filter (where stock_status = 'reorder_now') as reorder_now_asins,
-        count(*) filter (where stock_status = 'overstock') as overstock_asins,
-        count(*) filter (where stock_status = 'healthy') as healthy_asins,
-        sum(available_units)::bigint as available_units,
-        sum(inbound_units)::bigint as inbound_units,
-        sum(aged_90_plus_units)::bigint as aged_90_plus_units,
-        sum(replenishment_units)::bigint as replenishment_units,
-        coalesce(sum(daily_velocity_units), 0) as daily_velocity_units,
-        coalesce(sum(revenue_4w_amount) filter (
-            where stock_status in ('out_of_stock', 'reorder_now')
-        ), 0) as revenue_at_risk_4w_amount
-    from inventory
-    group by account_id, week_start
+    select account_id, week_start, account_name from marts.dim_accounts
 ),
 
 final as (
     select
-        weekly.account_id,
+        inventory.account_id,
         accounts.account_name,
-        weekly.week_start,
-        weekly.asin_count,
-        weekly.out_of_stock_asins,
-        weekly.reorder_now_asins,
-        weekly.overstock_asins,
-        weekly.healthy_asins,
-        weekly.available_units,
-        weekly.inbound_units,
-        weekly.aged_90_plus_units,
-        weekly.replenishment_units,
-        weekly.daily_velocity_units,
-        (weekly.available_units + weekly.inbound_units)
-        / nullif(7 * weekly.daily_velocity_units, 0) as weeks_of_cover,
-        weekly.revenue_at_risk_4w_amount,
-        coalesce(account_revenue.revenue_4w_amount, 0) as revenue_4w_amount,
-        accounts.currency_code,
-        weekly.revenue_at_risk_4w_amount / nullif(account_revenue.revenue_4w_amount, 0)
-        as revenue_at_risk_pct
-    from weekly
-    inner join accounts on weekly.account_id = accounts.account_id
-    left join account_revenue
-        on weekly.account_id = account_revenue.account_id
-        and weekly.week_start = account_revenue.week_start
+        inventory.week_start,
+        inventory.asin_count,
+        inventory.out_of_stock_asins,
+        inventory.reorder_now_asins,
+        inventory.overstock_asins,
+        inventory.healthy_asins,
+        inventory.available_units,
+        inventory.inbound_units,
+        inventory.aged_90_plus_units,
+        inventory.replenishment_units,
+        inventory.daily_velocity_units,
+        inventory.weeks_of_cover,
+        inventory.revenue_at_risk_4w_amount,
+        inventory.revenue_4w_amount,
+        inventory.currency_code,
+        inventory.revenue_at_risk_pct,
+        inventory.has_out_of_stock,
+        inventory.has_stock_out_risk,
+        inventory.has_overstock
+    from inventory
+    inner join accounts
+        on inventory.account_id = accounts.account_id
+        and inventory.week_start = accounts.week_start
 )
 
 select * from final

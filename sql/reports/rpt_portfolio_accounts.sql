@@ -1,87 +1,43 @@
 -- One row per account × week for the boss pack: revenue, growth, ads, health, stock risk and risk score, also in the portfolio's base currency
-with growth as (
-    select * from reports.rpt_sales_growth
-),
-
-advertising as (
-    select * from reports.rpt_advertising
-),
-
-risk as (
-    select * from reports.rpt_account_risk
-),
-
-fx_rates as (
-    select * from marts.fct_fx_rates_week
-),
-
-accounts as (
-    select * from raw.accounts
-),
-
-portfolios as (
-    select * from raw.portfolios
-),
-
-converted as (
-    select
-        growth.*,
-        accounts.account_name,
-        accounts.portfolio_id,
-        portfolios.portfolio_name,
-        portfolios.base_currency,
-        fx_rates.rate as fx_rate_to_base,
-        fx_rates.rate_date as fx_rate_date
-    from growth
-    inner join accounts on growth.account_id = accounts.account_id
-    inner join portfolios on accounts.portfolio_id = portfolios.portfolio_id
-    left join fx_rates
-        on growth.week_start = fx_rates.week_start
-        and growth.currency_code = fx_rates.from_currency
-        and portfolios.base_currency = fx_rates.to_currency
+with accounts as (
+    select * from marts.fct_portfolio_account_week
 ),
 
 final as (
     select
-        converted.portfolio_id,
-        converted.portfolio_name,
-        converted.account_id,
-        converted.account_name,
-        converted.week_start,
-        converted.currency_code,
-        converted.base_currency,
-        converted.fx_rate_to_base,
-        converted.fx_rate_date,
-        converted.revenue_amount,
-        converted.previous_revenue_amount,
-        converted.revenue_amount * converted.fx_rate_to_base as revenue_base_amount,
-        -- last week at this week's rate: growth in constant currency
-        converted.previous_revenue_amount * converted.fx_rate_to_base
-        as previous_revenue_base_amount,
-        converted.revenue_wow_pct,
-        converted.revenue_4w_pct,
-        converted.revenue_yoy_pct,
-        advertising.ad_spend_amount,
-        advertising.ad_sales_amount,
-        advertising.ad_spend_amount * converted.fx_rate_to_base as ad_spend_base_amount,
-        advertising.ad_sales_amount * converted.fx_rate_to_base as ad_sales_base_amount,
-        advertising.acos,
-        advertising.tacos,
-        risk.health_breaches,
-        risk.breached_metrics,
-        risk.revenue_at_risk_pct,
-        risk.health_points,
-        risk.stock_points,
-        risk.sales_points,
-        risk.ads_points,
-        risk.reviews_points,
-        risk.risk_score
-    from converted
-    left join advertising
-        on converted.account_id = advertising.account_id
-        and converted.week_start = advertising.week_start
-    left join risk
-        on converted.account_id = risk.account_id and converted.week_start = risk.week_start
+        portfolio_id,
+        portfolio_name,
+        account_id,
+        account_name,
+        week_start,
+        currency_code,
+        base_currency,
+        fx_rate_to_base,
+        fx_rate_date,
+        revenue_amount,
+        previous_revenue_amount,
+        revenue_base_amount,
+        previous_revenue_base_amount,
+        revenue_wow_pct,
+        revenue_4w_pct,
+        revenue_yoy_pct,
+        ad_spend_amount,
+        ad_sales_amount,
+        ad_spend_base_amount,
+        ad_sales_base_amount,
+        acos,
+        tacos,
+        health_breaches,
+        breached_metrics,
+        revenue_at_risk_pct,
+        health_points,
+        stock_points,
+        sales_points,
+        ads_points,
+        reviews_points,
+        risk_score,
+        is_high_risk
+    from accounts
 )
 
 select * from final

@@ -5,7 +5,11 @@ with source as (
 ),
 
 accounts as (
-    select account_id, currency_code from raw.accounts
+    select account_id, currency_code, marketplace from raw.accounts
+),
+
+marketplaces as (
+    select marketplace, threshold_provisional_days from raw.marketplaces
 ),
 
 latest as (
@@ -36,14 +40,16 @@ final as (
         coalesce(latest.orders, 0) as ad_orders,
         coalesce(latest.units, 0) as ad_units,
         coalesce(latest.attribution_days, 7) as attribution_days,
-        -- Amazon keeps attributing sales to the last 3 days' clicks after an export (the
-        -- export's period ends on its last day)
-        latest.report_date > latest.period_end - 3 as is_provisional,
+        -- Amazon keeps attributing sales to the last days' clicks after an export (the
+        -- export's period ends on its last day); how many: marketplaces.yaml
+        latest.report_date > latest.period_end - marketplaces.threshold_provisional_days::integer
+        as is_provisional,
         coalesce(latest.currency, latest.header_currency, accounts.currency_code) as currency_code,
         latest.source_file,
         latest.source_line
     from latest
     inner join accounts on latest.account_id = accounts.account_id
+    left join marketplaces on accounts.marketplace = marketplaces.marketplace
 )
 
 select * from final

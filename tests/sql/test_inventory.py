@@ -15,10 +15,9 @@ from datetime import date, datetime, timedelta
 import duckdb
 import pytest
 
-from assets.core.catalog import discover
 from assets.ingest.inbox import ensure_raw_tables
 from assets.ingest.reference import write_reference_tables
-from assets.models.build import build
+from tests.sql.rows import build_models
 
 W0 = date(2026, 10, 19)
 W1, W2, W3, W4 = (W0 + timedelta(weeks=i) for i in range(1, 5))
@@ -125,9 +124,7 @@ def warehouse(tmp_path_factory):
     planning(conn, "oak-uk", sun, "SKU1", "A1", (50, 10, 5, 0, 2), "p-sun2", LATE)
     planning(conn, "oak-uk", sun, "SKU2", "A1", (37, 3, 0, 0, 0), "p-sun")
 
-    models = {m.table: m for m in discover()}
-    for table in MODELS:
-        build(conn, models[table], None)
+    build_models(conn, *MODELS)
     yield conn
     conn.close()
 
@@ -298,9 +295,8 @@ def test_one_week_rebuild_gives_the_same_rows(warehouse):
     before = warehouse.execute(
         "select * from reports.rpt_inventory_summary order by account_id, week_start"
     ).fetchall()
-    models = {m.table: m for m in discover()}
-    for table in MODELS[3:]:
-        build(warehouse, models[table], W4)
+    # every model the reports read, for the week alone
+    build_models(warehouse, *MODELS, week=W4)
     after = warehouse.execute(
         "select * from reports.rpt_inventory_summary order by account_id, week_start"
     ).fetchall()

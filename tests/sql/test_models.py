@@ -30,20 +30,79 @@ def build_all(conn, week=None):
         build(conn, model, week)
 
 
-def test_every_model_reads_known_tables_from_its_or_earlier_layers(warehouse):
-    models = {(m.schema, m.name) for m in discover()}
-    raw_tables = {
+# the account configuration tables: staging may type exports with them, and among the marts
+# only dim_accounts reads them; everything else joins marts.dim_accounts
+ACCOUNT_CONFIG = {("raw", "accounts"), ("raw", "portfolios"), ("raw", "marketplaces")}
+
+
+def layer_errors(models, raw_tables: set[str]) -> list[str]:
+    """What breaks the layering: unknown tables, reading a later layer, a report reading
+    anything but marts, account configuration read outside staging and marts.dim_accounts."""
+    known_models = {(m.schema, m.name) for m in models}
+    errors = []
+    for model in models:
+        if not model.sql.startswith("-- "):
+            errors.append(f"{model.path} must open with a grain comment")
+        for schema, table in sorted(model.deps):
+            ref = f"{schema}.{table}"
+            if schema not in LAYERS:
+                errors.append(f"{model.table} reads {ref} from unknown schema {schema}")
+                continue
+            known = table in raw_tables if schema == "raw" else (schema, table) in known_models
+            if not known:
+                errors.append(f"{model.table} reads unknown table {ref}")
+            if LAYERS.index(schema) > LAYERS.index(model.schema):
+                errors.append(f"{model.table} reads {ref} from a later layer")
+            if model.schema == "reports" and schema != "marts":
+                errors.append(f"{model.table} reads {ref}: reports read only marts")
+            if (
+                (schema, table) in ACCOUNT_CONFIG
+                and model.schema != "staging"
+                and (model.table != "marts.dim_accounts")
+            ):
+                errors.append(f"{model.table} reads {ref}: join marts.dim_accounts instead")
+    return errors
+
+
+def raw_table_names(conn) -> set[str]:
+    return {
         name
-        for (name,) in warehouse.execute(
+        for (name,) in conn.execute(
             "select table_name from duckdb_tables() where schema_name = 'raw'"
         ).fetchall()
     }
-    for model in discover():
-        for schema, table in model.deps:
-            assert LAYERS.index(schema) <= LAYERS.index(model.schema), (model.table, schema)
-            known = table in raw_tables if schema == "raw" else (schema, table) in models
-            assert known, f"{model.table} reads unknown table {schema}.{table}"
-        assert model.sql.startswith("-- "), f"{model.path} must open with a grain comment"
+
+
+def test_every_model_reads_known_tables_from_its_or_earlier_layers(warehouse):
+    assert layer_errors(discover(), raw_table_names(warehouse)) == []
+
+
+def test_the_layer_rules_catch_crafted_bad_models(warehouse, tmp_path):
+    root = tmp_path / "sql"
+    for layer in ("staging", "marts", "reports"):
+        (root / layer).mkdir(parents=True)
+
+    def model(path, sql):
+        (root / path).write_text(f"-- a crafted model\n{sql}", "utf-8")
+
+    model("staging/stg_x.sql", "select * from raw.accounts")  # allowed: staging types raw
+    model("marts/dim_accounts.sql", "select * from raw.accounts join raw.marketplaces using (k)")
+    model("marts/fct_x_week.sql", "select * from raw.portfolios join staging.stg_x using (k)")
+    model("marts/fct_late_week.sql", "select * from reports.rpt_ok")
+    model("reports/rpt_ok.sql", "select * from marts.dim_accounts join marts.fct_x_week using (k)")
+    model("reports/rpt_stacked.sql", "select * from reports.rpt_ok")
+    model("reports/rpt_staged.sql", "select * from staging.stg_x")
+    model("reports/rpt_raw.sql", "select * from raw.ingest_log")
+    model("reports/rpt_unknown.sql", "select * from marts.fct_nowhere_week")
+    errors = sorted(layer_errors(discover(root), raw_table_names(warehouse)))
+    assert errors == [
+        "marts.fct_late_week reads reports.rpt_ok from a later layer",
+        "marts.fct_x_week reads raw.portfolios: join marts.dim_accounts instead",
+        "reports.rpt_raw reads raw.ingest_log: reports read only marts",
+        "reports.rpt_stacked reads reports.rpt_ok: reports read only marts",
+        "reports.rpt_staged reads staging.stg_x: reports read only marts",
+        "reports.rpt_unknown reads unknown table marts.fct_nowhere_week",
+    ]
 
 
 def test_table_references_ignore_ctes_and_demand_schemas():

@@ -59,7 +59,11 @@ def portfolio(warehouse):
          for i, stars in enumerate([5, 5, 4, 4, 2])],
     )  # fmt: skip
     build_models(
-        warehouse, "reports.rpt_portfolio", "reports.rpt_account_kpis", "reports.rpt_actions"
+        warehouse,
+        "reports.rpt_portfolio",
+        "reports.rpt_account_kpis",
+        "reports.rpt_actions",
+        "reports.rpt_account_risk",
     )
     return warehouse
 

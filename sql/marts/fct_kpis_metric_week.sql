@@ -1,0 +1,182 @@
+-- KPIs in long format per account × week × metric (the public table reports.rpt_account_kpis), with each metric's unusual-change baseline
+-- each source over this week and the 13 before it, for the baseline
+with sales as (
+    select * from marts.fct_sales_account_week
+    where in_look_back(week_start, 13)
+),
+
+bridge as (
+    select * from marts.fct_revenue_bridge_account_week
+    where in_look_back(week_start, 13)
+),
+
+advertising as (
+    select * from marts.fct_ads_account_week
+    where in_look_back(week_start, 13)
+),
+
+inventory as (
+    select * from marts.fct_inventory_account_week
+    where in_look_back(week_start, 13)
+),
+
+voice as (
+    select * from marts.fct_reviews_account_week
+    where in_look_back(week_start, 13)
+),
+
+health as (
+    select * from marts.fct_health_metric_week
+    where in_look_back(week_start, 13)
+),
+
+risk as (
+    select * from marts.fct_risk_account_week
+    where in_look_back(week_start, 13)
+),
+
+accounts as (
+    select account_id, week_start, currency_code from marts.dim_accounts
+    where in_look_back(week_start, 0)
+),
+
+glossary as (
+    select metric, unit from raw.metrics
+),
+
+metric_values as (
+    -- metric names as in the glossary (sql/glossary/*.yaml); ratios are fractions. Two lists
+    -- unnested side by side give one row per metric, NULLs (zero denominators) included.
+    select
+        account_id,
+        week_start,
+        unnest([
+            'revenue', 'units', 'sessions', 'page_views', 'order_items', 'unit_session_pct',
+            'order_item_session_pct', 'buy_box_pct', 'asp'
+        ]) as metric,
+        unnest([
+            revenue_amount, units, sessions, page_views, order_items, unit_session_pct,
+            order_item_session_pct, buy_box_pct, asp_amount
+        ]::double[]) as value
+    from sales
+    union all
+    select
+        account_id,
+        week_start,
+        unnest(['revenue_wow_pct', 'revenue_4w_pct', 'revenue_yoy_pct']),
+        unnest([revenue_wow_pct, revenue_4w_pct, revenue_yoy_pct])
+    from sales
+    union all
+    select
+        account_id,
+        week_start,
+        unnest(['traffic_effect', 'conversion_effect', 'price_effect']),
+        unnest([traffic_effect_amount, conversion_effect_amount, price_effect_amount]::double[])
+    from bridge
+    union all
+    select
+        account_id,
+        week_start,
+        unnest(['ad_spend', 'ad_sales', 'acos', 'roas', 'tacos', 'cpc', 'ctr', 'ad_cvr', 'roi']),
+        unnest([
+            ad_spend_amount, ad_sales_amount, acos, roas, tacos, cpc_amount, ctr, ad_cvr, roi
+        ]::double[])
+    from advertising
+    union all
+    select
+        account_id,
+        week_start,
+        unnest([
+            'weeks_of_cover', 'out_of_stock_asins', 'replenishment_units', 'aged_90_plus_units',
+            'revenue_at_risk_pct'
+        ]),
+        unnest([
+            weeks_of_cover, out_of_stock_asins, replenishment_units, aged_90_plus_units,
+            revenue_at_risk_pct
+        ]::double[])
+    from inventory
+    union all
+    select
+        account_id,
+        week_start,
+        unnest([
+            'avg_rating', 'avg_rating_change', 'new_reviews', 'new_review_rating', 'low_star_pct'
+        ]),
+        unnest([
+            avg_rating, avg_rating_change, new_reviews, new_review_rating, low_star_pct
+        ]::double[])
+    from voice
+    union all
+    select account_id, week_start, metric, rate from health
+    union all
+    select account_id, week_start, 'risk_score', risk_score from risk
+),
+
+history as (
+    -- the same metric over the 13 weeks before, for the baseline
+    select
+        current_week.account_id,
+        current_week.week_start,
+        current_week.metric,
+        median(past.value) as baseline_median,
+        count(past.value) as baseline_weeks
+    from metric_values as current_week
+    inner join metric_values as past
+        on current_week.account_id = past.account_id
+        and current_week.metric = past.metric
+        and past.week_start between current_week.week_start - interval 91 day
+        and current_week.week_start - interval 7 day
+    group by all
+),
+
+spread as (
+    select
+        history.account_id,
+        history.week_start,
+        history.metric,
+        history.baseline_median,
+        history.baseline_weeks,
+        -- MAD scaled by 1.4826 estimates the standard deviation of normal noise
+        1.4826 * median(abs(past.value - history.baseline_median)) as baseline_mad
+    from history
+    inner join metric_values as past
+        on history.account_id = past.account_id
+        and history.metric = past.metric
+        and past.week_start between history.week_start - interval 91 day
+        and history.week_start - interval 7 day
+    group by all
+),
+
+final as (
+    select
+        metric_values.account_id,
+        metric_values.week_start,
+        metric_values.metric,
+        metric_values.value,
+        glossary.unit,
+        case when glossary.unit = 'amount' then accounts.currency_code end as currency_code,
+        -- a baseline needs 8 of the last 13 weeks; k = 3
+        case when spread.baseline_weeks >= 8
+            then spread.baseline_median - 3 * spread.baseline_mad end as baseline_low,
+        case when spread.baseline_weeks >= 8
+            then spread.baseline_median + 3 * spread.baseline_mad end as baseline_high,
+        case
+            when spread.baseline_weeks < 8 or spread.baseline_weeks is null then null
+            when metric_values.value > spread.baseline_median + 3 * spread.baseline_mad
+                then 'unusually_high'
+            when metric_values.value < spread.baseline_median - 3 * spread.baseline_mad
+                then 'unusually_low'
+        end as flag
+    from metric_values
+    inner join accounts
+        on metric_values.account_id = accounts.account_id
+        and metric_values.week_start = accounts.week_start
+    -- a metric missing from the glossary keeps a NULL unit, which a test and a check catch
+    left join glossary on metric_values.metric = glossary.metric
+    left join spread
+        on metric_values.account_id = spread.account_id
+        and metric_values.week_start = spread.week_start
+        and metric_values.metric = spread.metric
+)
+
+select * from final
