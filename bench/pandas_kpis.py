@@ -3,9 +3,10 @@
 It does what the SQL chain ``stg_business_reports__child_items`` → ``marts.dim_accounts``,
 ``marts.fct_sales_asin_week`` → ``marts.fct_sales_account_week`` → ``reports.rpt_headline_kpis``
 does (the SQL side also computes 4-week and year-on-year growth, which the script skips), from
-the same raw table to the same two result tables in the warehouse: read the raw rows, clean them, sum SKUs per ASIN and week, zero-fill ASINs
-missing from a week's report (up to 13 weeks after they were last seen), sum per account and
-week with the previous week beside it, write both tables. ``same_as_sql`` proves the outputs
+the same raw table to the same two result tables in the warehouse: read the raw rows, clean
+them, sum SKUs per ASIN and week, zero-fill ASINs missing from a week's report (up to 13 weeks
+after they were last seen), sum per account and week with the previous week beside it, write
+both tables. ``same_as_sql`` proves the outputs
 agree, so the two sides are known to do the same work.
 """
 

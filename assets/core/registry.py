@@ -45,8 +45,8 @@ class Language:
     pack: bool
 
 
-def _load(root: Path, name: str) -> dict:
-    path = root / name
+def _load(root: Path | None, name: str) -> dict:
+    path = (root or REGISTRY) / name
     try:
         return yaml.safe_load(path.read_text("utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
@@ -54,22 +54,22 @@ def _load(root: Path, name: str) -> dict:
 
 
 @cache
-def marketplaces(root: Path = REGISTRY) -> dict[str, Marketplace]:
+def marketplaces(root: Path | None = None) -> dict[str, Marketplace]:
     doc = _load(root, "marketplaces.yaml")
+    where = (root or REGISTRY) / "marketplaces.yaml"
     found = {}
     for code, spec in doc["marketplaces"].items():
-        spec = {k: v for k, v in spec.items()}
         missing = {"currency", "locale", "timezone", "thresholds"} - spec.keys()
         if missing:
-            raise RegistryError(f"{root / 'marketplaces.yaml'}: {code}: missing {sorted(missing)}")
+            raise RegistryError(f"{where}: {code}: missing {sorted(missing)}")
         if spec.get("date_order", "dmy") not in ("dmy", "mdy"):
-            raise RegistryError(f"{root / 'marketplaces.yaml'}: {code}: date_order is dmy or mdy")
+            raise RegistryError(f"{where}: {code}: date_order must be dmy or mdy")
         found[code] = Marketplace(code=code, **spec)
     return found
 
 
 @cache
-def currency_symbols(root: Path = REGISTRY) -> dict[str, str]:
+def currency_symbols(root: Path | None = None) -> dict[str, str]:
     """Symbol → currency code, e.g. "£" → GBP; the first currency listing a symbol wins."""
     symbols: dict[str, str] = {}
     for code, written in _load(root, "marketplaces.yaml")["currencies"].items():
@@ -79,12 +79,12 @@ def currency_symbols(root: Path = REGISTRY) -> dict[str, str]:
 
 
 @cache
-def languages(root: Path = REGISTRY) -> dict[str, Language]:
+def languages(root: Path | None = None) -> dict[str, Language]:
     doc = _load(root, "languages.yaml")
     return {code: Language(code=code, **spec) for code, spec in doc["languages"].items()}
 
 
-def pack_languages(root: Path = REGISTRY) -> tuple[str, ...]:
+def pack_languages(root: Path | None = None) -> tuple[str, ...]:
     """Languages a seller pack, a mail and the glossary can be written in."""
     return tuple(code for code, lang in languages(root).items() if lang.pack)
 

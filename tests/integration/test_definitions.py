@@ -1,6 +1,11 @@
 """The Dagster definitions: loadable, wired as designed, one run per week."""
 
+import json
+import os
+from pathlib import Path
+
 import dagster as dg
+import duckdb
 
 from pipelines.definitions import build_definitions
 
@@ -34,3 +39,56 @@ def test_definitions_load(home):
     assert job.executor_def.name == "in_process"
     assert {s.name for s in defs.schedules} == {"weekly_job_schedule"}
     assert {s.name for s in defs.sensors} == {"inbox_sensor"}
+
+
+SNAPSHOT = Path(__file__).with_name("asset_graph.json")
+
+
+def asset_graph(defs: dg.Definitions) -> dict:
+    """Every asset with its group, partitioning and upstream keys; every check with its asset
+    and whether it blocks: what a reviewer should see change when the graph changes."""
+    graph = defs.resolve_asset_graph()
+    assets = {}
+    for key in sorted(graph.get_all_asset_keys(), key=lambda k: k.to_user_string()):
+        node = graph.get(key)
+        assets[key.to_user_string()] = {
+            "group": node.group_name,
+            "partitioned": node.partitions_def is not None,
+            "deps": sorted(k.to_user_string() for k in node.parent_keys),
+        }
+    checks = {
+        spec.name: {"asset": spec.asset_key.to_user_string(), "blocking": spec.blocking}
+        for check in defs.asset_checks
+        for spec in check.check_specs
+    }
+    return {"assets": assets, "checks": dict(sorted(checks.items()))}
+
+
+def test_asset_graph_matches_its_snapshot(home):
+    """A changed graph (an asset, a dependency, a group, a check) must be a reviewed change:
+    rewrite the snapshot with SELLERPULSE_UPDATE_SNAPSHOT=1 and commit it with the change."""
+    current = asset_graph(build_definitions(home.home))
+    if os.environ.get("SELLERPULSE_UPDATE_SNAPSHOT"):
+        SNAPSHOT.write_text(json.dumps(current, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    assert current == json.loads(SNAPSHOT.read_text("utf-8"))
+
+
+def test_every_table_the_pipeline_writes_is_a_declared_asset(home):
+    """Raw, reference and model tables are assets; only the bookkeeping schemas (checks,
+    delivery ledger, model hashes) are written outside them."""
+    defs = build_definitions(home.home)
+    result = defs.resolve_job_def("weekly_job").execute_in_process(
+        partition_key="2026-11-16", raise_on_error=False
+    )
+    assert result.success
+    declared = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
+    with duckdb.connect(str(home.warehouse), read_only=True) as conn:
+        written = {
+            f"{schema}/{name}"
+            for schema, name in conn.execute(
+                "select schema_name, table_name from duckdb_tables() union all "
+                "select schema_name, view_name from duckdb_views() where not internal"
+            ).fetchall()
+            if schema not in ("checks", "delivery", "meta")
+        }
+    assert written - declared == set()
