@@ -22,6 +22,8 @@ SELLER_PACK_METRICS = [
     "revenue",
     "units",
     "sessions",
+    "page_views",
+    "order_items",
     "unit_session_pct",
     "asp",
     "buy_box_pct",
@@ -53,6 +55,9 @@ SELLER_PACK_METRICS = [
     "on_time_delivery_rate",
     "policy_violations",
 ]
+
+# the metrics the portfolio pack names in its table heads
+PORTFOLIO_PACK_METRICS = [*SELLER_PACK_METRICS, "risk_score"]
 
 # one query per section of the seller pack, each reading one report for the week's accounts:
 # (context key, "one" row or "many", SQL)
@@ -290,7 +295,7 @@ def portfolio_pack_job(
             "week_end": week + timedelta(days=6),
             "accounts": table,
             "totals": totals[0] if totals else None,
-            "labels": {e["metric"]: e["label"] for e in entries_for(SELLER_PACK_METRICS, "en")},
+            "labels": {e["metric"]: e["label"] for e in entries_for(PORTFOLIO_PACK_METRICS, "en")},
             "held": [r for r in table if r["held"]],
         },
         output=portfolio_pack_path(reports_dir, week, portfolio.id),
