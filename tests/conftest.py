@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import shutil
+import socket
 from pathlib import Path
 
 import duckdb
 import pytest
+from aiosmtpd.controller import Controller
 
 from assets.core.settings import Paths, load_accounts
 
@@ -70,3 +72,29 @@ def drop_all_fixtures(home: Paths) -> None:
     drop(home, "uk_business_report.csv", "oak-uk")
     drop(home, "de_business_report.csv", "messer-de")
     drop(home, "ja_business_report.csv", "ocha-jp")
+
+
+class Inbox:
+    """An SMTP server's mailbox: what it accepted, as (recipients, raw message)."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        self.messages.append((envelope.rcpt_tos, envelope.content))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, handler
+    controller.stop()

@@ -21,7 +21,6 @@ EXPECTED_EXPORTS = {
     "account_health": "warning",
 }
 RECONCILE_TOLERANCE = 0.01  # 1 % of revenue, at least one unit of currency
-PROVISIONAL_DAYS = 3
 
 
 @dataclass(frozen=True)
@@ -215,9 +214,10 @@ CHECKS: tuple[SqlCheck, ...] = (
         name="ads_provisional",
         asset=("staging", "stg_sp__campaigns"),
         severity="warning",
-        description=f"Ad data for the last {PROVISIONAL_DAYS} days before an export is "
-        "provisional: Amazon still attributes sales to those clicks.",
-        threshold=f"report date ≤ export date − {PROVISIONAL_DAYS} days",
+        description="Ad data for the last days before an export is provisional: Amazon still "
+        "attributes sales to those clicks (how many days: the marketplace's provisional_days "
+        "threshold).",
+        threshold="report date ≤ export date − provisional_days",
         sql="""
             select account_id, count(*) || ' provisional days of ' || campaign_name as detail
             from staging.stg_sp__campaigns

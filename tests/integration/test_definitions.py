@@ -8,6 +8,7 @@ import dagster as dg
 import duckdb
 
 from pipelines.definitions import build_definitions
+from tests.conftest import WEEK, drop_all_fixtures
 
 
 def test_definitions_load(home):
@@ -92,3 +93,29 @@ def test_every_table_the_pipeline_writes_is_a_declared_asset(home):
             if schema not in ("checks", "delivery", "meta")
         }
     assert written - declared == set()
+
+
+def test_the_weekly_job_mails_through_the_smtp_resource(home, smtp_server, monkeypatch):
+    """SMTP settings in the environment become the smtp resource; the job sends every pack
+    over it once, and a second run sends nothing."""
+    controller, mailbox = smtp_server
+    monkeypatch.setenv("SELLERPULSE_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("SELLERPULSE_SMTP_PORT", str(controller.port))
+    monkeypatch.setenv("SELLERPULSE_SMTP_STARTTLS", "0")
+    drop_all_fixtures(home)
+    job = build_definitions(home.home).resolve_job_def("weekly_job")
+    for _ in range(2):
+        assert job.execute_in_process(partition_key=WEEK).success
+    recipients = sorted(r for rcpt, _ in mailbox.messages for r in rcpt)
+    # 3 seller packs to 4 recipients, 2 portfolio packs to their bosses, each exactly once
+    assert recipients == sorted(
+        [
+            "owner@oak.example",
+            "ops@oak.example",
+            "owner@messer.example",
+            "owner@ocha.example",
+            "lead@agency.example",
+            "boss@agency.example",
+        ]
+    )
+    assert not list(home.outbox.glob("*.eml")), "with SMTP set nothing goes to the outbox"

@@ -2,40 +2,15 @@
 
 import email
 import email.policy
-import socket
 from datetime import date
 
 import duckdb
 import pytest
-from aiosmtpd.controller import Controller
 
 from assets.delivery.mailer import Delivery, SmtpSettings, deliver
+from tests.conftest import free_port
 
 WEEK = date(2026, 11, 16)
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        self.messages.append((envelope.rcpt_tos, envelope.content))
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, handler
-    controller.stop()
 
 
 @pytest.fixture
