@@ -1,7 +1,8 @@
 """Build one SQL model of the catalogue (``assets.core.catalog``) for one week, or whole.
 
 Staging models are views; marts and reports are tables rebuilt one week at a time
-(``week_start``), so a weekly run touches only its week. When a model's SQL changes, its
+(``week_start``), so a weekly run touches only its week; a table without ``week_start`` (a
+dimension) is rebuilt whole. When a model's SQL changes, its
 table is rebuilt whole once (``meta.models`` keeps the SQL hash of what was built).
 """
 
@@ -44,11 +45,9 @@ def build(conn: duckdb.DuckDBPyConnection, model: Model, week: date | None) -> i
     stored = conn.execute(
         "select sql_hash from meta.models where model = ?", [model.table]
     ).fetchone()
-    exists = conn.execute(
-        "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
-        [model.schema, model.name],
-    ).fetchone()[0]
-    whole = week is None or not exists or not stored or stored[0] != model.sql_hash
+    # a table without week_start (a dimension such as dim_accounts) is small: rebuilt whole
+    # (a table not built yet has no columns: whole too)
+    whole = week is None or not _has_week(conn, model) or not stored or stored[0] != model.sql_hash
     conn.execute(LOOK_BACK_MACRO)
     conn.execute("set variable sellerpulse_build_week = ?", [None if whole else week])
     conn.execute("begin")
@@ -66,7 +65,17 @@ def build(conn: duckdb.DuckDBPyConnection, model: Model, week: date | None) -> i
             [week],
         )
     conn.execute("commit")
-    where = "where week_start = ?" if week else ""
+    where = "where week_start = ?" if week and _has_week(conn, model) else ""
     return conn.execute(
-        f"select count(*) from {model.table} {where}", [week] if week else []
+        f"select count(*) from {model.table} {where}", [week] if where else []
     ).fetchone()[0]
+
+
+def _has_week(conn: duckdb.DuckDBPyConnection, model: Model) -> bool:
+    return bool(
+        conn.execute(
+            "select count(*) from duckdb_columns() where schema_name = ? and table_name = ? "
+            "and column_name = 'week_start'",
+            [model.schema, model.name],
+        ).fetchone()[0]
+    )

@@ -1,4 +1,6 @@
--- Accounts as configured, one row per account × week with data: name, marketplace, currency, language, portfolio and its base currency, lead time, targets and the marketplace's thresholds
+-- Accounts as configured, one row per account: name, marketplace, currency, language, portfolio and its base currency, lead time, targets and the marketplace's thresholds
+-- A dimension without week_start: small, and rebuilt whole in every run, so an edited target or
+-- a new account shows up in the next weekly run (weeks already built keep the flags they got).
 with accounts as (
     select * from raw.accounts
 ),
@@ -11,79 +13,9 @@ marketplaces as (
     select * from raw.marketplaces
 ),
 
--- a row per week and not per account alone: marts and reports are rebuilt one week at a time,
--- so each week's rows carry the configuration that week was built with (an edited target or a
--- new account shows up in the next weekly run, and earlier weeks keep what they were judged by)
-business_report as (
-    select week_start from staging.stg_business_reports__child_items
-    where in_look_back(week_start, 0)
-),
-
-business_days as (
-    select week_start from staging.stg_business_reports__days
-    where in_look_back(week_start, 0)
-),
-
-campaigns as (
-    select week_start from staging.stg_sp__campaigns
-    where in_look_back(week_start, 0)
-),
-
-advertised_products as (
-    select week_start from staging.stg_sp__advertised_products
-    where in_look_back(week_start, 0)
-),
-
-search_terms as (
-    select week_start from staging.stg_sp__search_terms
-    where in_look_back(week_start, 0)
-),
-
-fba_snapshots as (
-    select week_start from staging.stg_inventory__fba_snapshots
-    where in_look_back(week_start, 0)
-),
-
-planning_snapshots as (
-    select week_start from staging.stg_inventory__planning_snapshots
-    where in_look_back(week_start, 0)
-),
-
-reviews as (
-    select week_start from staging.stg_reviews__customer_reviews
-    where in_look_back(week_start, 0)
-),
-
-account_health as (
-    select week_start from staging.stg_account_health__metrics
-    where in_look_back(week_start, 0)
-),
-
--- every week any export has data for, of any account: facts join on account × week
-weeks as (
-    select week_start from business_report
-    union
-    select week_start from business_days
-    union
-    select week_start from campaigns
-    union
-    select week_start from advertised_products
-    union
-    select week_start from search_terms
-    union
-    select week_start from fba_snapshots
-    union
-    select week_start from planning_snapshots
-    union
-    select week_start from reviews
-    union
-    select week_start from account_health
-),
-
 final as (
     select
         accounts.account_id,
-        weeks.week_start,
         accounts.account_name,
         accounts.marketplace,
         accounts.currency_code,
@@ -108,7 +40,6 @@ final as (
         marketplaces.threshold_overstock_days,
         marketplaces.threshold_provisional_days
     from accounts
-    cross join weeks
     left join portfolios on accounts.portfolio_id = portfolios.portfolio_id
     left join marketplaces on accounts.marketplace = marketplaces.marketplace
 )

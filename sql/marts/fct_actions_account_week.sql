@@ -35,8 +35,7 @@ voice as (
 ),
 
 accounts as (
-    select account_id, week_start, threshold_low_star_share from marts.dim_accounts
-    where in_look_back(week_start, 0)
+    select account_id, threshold_low_star_share from marts.dim_accounts
 ),
 
 stock_risks as (
@@ -89,7 +88,6 @@ candidates as (
     from voice
     inner join accounts
         on voice.account_id = accounts.account_id
-        and voice.week_start = accounts.week_start
     where voice.is_low_star
     union all
     -- priority 4: search terms to add as negative keywords

@@ -20,7 +20,7 @@ fx_rates as (
 ),
 
 accounts as (
-    select account_id, week_start, target_acos from marts.dim_accounts
+    select account_id, target_acos from marts.dim_accounts
 ),
 
 weekly_ads as (
@@ -101,7 +101,6 @@ final as (
     from weekly_ads
     inner join accounts
         on weekly_ads.account_id = accounts.account_id
-        and weekly_ads.week_start = accounts.week_start
     left join sales
         on weekly_ads.account_id = sales.account_id
         and weekly_ads.week_start = sales.week_start

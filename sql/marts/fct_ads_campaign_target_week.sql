@@ -4,7 +4,7 @@ with ads as (
 ),
 
 accounts as (
-    select account_id, week_start, target_acos from marts.dim_accounts
+    select account_id, target_acos from marts.dim_accounts
 ),
 
 campaigns as (
@@ -23,7 +23,6 @@ campaigns as (
     from ads
     inner join accounts
         on ads.account_id = accounts.account_id
-        and ads.week_start = accounts.week_start
     where accounts.target_acos is not null
     group by ads.account_id, ads.week_start, ads.campaign_name
 ),

@@ -5,7 +5,6 @@ with metrics as (
 
 accounts as (
     select * from marts.dim_accounts
-    where in_look_back(week_start, 0)
 ),
 
 -- the public metric each reported row counts towards; policy metrics (defect counts with
@@ -96,7 +95,6 @@ valued as (
     from combined
     left join accounts
         on combined.account_id = accounts.account_id
-        and combined.week_start = accounts.week_start
 ),
 
 thresholds as (

@@ -10,7 +10,7 @@ sales as (
 ),
 
 accounts as (
-    select account_id, week_start, currency_code from marts.dim_accounts
+    select account_id, currency_code from marts.dim_accounts
 ),
 
 weeks as (
@@ -78,7 +78,6 @@ final as (
     from weekly
     inner join accounts
         on weekly.account_id = accounts.account_id
-        and weekly.week_start = accounts.week_start
     left join account_revenue
         on weekly.account_id = account_revenue.account_id
         and weekly.week_start = account_revenue.week_start

@@ -16,9 +16,8 @@ sales as (
 ),
 
 accounts as (
-    select account_id, week_start, currency_code, lead_time_days, threshold_overstock_days
+    select account_id, currency_code, lead_time_days, threshold_overstock_days
     from marts.dim_accounts
-    where in_look_back(week_start, 0)
 ),
 
 stock as (
@@ -128,7 +127,6 @@ velocity as (
     from stock
     inner join accounts
         on stock.account_id = accounts.account_id
-        and stock.week_start = accounts.week_start
     inner join lookback
         on stock.account_id = lookback.account_id
         and stock.week_start = lookback.week_start

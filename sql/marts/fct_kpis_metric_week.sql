@@ -36,8 +36,7 @@ risk as (
 ),
 
 accounts as (
-    select account_id, week_start, currency_code from marts.dim_accounts
-    where in_look_back(week_start, 0)
+    select account_id, currency_code from marts.dim_accounts
 ),
 
 glossary as (
@@ -170,7 +169,6 @@ final as (
     from metric_values
     inner join accounts
         on metric_values.account_id = accounts.account_id
-        and metric_values.week_start = accounts.week_start
     -- a metric missing from the glossary keeps a NULL unit, which a test and a check catch
     left join glossary on metric_values.metric = glossary.metric
     left join spread

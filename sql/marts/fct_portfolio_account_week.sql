@@ -21,7 +21,6 @@ fx_rates as (
 
 accounts as (
     select * from marts.dim_accounts
-    where in_look_back(week_start, 0)
 ),
 
 converted as (
@@ -36,7 +35,6 @@ converted as (
     from growth
     inner join accounts
         on growth.account_id = accounts.account_id
-        and growth.week_start = accounts.week_start
     left join fx_rates
         on growth.week_start = fx_rates.week_start
         and growth.currency_code = fx_rates.from_currency

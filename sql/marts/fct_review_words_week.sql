@@ -5,8 +5,7 @@ with reviews as (
 ),
 
 accounts as (
-    select account_id, week_start, language from marts.dim_accounts
-    where in_look_back(week_start, 0)
+    select account_id, language from marts.dim_accounts
 ),
 
 stop_words as (
@@ -30,7 +29,6 @@ low_star as (
     from reviews
     inner join accounts
         on reviews.account_id = accounts.account_id
-        and reviews.week_start = accounts.week_start
     where reviews.star_rating <= 2
 ),
 

@@ -6,9 +6,8 @@ with reviews as (
 ),
 
 accounts as (
-    select account_id, week_start, threshold_low_star_share, threshold_low_star_min_reviews
+    select account_id, threshold_low_star_share, threshold_low_star_min_reviews
     from marts.dim_accounts
-    where in_look_back(week_start, 0)
 ),
 
 weekly as (
@@ -60,7 +59,6 @@ final as (
     -- a review week need not have other exports: the account's thresholds may be missing
     left join accounts
         on rated.account_id = accounts.account_id
-        and rated.week_start = accounts.week_start
 )
 
 select * from final

@@ -25,8 +25,7 @@ health as (
 ),
 
 accounts as (
-    select account_id, week_start, threshold_high_risk_score from marts.dim_accounts
-    where in_look_back(week_start, 0)
+    select account_id, threshold_high_risk_score from marts.dim_accounts
 ),
 
 breaches as (
@@ -92,7 +91,6 @@ final as (
     from scored
     left join accounts
         on scored.account_id = accounts.account_id
-        and scored.week_start = accounts.week_start
 )
 
 select * from final

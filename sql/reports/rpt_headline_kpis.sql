@@ -4,7 +4,7 @@ with sales as (
 ),
 
 accounts as (
-    select account_id, week_start, account_name from marts.dim_accounts
+    select account_id, account_name from marts.dim_accounts
 ),
 
 final as (
@@ -32,7 +32,6 @@ final as (
     from sales
     inner join accounts
         on sales.account_id = accounts.account_id
-        and sales.week_start = accounts.week_start
 )
 
 select * from final

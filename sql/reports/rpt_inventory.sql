@@ -8,7 +8,7 @@ asins as (
 ),
 
 accounts as (
-    select account_id, week_start, account_name from marts.dim_accounts
+    select account_id, account_name from marts.dim_accounts
 ),
 
 final as (
@@ -48,7 +48,6 @@ final as (
     from inventory
     inner join accounts
         on inventory.account_id = accounts.account_id
-        and inventory.week_start = accounts.week_start
     left join asins
         on inventory.account_id = asins.account_id
         and inventory.week_start = asins.week_start

@@ -4,7 +4,7 @@ with inventory as (
 ),
 
 accounts as (
-    select account_id, week_start, account_name from marts.dim_accounts
+    select account_id, account_name from marts.dim_accounts
 ),
 
 final as (
@@ -33,7 +33,6 @@ final as (
     from inventory
     inner join accounts
         on inventory.account_id = accounts.account_id
-        and inventory.week_start = accounts.week_start
 )
 
 select * from final

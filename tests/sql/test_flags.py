@@ -6,6 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from assets.core.catalog import discover
+from assets.models.build import build
 from tests.sql.rows import build_models, fetch, insert
 
 W1, W2 = date(2026, 11, 9), date(2026, 11, 16)
@@ -29,33 +31,37 @@ def set_threshold(warehouse, name, value, marketplace="UK"):
     )
 
 
-def test_dim_accounts_has_every_account_for_every_week_with_data(warehouse):
-    sales(warehouse, "oak-uk", W1, 100)
-    sales(warehouse, "oak-uk", W2, 150)
+def test_dim_accounts_has_every_configured_account_once(warehouse):
     build_models(warehouse, "marts.dim_accounts")
     rows = fetch(
         warehouse,
-        "select account_id, week_start, currency_code, base_currency, lead_time_days, "
+        "select account_id, currency_code, base_currency, lead_time_days, "
         "target_acos, threshold_odr, threshold_low_star_share, threshold_low_star_min_reviews, "
         "threshold_high_risk_score, threshold_overstock_days, threshold_provisional_days "
-        "from marts.dim_accounts order by week_start, account_id",
+        "from marts.dim_accounts order by account_id",
     )
-    # only oak-uk sent exports, in two weeks: all 3 configured accounts × 2 weeks = 6 rows
-    assert [(r["account_id"], r["week_start"]) for r in rows] == [
-        ("messer-de", W1), ("oak-uk", W1), ("ocha-jp", W1),
-        ("messer-de", W2), ("oak-uk", W2), ("ocha-jp", W2),
-    ]  # fmt: skip
-    oak = rows[4]
+    # the 3 configured accounts, whether or not they sent exports
+    assert [r["account_id"] for r in rows] == ["messer-de", "oak-uk", "ocha-jp"]
     # accounts.yaml: GBP (UK), portfolio eu in EUR, the default 21 days' lead time, ACoS
     # target 0.3; marketplaces.yaml defaults: 1 % ODR, 25 % of at least 4 reviews, 50, 90, 3
-    assert oak == {
-        "account_id": "oak-uk", "week_start": W2, "currency_code": "GBP",
+    assert rows[1] == {
+        "account_id": "oak-uk", "currency_code": "GBP",
         "base_currency": "EUR", "lead_time_days": 21, "target_acos": 0.3,
         "threshold_odr": 0.01, "threshold_low_star_share": 0.25,
         "threshold_low_star_min_reviews": 4, "threshold_high_risk_score": 50,
         "threshold_overstock_days": 90, "threshold_provisional_days": 3,
     }  # fmt: skip
-    assert rows[5]["base_currency"] == "USD" and rows[5]["target_acos"] is None
+    assert rows[2]["base_currency"] == "USD" and rows[2]["target_acos"] is None
+
+
+def test_a_dimension_is_rebuilt_whole_in_a_weekly_run(warehouse):
+    build_models(warehouse, "marts.dim_accounts")
+    warehouse.execute("update raw.accounts set target_acos = 0.2 where account_id = 'ocha-jp'")
+    (model,) = [m for m in discover() if m.table == "marts.dim_accounts"]
+    assert build(warehouse, model, W2) == 3  # a week's build: every account, edit included
+    assert fetch(
+        warehouse, "select target_acos from marts.dim_accounts where account_id = 'ocha-jp'"
+    ) == [{"target_acos": 0.2}]
 
 
 def test_growth_is_defined_once_and_the_reports_show_it(warehouse):

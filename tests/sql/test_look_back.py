@@ -40,9 +40,12 @@ def history(tmp_path_factory):
 
 def rows(conn, model, week):
     """The week's rows; doubles to 12 significant digits (summation order may differ)."""
-    found = conn.execute(
-        f"select * from {model.table} where week_start = ? order by all", [week]
-    ).fetchall()
+    # a dimension without week_start is rebuilt whole: all its rows
+    weekly = "week_start" in [
+        d[0] for d in conn.execute(f"select * from {model.table} limit 0").description
+    ]
+    where, params = ("where week_start = ?", [week]) if weekly else ("", [])
+    found = conn.execute(f"select * from {model.table} {where} order by all", params).fetchall()
     return [tuple(f"{v:.12g}" if isinstance(v, float) else v for v in row) for row in found]
 
 
