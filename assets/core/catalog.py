@@ -4,9 +4,10 @@ This catalogue is shared: the models stage builds the models (``assets.models.bu
 checks stage finds the suites beside them, the packs know which reports they print.
 
 One file is one model; its folder is its layer and DuckDB schema (staging, marts, reports).
-Dependencies are read from the SQL with sqlglot, never listed by hand. Staging models are
-views; marts and reports are tables rebuilt one week at a time (``week_start``), so a weekly
-run touches only its week. When a model's SQL changes, its table is rebuilt whole once.
+Dependencies are read from the SQL with sqlglot, never listed by hand. Staging and reports
+models are views (reports are thin selects of marts); marts are tables rebuilt one week at a
+time (``week_start``), so a weekly run touches only its week. When a model's SQL changes,
+its table is rebuilt whole once.
 
 A model that looks back over earlier weeks declares how far, where it reads its sources:
 ``where in_look_back(week_start, 13)`` keeps the week being built and the 13 weeks before it
@@ -28,7 +29,7 @@ from assets.core.settings import PROJECT_ROOT
 
 SQL_ROOT = PROJECT_ROOT / "sql"
 LAYERS = ("raw", "staging", "marts", "reports")
-VIEW_LAYERS = {"staging"}
+VIEW_LAYERS = {"staging", "reports"}  # thin selects: nothing to store
 
 
 class ModelError(ValueError):

@@ -1,9 +1,9 @@
 """Build one SQL model of the catalogue (``assets.core.catalog``) for one week, or whole.
 
-Staging models are views; marts and reports are tables rebuilt one week at a time
+Staging and reports models are views; marts are tables rebuilt one week at a time
 (``week_start``), so a weekly run touches only its week; a table without ``week_start`` (a
-dimension) is rebuilt whole. When a model's SQL changes, its
-table is rebuilt whole once (``meta.models`` keeps the SQL hash of what was built).
+dimension) is rebuilt whole. When a model's SQL changes, its table is rebuilt whole once
+(``meta.models`` keeps the SQL hash of what was built).
 """
 
 from __future__ import annotations
