@@ -2,12 +2,12 @@
 
 It does what the SQL chain ``stg_business_reports__child_items`` → ``marts.dim_accounts``,
 ``marts.fct_sales_asin_week`` → ``marts.fct_sales_account_week`` → ``reports.rpt_headline_kpis``
-does (the SQL side also computes 4-week and year-on-year growth, which the script skips), from
+does, growth included (last 4 weeks vs the 4 before, the same ISO week a year earlier), from
 the same raw table to the same two result tables in the warehouse: read the raw rows, clean
 them, sum SKUs per ASIN and week, zero-fill ASINs missing from a week's report (up to 13 weeks
-after they were last seen), sum per account and week with the previous week beside it, write
-both tables. ``same_as_sql`` proves the outputs
-agree, so the two sides are known to do the same work.
+after they were last seen), sum per account and week with the previous week and the growth
+windows beside it, write both tables. ``same_as_sql`` proves the outputs agree, so the two
+sides are known to do the same work.
 """
 
 from __future__ import annotations
@@ -105,7 +105,40 @@ def headline_kpis(sales: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
         weekly[f"{column.removesuffix('_amount')}_wow_pct"] = (
             ratio(weekly[column], weekly[f"{column}_previous"]) - 1
         )
+    weekly = growth(weekly)
     return weekly.merge(accounts[["account_id", "account_name"]], on="account_id")
+
+
+def growth(weekly: pd.DataFrame) -> pd.DataFrame:
+    """Last 4 weeks vs the 4 before (only when all 8 were reported) and the same ISO week a
+    year earlier, for revenue and units, as ``marts.fct_sales_account_week`` does."""
+    keys = ["account_id", "week_start"]
+    base = weekly[[*keys, "revenue_amount", "units"]]
+    # each week's numbers land on the 7 weeks after it too; k weeks back, 0 = this week
+    spread = pd.concat(
+        [base.assign(week_start=base["week_start"] + k * WEEK, recent=k < 4) for k in range(8)]
+    ).merge(base[keys], on=keys)
+    windows = spread.groupby([*keys, "recent"]).agg(
+        revenue=("revenue_amount", "sum"), units=("units", "sum"), weeks=("units", "size")
+    )
+    windows = windows[windows["weeks"] == 4].unstack("recent")
+    for measure, name in (("revenue", "revenue_4w_pct"), ("units", "units_4w_pct")):
+        windows[name] = ratio(windows[(measure, True)], windows[(measure, False)]) - 1
+    windows = windows[["revenue_4w_pct", "units_4w_pct"]].droplevel(1, axis=1).reset_index()
+    iso = weekly["week_start"].dt.isocalendar()
+    year_ago = base.assign(isoyear=iso["year"].to_numpy() + 1, isoweek=iso["week"].to_numpy())
+    weekly = weekly.assign(isoyear=iso["year"].to_numpy(), isoweek=iso["week"].to_numpy())
+    weekly = weekly.merge(
+        year_ago.drop(columns="week_start"),
+        on=["account_id", "isoyear", "isoweek"],
+        how="left",
+        suffixes=("", "_last_year"),
+    ).drop(columns=["isoyear", "isoweek"])
+    weekly["revenue_yoy_pct"] = (
+        ratio(weekly["revenue_amount"], weekly.pop("revenue_amount_last_year")) - 1
+    )
+    weekly["units_yoy_pct"] = ratio(weekly["units"], weekly.pop("units_last_year")) - 1
+    return weekly.merge(windows, on=keys, how="left")
 
 
 def run(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -127,6 +160,15 @@ def same_as_sql(conn: duckdb.DuckDBPyConnection) -> bool:
     ours = f"select {columns} from reports.rpt_headline_kpis"
     theirs = f"select {columns} from {SCHEMA}.rpt_headline_kpis"
     differences = conn.execute(
+        f"select count(*) from (({ours} except {theirs}) union all ({theirs} except {ours}))"
+    ).fetchone()[0]
+    growth = "account_id, week_start::date, " + ", ".join(
+        f"round({c}, 6)"
+        for c in ("revenue_4w_pct", "units_4w_pct", "revenue_yoy_pct", "units_yoy_pct")
+    )
+    ours = f"select {growth} from marts.fct_sales_account_week"
+    theirs = f"select {growth} from {SCHEMA}.rpt_headline_kpis"
+    differences += conn.execute(
         f"select count(*) from (({ours} except {theirs}) union all ({theirs} except {ours}))"
     ).fetchone()[0]
     same_rows = conn.execute(

@@ -208,7 +208,8 @@ def bench_models(home: Path) -> dict:
         "sql_headline_peak_rss_mb": sql_peak,
         "pandas_headline_peak_rss_mb": pandas_peak,
         "note": "same KPIs, same input and output on both sides: raw.business_report_child_items "
-        "→ sales per ASIN × week with zero-fill → headline KPIs, both tables written",
+        "→ sales per ASIN × week with zero-fill → headline KPIs with WoW, 4-week and YoY "
+        "growth, both tables written",
     }
 
 
