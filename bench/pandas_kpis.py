@@ -49,6 +49,17 @@ def staging(conn: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame
 
 def sales_asin_week(frame: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
     keys = ["account_id", "week_start", "child_asin"]
+    # traffic is the (parent, child) ASIN's, repeated on each SKU row: once; sales per SKU
+    frame = frame.groupby([*keys, "parent_asin"], as_index=False, dropna=False).agg(
+        title=("title", "first"),
+        currency_code=("currency_code", "first"),
+        sessions=("sessions", "max"),
+        page_views=("page_views", "max"),
+        buy_box_pct=("buy_box_pct", "max"),
+        units=("units", "sum"),
+        order_items=("order_items", "sum"),
+        revenue_amount=("revenue_amount", "sum"),
+    )
     frame["bb_weighted"] = frame["buy_box_pct"] * frame["page_views"]
     # parent and title from the SKU row with the most sessions
     top = frame.sort_values("sessions", ascending=False).drop_duplicates(keys)
@@ -121,7 +132,11 @@ def growth(weekly: pd.DataFrame) -> pd.DataFrame:
     windows = spread.groupby([*keys, "recent"]).agg(
         revenue=("revenue_amount", "sum"), units=("units", "sum"), weeks=("units", "size")
     )
+    # a window counts only when all its 4 weeks were reported (there may be none yet)
     windows = windows[windows["weeks"] == 4].unstack("recent")
+    windows = windows.reindex(
+        columns=pd.MultiIndex.from_product([["revenue", "units"], [False, True]])
+    )
     for measure, name in (("revenue", "revenue_4w_pct"), ("units", "units_4w_pct")):
         windows[name] = ratio(windows[(measure, True)], windows[(measure, False)]) - 1
     windows = windows[["revenue_4w_pct", "units_4w_pct"]].droplevel(1, axis=1).reset_index()

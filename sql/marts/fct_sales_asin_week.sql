@@ -1,8 +1,31 @@
--- Sales and traffic per account × child ASIN × week (SKUs of one ASIN summed; ASINs missing from a week's report zero-filled)
+-- Sales and traffic per account × child ASIN × week (traffic once per ASIN, sales summed over its SKUs; ASINs missing from a week's report zero-filled)
 with business_report as (
     select * from staging.stg_business_reports__child_items
     -- zero-fill looks back 13 weeks
     where in_look_back(week_start, 13)
+),
+
+asin_rows as (
+    -- one row per (parent, child) ASIN: a report with a SKU column repeats the ASIN's traffic
+    -- (sessions, page views, Buy Box %) on each of its SKU rows, so it is taken once, while
+    -- units, sales and order items are per SKU and summed. max() because the repeated values
+    -- are equal (checked on every multi-SKU ASIN of real UK reports); a child listed under two
+    -- parents has two rows, whose traffic is distinct
+    select
+        account_id,
+        week_start,
+        parent_asin,
+        child_asin,
+        arg_max(title, units) as title,
+        max(sessions) as sessions,
+        max(page_views) as page_views,
+        max(buy_box_pct) as buy_box_pct,
+        sum(units) as units,
+        sum(order_items) as order_items,
+        sum(revenue_amount) as revenue_amount,
+        any_value(currency_code) as currency_code
+    from business_report
+    group by account_id, week_start, parent_asin, child_asin
 ),
 
 reported as (
@@ -14,13 +37,13 @@ reported as (
         arg_max(title, sessions) as title,
         sum(sessions) as sessions,
         sum(page_views) as page_views,
-        -- the report gives Buy Box % per row; weight it by page views to combine SKUs
+        -- Buy Box % per (parent, child) row; weighted by page views to combine parents
         sum(buy_box_pct * page_views) / nullif(sum(page_views), 0) as buy_box_pct,
         sum(units) as units,
         sum(order_items) as order_items,
         sum(revenue_amount) as revenue_amount,
         any_value(currency_code) as currency_code
-    from business_report
+    from asin_rows
     group by account_id, week_start, child_asin
 ),
 

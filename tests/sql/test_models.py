@@ -116,9 +116,9 @@ def test_headline_kpis_by_hand(warehouse):
     business_rows(
         warehouse,
         [
-            # week 1: one ASIN, two SKUs
-            ("oak-uk", W1, "A1", "s1", 100, 200, 0.90, 10, 9, 100.00),
-            ("oak-uk", W1, "A1", "s2", 100, 200, 0.50, 5, 5, 60.00),
+            # week 1: one ASIN, two SKUs; the ASIN's traffic repeated on each SKU row
+            ("oak-uk", W1, "A1", "s1", 100, 200, 0.70, 10, 9, 100.00),
+            ("oak-uk", W1, "A1", "s2", 100, 200, 0.70, 5, 5, 60.00),
             # week 2: two ASINs
             ("oak-uk", W2, "A1", "s1", 300, 400, 1.00, 30, 25, 330.00),
             ("oak-uk", W2, "A2", "", 0, 0, None, 0, 0, 0.00),
@@ -133,17 +133,17 @@ def test_headline_kpis_by_hand(warehouse):
         "currency_code, account_name from reports.rpt_headline_kpis where account_id = 'oak-uk' "
         "order by week_start"
     ).fetchall()
-    # W1: revenue 100 + 60 = 160; units 15; sessions 200; buy box weighted by page views
-    #     (0.9·200 + 0.5·200) / 400 = 0.70; unit session % 15/200 = 0.075; ASP 160/15 = 10.667
+    # W1: revenue 100 + 60 = 160; units 15; sessions 100 (the ASIN's, once, not per SKU);
+    #     buy box 0.70; unit session % 15/100 = 0.15; ASP 160/15 = 10.667
     assert rows[0][:10] == (
         W1,
         160.0,
         15,
-        200,
+        100,
         14,
         1,
         pytest.approx(0.70),
-        pytest.approx(0.075),
+        pytest.approx(0.15),
         pytest.approx(160 / 15),
         None,
     )

@@ -238,3 +238,56 @@ def test_a_restated_week_changes_its_growth_when_rebuilt(warehouse):
     assert fetch(
         warehouse, "select revenue_wow_pct from reports.rpt_sales_growth where week_start = ?", W2
     ) == [{"revenue_wow_pct": pytest.approx(0.2)}]
+
+
+def test_traffic_counts_once_per_asin_and_sales_add_up_over_its_skus(warehouse):
+    # A real child-item report with a SKU column repeats the ASIN's traffic on every SKU row:
+    # A1 has two SKUs, each row carrying A1's 100 sessions, 120 page views and 90 % Buy Box;
+    # units, order items and sales are the SKU's own. B1 is listed under two parents, whose
+    # rows are distinct ASIN rows: their traffic adds up.
+    row = {"week_start": W2, "title": "Title"}
+    insert(
+        warehouse,
+        "business_report_child_items",
+        [
+            {**row, "parent_asin": "P1", "child_asin": "A1", "sku": "A1-red", "sessions": 100,
+             "page_views": 120, "buy_box_pct": 0.9, "units": 6, "order_items": 5,
+             "revenue": 60.0},
+            {**row, "parent_asin": "P1", "child_asin": "A1", "sku": "A1-blue", "sessions": 100,
+             "page_views": 120, "buy_box_pct": 0.9, "units": 4, "order_items": 4,
+             "revenue": 44.0},
+            {**row, "parent_asin": "P1", "child_asin": "B1", "sku": "B1", "sessions": 30,
+             "page_views": 40, "buy_box_pct": 1.0, "units": 3, "order_items": 3,
+             "revenue": 30.0},
+            {**row, "parent_asin": "P2", "child_asin": "B1", "sku": "B1", "sessions": 10,
+             "page_views": 20, "buy_box_pct": 0.4, "units": 1, "order_items": 1,
+             "revenue": 10.0},
+        ],
+    )  # fmt: skip
+    build_models(warehouse, "reports.rpt_headline_kpis")
+    asins = fetch(
+        warehouse,
+        "select child_asin, sessions, page_views, round(buy_box_pct, 4) as buy_box_pct, units, "
+        "order_items, revenue_amount::double as revenue from marts.fct_sales_asin_week "
+        "where week_start = ? order by child_asin",
+        W2,
+    )
+    # A1: traffic once (100, 120, 0.9), sales summed: 6 + 4 units, 5 + 4 items, 60 + 44
+    # B1: two parents: 30 + 10 sessions, 40 + 20 page views, Buy Box weighted by page views
+    #     (1.0 × 40 + 0.4 × 20) / 60 = 48 / 60 = 0.8
+    assert asins == [
+        {"child_asin": "A1", "sessions": 100, "page_views": 120, "buy_box_pct": 0.9,
+         "units": 10, "order_items": 9, "revenue": 104.0},
+        {"child_asin": "B1", "sessions": 40, "page_views": 60, "buy_box_pct": 0.8,
+         "units": 4, "order_items": 4, "revenue": 40.0},
+    ]  # fmt: skip
+    (account,) = fetch(
+        warehouse,
+        "select sessions, round(unit_session_pct, 4) as unit_session_pct, "
+        "round(buy_box_pct, 4) as buy_box_pct from marts.fct_sales_account_week "
+        "where week_start = ?",
+        W2,
+    )
+    # 140 sessions (not 240); 14 units ÷ 140 = 0.1; Buy Box (0.9 × 120 + 0.8 × 60) / 180
+    # = (108 + 48) / 180 = 0.8667
+    assert account == {"sessions": 140, "unit_session_pct": 0.1, "buy_box_pct": 0.8667}
