@@ -33,7 +33,8 @@ weekly_ads as (
         sum(spend_amount) as ad_spend_amount,
         sum(ad_sales_amount) as ad_sales_amount,
         sum(ad_orders) as ad_orders,
-        sum(ad_units) as ad_units,
+        -- unknown unless known for every campaign (a campaign report has no units)
+        case when count(ad_units) = count(*) then sum(ad_units) end as ad_units,
         -- as recorded on every row of marts.fct_ads_campaign_week (7 days for sellers)
         max(attribution_days) as attribution_days,
         sum(provisional_days) > 0 as has_provisional_days

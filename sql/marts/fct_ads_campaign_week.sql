@@ -43,6 +43,29 @@ best as (
     ) = 1
 ),
 
+-- a campaign report has no units column: a day's units come from the most complete report
+-- that has them (advertised product, else search term), or stay unknown
+units as (
+    select
+        account_id,
+        week_start,
+        report_date,
+        campaign_name,
+        arg_min(ad_units, source_rank) filter (where ad_units is not null) as ad_units
+    from daily
+    group by account_id, week_start, report_date, campaign_name
+),
+
+best_with_units as (
+    select best.* replace (units.ad_units as ad_units)
+    from best
+    left join units
+        on best.account_id = units.account_id
+        and best.week_start = units.week_start
+        and best.report_date = units.report_date
+        and best.campaign_name = units.campaign_name
+),
+
 final as (
     select
         account_id,
@@ -55,12 +78,13 @@ final as (
         sum(spend_amount) as spend_amount,
         sum(ad_sales_amount) as ad_sales_amount,
         sum(ad_orders) as ad_orders,
-        sum(ad_units) as ad_units,
+        -- unknown for the week unless every day's units are known
+        case when count(ad_units) = count(*) then sum(ad_units) end as ad_units,
         count(distinct report_date) as days_reported,
         count(distinct report_date) filter (where is_provisional) as provisional_days,
         -- the least complete report any day of the week came from
         arg_max(source_report, source_rank) as source_report
-    from best
+    from best_with_units
     group by account_id, week_start, campaign_name, attribution_days
 )
 

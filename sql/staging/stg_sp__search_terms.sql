@@ -38,7 +38,8 @@ final as (
         coalesce(latest.spend, 0) as spend_amount,
         coalesce(latest.sales, 0) as ad_sales_amount,
         coalesce(latest.orders, 0) as ad_orders,
-        coalesce(latest.units, 0) as ad_units,
+        -- NULL, not 0, where the report has no units column (campaign reports have none)
+        latest.units as ad_units,
         coalesce(latest.attribution_days, 7) as attribution_days,
         -- Amazon keeps attributing sales to the last days' clicks after an export (the
         -- export's period ends on its last day); how many: marketplaces.yaml

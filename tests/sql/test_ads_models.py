@@ -193,3 +193,45 @@ def test_roi_with_costs_in_the_accounts_own_currency_needs_no_rates_file(warehou
     build_models(warehouse, "reports.rpt_advertising")
     # cost 10 × 20 = 200 GBP; ROI = (500 − 200 − 50) ÷ (200 + 50) = 1.0
     assert fetch(warehouse, "select roi from reports.rpt_advertising") == [{"roi": 1.0}]
+
+
+def test_units_unknown_in_a_campaign_report_are_not_zero(warehouse):
+    # A campaign report has no units column (the raw column stays NULL). K1's days 16th and
+    # 17th come from the campaign report; the advertised product report has the 16th only,
+    # with 3 units: the 16th takes them, the 17th stays unknown, so the week is unknown.
+    # K2 is in the campaign report for the 16th and in the advertised product report for the
+    # same day with 5 units: its week has 5 units.
+    insert(
+        warehouse,
+        "sp_campaigns",
+        [ad(day(d), "K1", 100, 5, 10, 50, 2, units=None) for d in (16, 17)]
+        + [ad(day(16), "K2", 100, 5, 10, 50, 4, units=None)],
+        attribution_days=7,
+        source_file="campaigns.csv",
+    )
+    insert(
+        warehouse,
+        "sp_advertised_products",
+        [
+            ad(day(16), "K1", 90, 4, 9, 40, 2, units=3, advertised_sku="k1"),
+            ad(day(16), "K2", 90, 4, 9, 40, 4, units=5, advertised_sku="k2"),
+        ],
+        attribution_days=7,
+        source_file="advertised.csv",
+    )
+    build_models(warehouse, "marts.fct_ads_account_week")
+    campaigns = fetch(
+        warehouse,
+        "select campaign_name, spend_amount::double as spend, ad_orders, ad_units "
+        "from marts.fct_ads_campaign_week where week_start = ? order by campaign_name",
+        W2,
+    )
+    # spend and orders still from the campaign report (10 + 10, 2 + 2; K2 10 and 4)
+    assert campaigns == [
+        {"campaign_name": "K1", "spend": 20.0, "ad_orders": 4, "ad_units": None},
+        {"campaign_name": "K2", "spend": 10.0, "ad_orders": 4, "ad_units": 5},
+    ]
+    # the account's units: unknown while one campaign's are, never 0
+    assert fetch(
+        warehouse, "select ad_units from marts.fct_ads_account_week where week_start = ?", W2
+    ) == [{"ad_units": None}]
