@@ -38,7 +38,9 @@ final as (
         marketplaces.threshold_low_star_min_reviews,
         marketplaces.threshold_high_risk_score,
         marketplaces.threshold_overstock_days,
-        marketplaces.threshold_provisional_days
+        marketplaces.threshold_provisional_days,
+        marketplaces.threshold_flag_min_reviews,
+        marketplaces.threshold_flag_min_sessions
     from accounts
     left join portfolios on accounts.portfolio_id = portfolios.portfolio_id
     left join marketplaces on accounts.marketplace = marketplaces.marketplace

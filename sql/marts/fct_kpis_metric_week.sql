@@ -36,7 +36,21 @@ risk as (
 ),
 
 accounts as (
-    select account_id, currency_code from marts.dim_accounts
+    select account_id, currency_code, threshold_flag_min_reviews, threshold_flag_min_sessions
+    from marts.dim_accounts
+),
+
+-- the volume behind a week's shares: new reviews for review shares, sessions for conversion
+volume as (
+    select
+        coalesce(sales.account_id, voice.account_id) as account_id,
+        coalesce(sales.week_start, voice.week_start) as week_start,
+        sales.sessions,
+        voice.new_reviews
+    from sales
+    full join voice
+        on sales.account_id = voice.account_id
+        and sales.week_start = voice.week_start
 ),
 
 glossary as (
@@ -161,6 +175,15 @@ final as (
             then spread.baseline_median + 3 * spread.baseline_mad end as baseline_high,
         case
             when spread.baseline_weeks < 8 or spread.baseline_weeks is null then null
+            -- a baseline without spread would flag every change, however small
+            when spread.baseline_mad = 0 then null
+            -- a share of a handful of reviews or sessions is not evidence (configured minimums)
+            when metric_values.metric in ('low_star_pct', 'new_review_rating')
+                and coalesce(volume.new_reviews, 0) < accounts.threshold_flag_min_reviews
+                then null
+            when metric_values.metric in ('unit_session_pct', 'order_item_session_pct')
+                and coalesce(volume.sessions, 0) < accounts.threshold_flag_min_sessions
+                then null
             when metric_values.value > spread.baseline_median + 3 * spread.baseline_mad
                 then 'unusually_high'
             when metric_values.value < spread.baseline_median - 3 * spread.baseline_mad
@@ -175,6 +198,9 @@ final as (
         on metric_values.account_id = spread.account_id
         and metric_values.week_start = spread.week_start
         and metric_values.metric = spread.metric
+    left join volume
+        on metric_values.account_id = volume.account_id
+        and metric_values.week_start = volume.week_start
 )
 
 select * from final

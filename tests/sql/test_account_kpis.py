@@ -14,23 +14,28 @@ FIRST = date(2026, 9, 21)
 REVENUE = [100, 110, 90, 100, 105, 95, 100, 100, 200]  # weeks 1–9, the last one jumps
 
 
-@pytest.fixture
-def warehouse(accounts):
+def weeks_of_sales(accounts, rows):
+    """A warehouse with one ASIN's weeks from FIRST on: rows of (sessions, units, revenue)."""
     conn = duckdb.connect()
     ensure_raw_tables(conn)
     write_reference_tables(conn, accounts)
-    for i, revenue in enumerate(REVENUE):
+    for i, (sessions, units, revenue) in enumerate(rows):
         week = FIRST + timedelta(weeks=i)
         conn.execute(
             "insert into raw.business_report_child_items (account_id, period_start, period_end, "
             "locale, child_asin, sessions, page_views, buy_box_pct, units, order_items, revenue, "
             "source_file, source_line, file_hash, loaded_at) values ('oak-uk', ?, ?, 'en-GB', "
-            "'A1', 100, 100, 1.0, 10, 10, ?, 'f.csv', 2, ?, now())",
-            [week, week + timedelta(days=6), revenue, f"h{i}"],
+            "'A1', ?, ?, 1.0, ?, ?, ?, 'f.csv', 2, ?, now())",
+            [week, week + timedelta(days=6), sessions, sessions, units, units, revenue, f"h{i}"],
         )
     for model in discover():
         build(conn, model, None)
     return conn
+
+
+@pytest.fixture
+def warehouse(accounts):
+    return weeks_of_sales(accounts, [(100, 10, revenue) for revenue in REVENUE])
 
 
 def kpi(conn, week_index, metric):
@@ -69,3 +74,25 @@ def test_every_metric_is_in_the_glossary(warehouse):
         ).fetchall()
         == []
     )
+
+
+def test_a_change_against_a_baseline_without_spread_is_not_flagged(accounts):
+    # sessions 100 in each of the 8 weeks before: median 100, MAD 0; week 9 has 150. With no
+    # spread any change would leave the range [100, 100]: no flag, the range still shown
+    conn = weeks_of_sales(accounts, [(100, 10, 100)] * 8 + [(150, 10, 100)])
+    assert kpi(conn, 8, "sessions")[3:] == (100.0, 100.0, None)
+
+
+def test_a_conversion_share_of_few_sessions_is_not_flagged(accounts):
+    # unit session % over weeks 1–8: 5/50 6/50 4/50 5/50 5/50 6/50 4/50 5/50
+    # = 0.10 0.12 0.08 0.10 0.10 0.12 0.08 0.10 → median 0.10, MAD 1.4826 × 0.01 ≈ 0.0148;
+    # week 9: 40 units of 60 sessions = 0.667, far above 0.10 + 3 × 0.0148 = 0.1445, but 60
+    # sessions are fewer than flag_min_sessions (100): no flag. With 120 sessions and 80 units
+    # (the same 0.667) the flag stands.
+    history = [(50, u, 100) for u in (5, 6, 4, 5, 5, 6, 4, 5)]
+    few = weeks_of_sales(accounts, [*history, (60, 40, 100)])
+    value, _, _, low, high, flag = kpi(few, 8, "unit_session_pct")
+    assert value == pytest.approx(40 / 60) and high == pytest.approx(0.1445, abs=1e-4)
+    assert flag is None
+    enough = weeks_of_sales(accounts, [*history, (120, 80, 100)])
+    assert kpi(enough, 8, "unit_session_pct")[5] == "unusually_high"

@@ -1,6 +1,6 @@
 """reports.rpt_customer_voice, rpt_asin_ratings and rpt_review_words on hand-made reviews."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -235,3 +235,45 @@ def test_weekly_build_matches_the_full_build(conn):
         [W3],
     ).fetchall()
     assert again == full
+
+
+def share_history(warehouse, last_week_stars):
+    """8 weeks of 10 reviews each, 1 or 2 of them 1★ in turn, then a 9th week of the given
+    stars; the account KPIs built."""
+    first = date(2026, 7, 6)
+    weeks = [[1] * low + [5] * (10 - low) for low in (1, 2) * 4] + [last_week_stars]
+    rows = [
+        {
+            "period_start": first + timedelta(weeks=w),
+            "period_end": first + timedelta(weeks=w),
+            "review_id": f"R{w}-{i}",
+            "product_id": "A1",
+            "product_title": "Title A1",
+            "star_rating": stars,
+            "review_headline": "h",
+            "review_body": "b",
+            "review_date": first + timedelta(weeks=w),
+        }
+        for w, week in enumerate(weeks)
+        for i, stars in enumerate(week)
+    ]
+    insert(warehouse, "customer_reviews", rows, account_id="oak-uk", locale="en")
+    build_models(warehouse, "reports.rpt_account_kpis")
+    (flag,) = warehouse.execute(
+        "select flag from reports.rpt_account_kpis where account_id = 'oak-uk' "
+        "and metric = 'low_star_pct' and week_start = ?",
+        [first + timedelta(weeks=8)],
+    ).fetchone()
+    return flag
+
+
+def test_a_low_star_share_of_one_review_is_not_unusual(warehouse):
+    # weeks 1–8: shares 0.1 0.2 0.1 0.2 … → median 0.15, MAD 1.4826 × 0.05 = 0.0741, high
+    # 0.15 + 3 × 0.0741 = 0.372. Week 9: one review, 1★ → share 1.0, but one review is fewer
+    # than flag_min_reviews (5): no flag
+    assert share_history(warehouse, [1]) is None
+
+
+def test_a_low_star_share_of_enough_reviews_is_unusual(warehouse):
+    # the same history; week 9: five reviews, all 1★ → share 1.0 > 0.372 with 5 reviews
+    assert share_history(warehouse, [1] * 5) == "unusually_high"
