@@ -98,8 +98,8 @@ def run_suite(
     """Validate ``frame``; failing rows are sampled by ``id_columns`` so a person can find them."""
     import great_expectations as gx
 
-    name = suite_doc["name"]
     context = _context()
+    name = suite_doc["name"]
     try:
         source = context.data_sources.get("sellerpulse")
     except (KeyError, ValueError):
@@ -119,7 +119,10 @@ def run_suite(
         dropped = [e["type"] for e in suite_doc["expectations"] if e["type"] not in known]
         raise ValueError(f"expectation suite '{name}': not valid GX 1.x expectations: {dropped}")
     if missing := unknown_columns(suite_doc, list(frame.columns)):
-        raise ValueError(f"expectation suite '{name}' names columns the table lacks: {missing}")
+        raise ValueError(
+            f"expectation suite '{name}' names columns the table lacks: {missing}; rename or "
+            "remove them in the suite's .expectations.json beside the model"
+        )
     batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
     result = batch.validate(
         suite,

@@ -14,10 +14,8 @@ weekly_partitions = dg.WeeklyPartitionsDefinition(start_date=FIRST_WEEK, day_off
 ACCOUNTS_TAG = "sellerpulse/accounts"
 
 
-def partition_week(
-    context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext,
-) -> date:
-    """The Monday that starts the week this asset or check runs for."""
+def partition_week(context: dg.AssetExecutionContext) -> date:
+    """The Monday that starts the week this asset runs for."""
     return weekly_partitions.time_window_for_partition_key(context.partition_key).start.date()
 
 

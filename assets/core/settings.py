@@ -175,7 +175,8 @@ def load_accounts(path: Path) -> Accounts:
         language = str(entry.get("language", "en"))
         if language not in pack_languages():
             raise ConfigError(
-                f"{where}: language '{language}' not one of {', '.join(pack_languages())}"
+                f"{where}: language '{language}' not one of {', '.join(pack_languages())} "
+                "(pack languages: assets/core/registry/languages.yaml)"
             )
         portfolio = str(_require(entry, "portfolio", where))
         if portfolio not in portfolios:

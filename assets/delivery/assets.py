@@ -80,13 +80,5 @@ def pack_emails(
 
 
 def _smtp_settings(smtp: SmtpResource) -> SmtpSettings | None:
-    if not smtp.host:
-        return None
-    return SmtpSettings(
-        host=smtp.host,
-        port=smtp.port,
-        user=smtp.user,
-        password=smtp.password,
-        starttls=smtp.starttls,
-        sender=smtp.sender,
-    )
+    """The mailer's settings (plain, no Dagster) from the resource; None for the outbox."""
+    return SmtpSettings(**smtp.model_dump()) if smtp.host else None

@@ -4,27 +4,16 @@ from collections import Counter
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
+from pydantic import Field
 
 from assets.core.partitions import partition_week, weekly_partitions
 from assets.core.resources import SellerPulseHome
 from assets.ingest.inbox import ingest_inbox
 from assets.ingest.readers import catalog
+from assets.ingest.reference import TABLES as REFERENCE_TABLES
 from assets.ingest.reference import write_reference_tables
 
 RAW_TABLES = [k.table for k in catalog().kinds.values()]
-REFERENCE_DESCRIPTIONS = {
-    "accounts": "The accounts of accounts.yaml: marketplace, currency, language, portfolio, "
-    "lead time and targets.",
-    "portfolios": "The portfolios of accounts.yaml with their base currency.",
-    "marketplaces": "The marketplace registry: currency, locale, timezone and one "
-    "threshold_<name> column per threshold.",
-    "metrics": "The glossary's metrics with their unit and direction (higher or lower is better).",
-    "stop_words": "Words left out of the review word counts, per language.",
-    "report_kinds": "The export families SellerPulse reads, with the names Seller Central "
-    "gives them.",
-    "fx_rates": "ECB reference rates from fx_rates.csv, one row per day × currency.",
-    "unit_costs": "Unit costs per account × SKU from unit_costs.csv.",
-}
 RAW_DESCRIPTIONS = {
     **{
         t: f"Raw rows of {t}: typed source columns + account, period, file, line, hash."
@@ -39,7 +28,7 @@ RAW_DESCRIPTIONS = {
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(["raw", table], kinds={"duckdb"}, group_name="reference", description=text)
-        for table, text in REFERENCE_DESCRIPTIONS.items()
+        for table, text in REFERENCE_TABLES.items()
     ],
     can_subset=False,
     name="reference_tables",
@@ -53,8 +42,11 @@ def reference_tables(warehouse: DuckDBResource, sellerpulse: SellerPulseHome):
 
 
 class IngestConfig(dg.Config):
-    whole_inbox: bool = False
-    """Ingest every week folder of the inbox (and loose files), not only the run's week."""
+    whole_inbox: bool = Field(
+        default=False,
+        description="Ingest every week folder of the inbox (and loose files), not only the "
+        "run's week.",
+    )
 
 
 @dg.multi_asset(

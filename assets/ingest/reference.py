@@ -20,16 +20,20 @@ from assets.core.settings import Accounts, ConfigError
 from assets.ingest.readers import catalog
 
 STOP_WORDS = REGISTRY / "stop_words.csv"
-TABLES = (
-    "accounts",
-    "portfolios",
-    "marketplaces",
-    "metrics",
-    "stop_words",
-    "report_kinds",
-    "fx_rates",
-    "unit_costs",
-)
+# every table written here, with what it holds (the assets' descriptions in the UI)
+TABLES = {
+    "accounts": "The accounts of accounts.yaml: marketplace, currency, language, portfolio, "
+    "lead time and targets.",
+    "portfolios": "The portfolios of accounts.yaml with their base currency.",
+    "marketplaces": "The marketplace registry: currency, locale, timezone and one "
+    "threshold_<name> column per threshold.",
+    "metrics": "The glossary's metrics with their unit and direction (higher or lower is better).",
+    "stop_words": "Words left out of the review word counts, per language.",
+    "report_kinds": "The export families SellerPulse reads, with the names Seller Central "
+    "gives them.",
+    "fx_rates": "ECB reference rates from fx_rates.csv, one row per day × currency.",
+    "unit_costs": "Unit costs per account × SKU from unit_costs.csv.",
+}
 
 FX_DDL = """
 create or replace table raw.fx_rates (
