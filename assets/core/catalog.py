@@ -72,8 +72,8 @@ def table_references(sql: str) -> frozenset[tuple[str, str]]:
     ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
     refs = set()
     for table in tree.find_all(exp.Table):
-        if table.name in ctes and not table.db:
-            continue
+        if (table.name in ctes and not table.db) or isinstance(table.this, exp.Func):
+            continue  # a CTE, or a table function such as range()
         if not table.db:
             raise ModelError(f"table '{table.name}' must be schema-qualified (e.g. marts.x)")
         refs.add((table.db, table.name))

@@ -364,10 +364,12 @@ def _load_batch(conn: duckdb.DuckDBPyConnection, group: list[_Pending]):
     kind = first.detected.kind
     periods = {}
     if kind.dated:
+        # a summary ads report's rows span Start Date..End Date: its period ends at the last End
+        last = f"coalesce(end_date, {kind.period})" if "end_date" in kind.columns else kind.period
         periods = {
             name: (start, end)
             for name, start, end in conn.execute(
-                f"select source_file, min({kind.period}), max({kind.period}) from parsed_rows "
+                f"select source_file, min({kind.period}), max({last}) from parsed_rows "
                 "group by all"
             ).fetchall()
         }

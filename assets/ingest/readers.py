@@ -544,6 +544,13 @@ def parse_batch(
             reason = f"'{header}' is not {EXPECTED[col.type]} in {detected.locale} format"
             failed = f"nullif(trim(c{pos}), '') is not null and v{pos} is null"
             failures.append((col.name, pos, failed, reason))
+    start, end = (detected.positions.get(c) for c in (detected.kind.period, "end_date"))
+    if start is not None and end is not None:
+        reason = (
+            f"'{detected.cells[end].strip()}' is before '{detected.cells[start].strip()}'; "
+            "a row's period must end on or after its start"
+        )
+        failures.append(("end_date", end, f"v{end} < v{start}", reason))
     conn.execute(
         f"create or replace temp table parsed_typed as select *, {', '.join(typed) or 'null as v'} "
         "from parsed_source left join parsed_values using (row_id)"

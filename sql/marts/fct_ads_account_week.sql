@@ -35,9 +35,13 @@ weekly_ads as (
         sum(ad_orders) as ad_orders,
         -- unknown unless known for every campaign (a campaign report has no units)
         case when count(ad_units) = count(*) then sum(ad_units) end as ad_units,
-        -- as recorded on every row of marts.fct_ads_campaign_week (7 days for sellers)
-        max(attribution_days) as attribution_days,
-        sum(provisional_days) > 0 as has_provisional_days
+        -- the window of every campaign's ad sales (7 days for sellers); NULL when campaigns
+        -- come from reports with different windows: the totals then mix them, and say so
+        case when min(attribution_days) = max(attribution_days)
+            then min(attribution_days) end as attribution_days,
+        list(distinct attribution_days order by attribution_days) as attribution_windows,
+        sum(provisional_days) > 0 as has_provisional_days,
+        sum(estimated_days) > 0 as has_estimated_days
     from ads
     group by account_id, week_start
 ),
@@ -76,7 +80,9 @@ final as (
         weekly_ads.week_start,
         weekly_ads.currency_code,
         weekly_ads.attribution_days,
+        weekly_ads.attribution_windows,
         weekly_ads.has_provisional_days,
+        weekly_ads.has_estimated_days,
         weekly_ads.impressions,
         weekly_ads.clicks,
         weekly_ads.ad_spend_amount,

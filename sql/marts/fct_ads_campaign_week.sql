@@ -14,13 +14,13 @@ search_terms as (
 daily as (
     select
         account_id, report_date, week_start, campaign_name, attribution_days, currency_code,
-        1 as source_rank, 'campaign' as source_report, is_provisional,
+        1 as source_rank, 'campaign' as source_report, is_provisional, is_estimated,
         impressions, clicks, spend_amount, ad_sales_amount, ad_orders, ad_units
     from campaigns
     union all
     select
         account_id, report_date, week_start, campaign_name, attribution_days, currency_code,
-        2, 'advertised_product', bool_or(is_provisional),
+        2, 'advertised_product', bool_or(is_provisional), bool_or(is_estimated),
         sum(impressions), sum(clicks), sum(spend_amount), sum(ad_sales_amount), sum(ad_orders),
         sum(ad_units)
     from advertised_products
@@ -28,7 +28,7 @@ daily as (
     union all
     select
         account_id, report_date, week_start, campaign_name, attribution_days, currency_code,
-        3, 'search_term', bool_or(is_provisional),
+        3, 'search_term', bool_or(is_provisional), bool_or(is_estimated),
         sum(impressions), sum(clicks), sum(spend_amount), sum(ad_sales_amount), sum(ad_orders),
         sum(ad_units)
     from search_terms
@@ -36,24 +36,27 @@ daily as (
 ),
 
 best as (
+    -- a day reported with both a 7- and a 14-day window counts once, with the 7-day one
     select *
     from daily
-    qualify rank() over (
-        partition by account_id, week_start, report_date, campaign_name order by source_rank
+    qualify row_number() over (
+        partition by account_id, week_start, report_date, campaign_name
+        order by source_rank, attribution_days
     ) = 1
 ),
 
 -- a campaign report has no units column: a day's units come from the most complete report
--- that has them (advertised product, else search term), or stay unknown
+-- that has them (advertised product, else search term) in the same window, or stay unknown
 units as (
     select
         account_id,
         week_start,
         report_date,
         campaign_name,
+        attribution_days,
         arg_min(ad_units, source_rank) filter (where ad_units is not null) as ad_units
     from daily
-    group by account_id, week_start, report_date, campaign_name
+    group by account_id, week_start, report_date, campaign_name, attribution_days
 ),
 
 best_with_units as (
@@ -64,6 +67,7 @@ best_with_units as (
         and best.week_start = units.week_start
         and best.report_date = units.report_date
         and best.campaign_name = units.campaign_name
+        and best.attribution_days = units.attribution_days
 ),
 
 final as (
@@ -82,6 +86,8 @@ final as (
         case when count(ad_units) = count(*) then sum(ad_units) end as ad_units,
         count(distinct report_date) as days_reported,
         count(distinct report_date) filter (where is_provisional) as provisional_days,
+        -- days spread from a summary row whose span leaves the week: an estimate
+        count(distinct report_date) filter (where is_estimated) as estimated_days,
         -- the least complete report any day of the week came from
         arg_max(source_report, source_rank) as source_report
     from best_with_units

@@ -23,21 +23,35 @@ accounts as (
     select * from marts.dim_accounts
 ),
 
+account_weeks as (
+    -- an account with ads but no business report this week is still in the portfolio
+    select account_id, week_start from growth
+    union
+    select account_id, week_start from advertising
+),
+
 converted as (
     select
-        growth.*,
+        account_weeks.account_id,
+        account_weeks.week_start,
+        accounts.currency_code,
+        growth.* exclude (account_id, week_start, currency_code),
+        growth.account_id is not null as has_business_report,
         accounts.account_name,
         accounts.portfolio_id,
         accounts.portfolio_name,
         accounts.base_currency,
         fx_rates.rate as fx_rate_to_base,
         fx_rates.rate_date as fx_rate_date
-    from growth
+    from account_weeks
     inner join accounts
-        on growth.account_id = accounts.account_id
+        on account_weeks.account_id = accounts.account_id
+    left join growth
+        on account_weeks.account_id = growth.account_id
+        and account_weeks.week_start = growth.week_start
     left join fx_rates
-        on growth.week_start = fx_rates.week_start
-        and growth.currency_code = fx_rates.from_currency
+        on account_weeks.week_start = fx_rates.week_start
+        and accounts.currency_code = fx_rates.from_currency
         and accounts.base_currency = fx_rates.to_currency
     -- an account of an unknown portfolio has no row
     where accounts.base_currency is not null
@@ -52,6 +66,10 @@ final as (
         converted.week_start,
         converted.currency_code,
         converted.base_currency,
+        converted.has_business_report,
+        -- in the portfolio's week-on-week change only with sales in both weeks (like for like)
+        converted.revenue_amount is not null and converted.previous_revenue_amount is not null
+        as is_comparable,
         converted.fx_rate_to_base,
         converted.fx_rate_date,
         converted.revenue_amount,

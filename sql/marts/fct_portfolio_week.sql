@@ -1,4 +1,4 @@
--- Portfolio totals per portfolio × week in its base currency (dated ECB rates); a total is NULL while any account lacks a rate
+-- Portfolio totals per portfolio × week in its base currency (dated ECB rates); a total is NULL while any account lacks a rate; the week-on-week change is like for like (accounts with sales in both weeks)
 with accounts as (
     select * from marts.fct_portfolio_account_week
 ),
@@ -13,8 +13,13 @@ totals as (
         count(*) filter (where fx_rate_to_base is null) as accounts_without_fx_rate,
         string_agg(account_id, ', ' order by account_id) filter (where fx_rate_to_base is null)
         as accounts_without_fx_rate_ids,
+        count(*) filter (where is_comparable) as comparable_accounts,
+        string_agg(account_id, ', ' order by account_id) filter (where not is_comparable)
+        as not_comparable_account_ids,
         sum(revenue_base_amount) as revenue_base_amount,
-        sum(previous_revenue_base_amount) as previous_revenue_base_amount,
+        sum(revenue_base_amount) filter (where is_comparable) as comparable_revenue_base_amount,
+        sum(previous_revenue_base_amount) filter (where is_comparable)
+        as previous_revenue_base_amount,
         sum(ad_spend_base_amount) as ad_spend_base_amount,
         sum(ad_sales_base_amount) as ad_sales_base_amount,
         count(*) filter (where health_breaches > 0) as accounts_with_health_breach,
@@ -41,8 +46,10 @@ final as (
         as ad_spend_base_amount,
         case when accounts_without_fx_rate = 0 then ad_sales_base_amount end
         as ad_sales_base_amount,
+        comparable_accounts,
+        not_comparable_account_ids,
         case when accounts_without_fx_rate = 0
-            then revenue_base_amount / nullif(previous_revenue_base_amount, 0) - 1
+            then comparable_revenue_base_amount / nullif(previous_revenue_base_amount, 0) - 1
         end as revenue_wow_pct,
         case when accounts_without_fx_rate = 0
             then ad_spend_base_amount / nullif(ad_sales_base_amount, 0)

@@ -1,4 +1,4 @@
--- Portfolio totals per portfolio × week in its base currency (dated ECB rates); a total is NULL while any account lacks a rate
+-- Portfolio totals per portfolio × week in its base currency (dated ECB rates); a total is NULL while any account lacks a rate; the week-on-week change is like for like
 with portfolios as (
     select * from marts.fct_portfolio_week
 ),
@@ -10,6 +10,8 @@ final as (
         week_start,
         base_currency,
         accounts,
+        comparable_accounts,
+        not_comparable_account_ids,
         accounts_without_fx_rate,
         accounts_without_fx_rate_ids,
         revenue_base_amount,

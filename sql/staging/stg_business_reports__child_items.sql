@@ -18,12 +18,14 @@ final as (
         -- Seller Central pads titles with (narrow) no-break spaces; replace() is far cheaper
         -- than a regular expression over millions of titles
         trim(replace(replace(source.title, chr(8239), ' '), chr(160), ' ')) as title,
-        coalesce(source.sessions, 0) as sessions,
-        coalesce(source.page_views, 0) as page_views,
+        -- sessions, units and sales are required; page views and order items stay NULL
+        -- (unknown), never 0, where an export has no such column
+        source.sessions,
+        source.page_views,
         source.buy_box_pct,
-        coalesce(source.units, 0) as units,
-        coalesce(source.order_items, 0) as order_items,
-        coalesce(source.revenue, 0) as revenue_amount,
+        source.units,
+        source.order_items,
+        source.revenue as revenue_amount,
         accounts.currency_code,
         source.locale as source_locale,
         source.source_file,

@@ -20,11 +20,13 @@ final as (
         latest.account_id,
         latest.report_date,
         date_trunc('week', latest.report_date)::date as week_start,
-        coalesce(latest.revenue, 0) as revenue_amount,
-        coalesce(latest.units, 0) as units,
-        coalesce(latest.order_items, 0) as order_items,
-        coalesce(latest.sessions, 0) as sessions,
-        coalesce(latest.page_views, 0) as page_views,
+        -- sales and units are required; traffic and order items stay NULL (unknown), never 0,
+        -- where an export has no such column
+        latest.revenue as revenue_amount,
+        latest.units,
+        latest.order_items,
+        latest.sessions,
+        latest.page_views,
         accounts.currency_code
     from latest
     inner join accounts on latest.account_id = accounts.account_id

@@ -1,7 +1,7 @@
 -- Sponsored Products advertised products: one row per account × day × campaign × ad group × advertised SKU/ASIN
 with source as (
-    -- week_start is a column here so a query for one week reads only that week's rows
-    select *, date_trunc('week', report_date)::date as week_start from raw.sp_advertised_products
+    -- one row per day: summary rows spread over their days (see stg_sp__report_days)
+    select * from staging.stg_sp__report_days where report = 'advertised_product'
 ),
 
 accounts as (
@@ -31,13 +31,15 @@ final as (
         latest.ad_group_name,
         latest.advertised_sku,
         latest.advertised_asin,
-        coalesce(latest.impressions, 0) as impressions,
-        coalesce(latest.clicks, 0) as clicks,
-        coalesce(latest.spend, 0) as spend_amount,
-        coalesce(latest.sales, 0) as ad_sales_amount,
-        coalesce(latest.orders, 0) as ad_orders,
-        -- NULL, not 0, where the report has no units column (campaign reports have none)
+        latest.impressions,
+        latest.clicks,
+        latest.spend as spend_amount,
+        latest.sales as ad_sales_amount,
+        latest.orders as ad_orders,
+        -- unknown stays NULL, never 0: a campaign report has no units column
         latest.units as ad_units,
+        latest.is_estimated,
+        -- a header without its window ("Total Sales") has Amazon's default for sellers
         coalesce(latest.attribution_days, 7) as attribution_days,
         -- Amazon keeps attributing sales to the last days' clicks after an export (the
         -- export's period ends on its last day); how many: marketplaces.yaml

@@ -235,3 +235,122 @@ def test_units_unknown_in_a_campaign_report_are_not_zero(warehouse):
     assert fetch(
         warehouse, "select ad_units from marts.fct_ads_account_week where week_start = ?", W2
     ) == [{"ad_units": None}]
+
+
+def summary(start, end, campaign, impressions, clicks, spend, orders, **extra):
+    return ad(start, campaign, impressions, clicks, spend, 0, orders, end_date=end, **extra)
+
+
+def test_a_summary_row_is_spread_over_its_days_and_marked_estimated_across_weeks(warehouse):
+    # Fri 13th – Thu 19th (7 days): 100 impressions, 7 clicks, 10.00 spent, 3 orders. Day i (0–6)
+    # gets floor(total × (i + 1) / 7) − floor(total × i / 7):
+    #   cents  142 143 143 | 143 143 143 143  → week of the 9th 4.28, week of the 16th 5.72
+    #   impr.   14  14  14 |  15  14  14  15  → 42 | 58
+    #   clicks   1   1   1 |   1   1   1   1  → 3 | 4
+    #   orders   0   0   1 |   0   1   0   1  → 1 | 2
+    insert(
+        warehouse,
+        "sp_campaigns",
+        [summary(day(13), day(19), "C1", 100, 7, 10, 3)],
+        period_start=day(13),
+        period_end=day(19),
+    )
+    # Mon 23rd – Sun 29th lies in one week: its total is exact for that week
+    insert(
+        warehouse,
+        "sp_campaigns",
+        [summary(day(23), day(29), "C1", 70, 7, 7, 1)],
+        period_start=day(23),
+        period_end=day(29),
+        file_hash="h2",
+    )
+    build_models(warehouse, "marts.fct_ads_account_week")
+    rows = fetch(
+        warehouse,
+        "select week_start, impressions, clicks, ad_spend_amount::double as spend, ad_orders, "
+        "has_estimated_days from marts.fct_ads_account_week order by week_start",
+    )
+    assert rows == [
+        {"week_start": date(2026, 11, 9), "impressions": 42, "clicks": 3, "spend": 4.28,
+         "ad_orders": 1, "has_estimated_days": True},
+        {"week_start": W2, "impressions": 58, "clicks": 4, "spend": 5.72, "ad_orders": 2,
+         "has_estimated_days": True},
+        {"week_start": date(2026, 11, 23), "impressions": 70, "clicks": 7, "spend": 7.0,
+         "ad_orders": 1, "has_estimated_days": False},
+    ]  # fmt: skip
+
+
+def test_a_day_counts_once_daily_exports_first_then_the_latest_summary(warehouse):
+    # an old summary of the whole month: 30 days, 30.00 spent → 1.00 a day
+    insert(
+        warehouse,
+        "sp_search_terms",
+        [summary(day(1), day(30), "C1", 300, 30, 30, 0, search_term="knife")],
+        period_start=day(1),
+        period_end=day(30),
+        file_hash="month",
+        loaded_at="2026-11-20 08:00",
+    )
+    # a summary of Mon 16th – Sun 22nd: 14.00 → 2.00 a day; its period is shorter (more exact),
+    # so it replaces the month's share on those days, though loaded earlier
+    insert(
+        warehouse,
+        "sp_search_terms",
+        [summary(day(16), day(22), "C1", 70, 7, 14, 0, search_term="knife")],
+        period_start=day(16),
+        period_end=day(22),
+        file_hash="week",
+        loaded_at="2026-11-19 08:00",
+    )
+    # a daily export of Tue 17th – Wed 18th (9.00 and 0.50): those days come from it alone,
+    # even though the summaries were loaded after it
+    insert(
+        warehouse,
+        "sp_search_terms",
+        [
+            ad(day(17), "C1", 10, 1, 9, 0, 0, search_term="knife"),
+            ad(day(18), "C1", 10, 1, 0.5, 0, 0, search_term="knife"),
+        ],
+        period_start=day(17),
+        period_end=day(18),
+        file_hash="daily",
+        loaded_at="2026-11-01 08:00",
+    )
+    build_models(warehouse, "marts.fct_ads_campaign_week")
+    spend = dict(
+        warehouse.execute(
+            "select week_start, spend_amount::double from marts.fct_ads_campaign_week"
+        ).fetchall()
+    )
+    # week of the 16th: 16th 2.00 (week summary) + 17th 9.00 + 18th 0.50 (daily)
+    #   + 19th–22nd 4 × 2.00 (week summary) = 19.50; not 30 days' month on top
+    # week of the 9th: 7 days × 1.00 of the month; week of the 23rd: 23rd–29th 7 × 1.00
+    # (the month's 30th is a Monday: week of the 30th 1.00); 2nd–8th: 7.00; the 1st (Sun): 1.00
+    assert spend == {
+        date(2026, 10, 26): 1.0,
+        date(2026, 11, 2): 7.0,
+        date(2026, 11, 9): 7.0,
+        W2: 19.5,
+        date(2026, 11, 23): 7.0,
+        date(2026, 11, 30): 1.0,
+    }
+    # nothing lost or doubled: 1.00 × (30 − 7) + 2.00 × 5 + 9.50 = 42.50
+    assert sum(spend.values()) == 42.5
+
+
+def test_seven_and_fourteen_day_windows_are_not_added_together_silently(warehouse):
+    # C1 on the 16th in a 7-day and a 14-day campaign report: counts once, the 7-day one;
+    # C2 only in the 14-day report: the account's week mixes windows and says so
+    insert(warehouse, "sp_campaigns", [ad(day(16), "C1", 100, 5, 10, 50, 2)], attribution_days=7)
+    insert(
+        warehouse,
+        "sp_campaigns",
+        [ad(day(16), "C1", 100, 5, 10, 80, 3), ad(day(16), "C2", 10, 1, 1, 4, 1)],
+        attribution_days=14,
+        file_hash="h14",
+    )
+    build_models(warehouse, "reports.rpt_advertising")
+    row = fetch(warehouse, "select * from reports.rpt_advertising")[0]
+    # spend 10 (C1, once) + 1 (C2) = 11; sales 50 (C1 at 7 days) + 4 (C2 at 14 days) = 54
+    assert (float(row["ad_spend_amount"]), float(row["ad_sales_amount"])) == (11.0, 54.0)
+    assert (row["attribution_days"], row["attribution_windows"]) == (None, [7, 14])

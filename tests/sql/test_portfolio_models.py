@@ -158,3 +158,51 @@ def test_actions_come_in_priority_order_with_their_numbers(portfolio):
         {"action_rank": 3, "kind": "campaign_over_target", "subject": "C1", "value": 30.0,
          "threshold": 0.3},
     ]  # fmt: skip
+
+
+def test_portfolio_change_is_like_for_like_and_ads_only_accounts_are_shown(warehouse):
+    def sales(account, week, revenue):
+        insert(
+            warehouse,
+            "business_report_child_items",
+            [{"week_start": week, "child_asin": "A1", "sku": "s1", "sessions": 100,
+              "units": 10, "revenue": revenue}],
+            account_id=account,
+        )  # fmt: skip
+
+    sales("oak-uk", W1, 1000)
+    sales("oak-uk", W2, 900)
+    sales("messer-de", W2, 600)  # new this week
+    insert(  # ocha-jp ran ads but sent no business report
+        warehouse,
+        "sp_campaigns",
+        [{"report_date": date(2026, 11, 17), "campaign_name": "C1", "clicks": 5, "spend": 1600,
+          "sales": 3200, "orders": 2}],
+        account_id="ocha-jp",
+        attribution_days=7,
+    )  # fmt: skip
+    warehouse.execute(
+        "insert into raw.fx_rates values ('2026-11-20', 'GBP', 0.875), ('2026-11-20', 'JPY', 160),"
+        " ('2026-11-20', 'USD', 1.05)"
+    )
+    build_models(warehouse, "reports.rpt_portfolio", "reports.rpt_portfolio_accounts")
+    apac, eu = fetch(
+        warehouse,
+        "select accounts, comparable_accounts, not_comparable_account_ids, "
+        "round(revenue_base_amount, 2)::double as revenue, "
+        "round(previous_revenue_base_amount, 2)::double as previous, "
+        "round(revenue_wow_pct, 4) as wow, round(ad_spend_base_amount, 2)::double as spend "
+        "from reports.rpt_portfolio where week_start = ? order by portfolio_id",
+        W2,
+    )
+    # revenue 900 / 0.875 + 600 = 1,628.57 EUR; the change only over oak-uk, which sold in
+    # both weeks: 900 / 1000 − 1 = −10 % (all accounts would say 1,628.57 / 1,142.86 − 1 = +42 %)
+    assert eu == {
+        "accounts": 2, "comparable_accounts": 1, "not_comparable_account_ids": "messer-de",
+        "revenue": 1628.57, "previous": 1142.86, "wow": -0.1, "spend": None,
+    }  # fmt: skip
+    # ocha-jp: in its portfolio with its ads (1,600 JPY / 160 × 1.05 = 10.50 USD), no revenue
+    assert apac == {
+        "accounts": 1, "comparable_accounts": 0, "not_comparable_account_ids": "ocha-jp",
+        "revenue": None, "previous": None, "wow": None, "spend": 10.5,
+    }  # fmt: skip

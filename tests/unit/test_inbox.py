@@ -233,3 +233,32 @@ def test_a_weekly_run_reads_its_week_folder_and_loose_files_only(conn, home, acc
     everything = {r.source_file: r.status for r in ingest_inbox(conn, home, accounts)}
     assert everything["messer-de/2026-11-09/de_business_report.csv"] == "loaded"
     assert len(everything) == 3
+
+
+def test_a_summary_ads_report_spans_its_end_dates_and_rejects_an_end_before_its_start(
+    conn, home, accounts
+):
+    path = home.inbox / "oak-uk" / "summary.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        "Start Date,End Date,Campaign Name,Ad Group Name,Targeting,Match Type,"
+        "Customer Search Term,Impressions,Clicks,Spend,7 Day Total Sales ,7 Day Total Orders (#)\n"
+        "09/11/2026,22/11/2026,Auto,AG,*,BROAD,oak board,140,14,£14.00,£28.00,2\n"
+        "09/11/2026,22/11/2026,Auto,AG,*,BROAD,oak tray,70,7,£7.00,£0.00,0\n"
+        "22/11/2026,09/11/2026,Auto,AG,*,BROAD,oak bowl,10,1,£1.00,£0.00,0\n",
+        "utf-8",
+    )
+    (result,) = ingest_inbox(conn, home, accounts)
+    assert (result.status, result.rows_loaded, result.rows_rejected) == (
+        "loaded_with_rejects",
+        2,
+        1,
+    )
+    # the period runs from the first Start Date to the last End Date, not to the last start
+    assert conn.execute(
+        "select period_start::varchar, period_end::varchar from raw.ingest_log"
+    ).fetchone() == ("2026-11-09", "2026-11-22")
+    assert conn.execute("select line, column_name, reason from raw.rejects").fetchall() == [
+        (4, "end_date", "'End Date' is before 'Start Date'; a row's period must end on or after "
+         "its start")
+    ]  # fmt: skip
