@@ -21,6 +21,9 @@ EXPECTED_EXPORTS = {
     "account_health": "warning",
 }
 RECONCILE_TOLERANCE = 0.01  # 1 % of revenue, at least one unit of currency
+# a week's business report with this many times more (or fewer) sessions than its baseline
+# covers another period: a month has ~4.3 weeks, a day 1/7 of one; Prime Day stays under 3
+PERIOD_RATIO = 3
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,77 @@ CHECKS: tuple[SqlCheck, ...] = (
             from by_item inner join by_day using (account_id)
             where by_day.days = 7 and abs(by_item.revenue - by_day.revenue)
                 > greatest({RECONCILE_TOLERANCE} * by_day.revenue, 1)
+        """,
+    ),
+    SqlCheck(
+        name="business_report_period_plausible",
+        asset=("marts", "fct_sales_asin_week"),
+        severity="critical",
+        description="A week's business report covers that week: its sessions (sales when "
+        "there are none) are compared with the business report by date of the same week when "
+        "it covers all 7 days, else with the median of the account's 2–4 weeks before. A "
+        "monthly or one-day report in a week folder would otherwise become that week.",
+        threshold=f"1/{PERIOD_RATIO} ≤ this week ÷ baseline ≤ {PERIOD_RATIO}",
+        additional_deps=(("staging", "stg_business_reports__days"), ("raw", "ingest_log")),
+        sql=f"""
+            with weekly as (
+                select account_id, week_start, sum(sessions) as sessions,
+                    sum(revenue_amount) as revenue
+                from marts.fct_sales_asin_week
+                where week_start between $week::date - 28 and $week::date
+                group by all
+            ),
+            by_day as (
+                select account_id, sum(sessions) as sessions, sum(revenue_amount) as revenue
+                from staging.stg_business_reports__days where week_start = $week
+                group by all having count(*) = 7
+            ),
+            recent as (
+                select account_id, median(sessions) as sessions, median(revenue) as revenue,
+                    count(*) as weeks
+                from weekly where week_start < $week
+                group by all having count(*) >= 2
+            ),
+            baselines as (
+                select weekly.account_id, weekly.sessions, weekly.revenue,
+                    coalesce(by_day.sessions, recent.sessions) as base_sessions,
+                    coalesce(by_day.revenue, recent.revenue) as base_revenue,
+                    case when by_day.account_id is not null
+                        then 'the business report by date of the same week'
+                        else 'the median of the ' || recent.weeks || ' weeks before'
+                    end as baseline
+                from weekly
+                left join by_day using (account_id)
+                left join recent using (account_id)
+                where weekly.week_start = $week
+                    and (by_day.account_id is not null or recent.account_id is not null)
+            ),
+            judged as (
+                select *,
+                    case when sessions > 0 and base_sessions > 0 then 'sessions' else 'sales' end
+                    as measure,
+                    case when sessions > 0 and base_sessions > 0 then sessions / base_sessions
+                        else revenue / nullif(base_revenue, 0) end as ratio
+                from baselines
+            ),
+            files as (
+                select account_id, string_agg(source_file, ', ' order by source_file) as files
+                from raw.ingest_log
+                where kind = 'business_report_child_item' and week_start = $week
+                    and status in ('loaded', 'loaded_with_rejects')
+                group by all
+            )
+            select judged.account_id,
+                files.files || ' has ' || round(ratio, 2) || '× the ' || measure || ' of '
+                || baseline || ', as if it covered about '
+                || case when ratio < 1.5 / 7 then '1 day'
+                    else round(7 * ratio)::integer || ' days' end
+                || ', not the week ' || strftime($week::date, '%Y-%m-%d') || ' to '
+                || strftime($week::date + 6, '%Y-%m-%d') || '. Export "Detail Page Sales and '
+                || 'Traffic by Child Item" for exactly those 7 days and put it in the same '
+                || 'folder: it replaces this one.' as detail
+            from judged left join files using (account_id)
+            where ratio > {PERIOD_RATIO} or ratio < 1.0 / {PERIOD_RATIO}
         """,
     ),
     SqlCheck(

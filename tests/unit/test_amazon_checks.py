@@ -170,3 +170,41 @@ def test_critical_failures_hold_only_named_accounts(loaded):
     assert holds(loaded, WEEK) == {"messer-de": ["units_at_least_order_items: bad"]}
     assert not outcome.global_critical
     assert CheckOutcome("c", "x", "critical", "t", failures=[{"detail": "?"}]).global_critical
+
+
+def test_a_business_report_of_another_period_is_held_with_what_to_do(loaded, home, accounts):
+    assert failures(loaded, "business_report_period_plausible") == []
+    # the two weeks before: 280 + 186 = 466 sessions each; this week's file has 1,200 + 800 =
+    # 2,000: 2,000 / 466 = 4.29× the median, 7 × 4.29 = 30 days: a monthly report
+    text = (EXPORTS / "uk_business_report.csv").read_text("utf-8-sig")
+    for week in ("2026-11-02", "2026-11-09"):
+        target = home.inbox / "oak-uk" / week / "br.csv"
+        target.parent.mkdir(parents=True)
+        target.write_text(
+            text.replace('"1,200",10', "280,10").replace("800,0,40", "186,0,40")
+            .replace("Large", week), "utf-8-sig"
+        )  # fmt: skip
+    ingest_inbox(loaded, home, accounts)
+    rebuild(loaded)
+    (failure,) = failures(loaded, "business_report_period_plausible")
+    assert failure == {
+        "account_id": "oak-uk",
+        "detail": f"oak-uk/{WEEK}/uk_business_report.csv has 4.29× the sessions of the median "
+        "of the 2 weeks before, as if it covered about 30 days, not the week 2026-11-16 to "
+        '2026-11-22. Export "Detail Page Sales and Traffic by Child Item" for exactly those 7 '
+        "days and put it in the same folder: it replaces this one.",
+    }
+    # the business report by date of the week, when complete, is the better baseline: 7 days
+    # of 2,000 sessions = 14,000; 2,000 / 14,000 = 0.14×, 7 × 0.1429 = 1 day
+    rows = "\n".join(f'{d}.11.26,"400,00 €","0,00 €",20,0,20,"2.000",3000' for d in range(16, 23))
+    header = (EXPORTS / "de_business_report_by_date.csv").read_text("utf-8-sig").splitlines()[0]
+    target = home.inbox / "oak-uk" / WEEK / "by_date.csv"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(header + "\n" + rows + "\n", "utf-8-sig")
+    ingest_inbox(loaded, home, accounts)
+    rebuild(loaded)
+    (failure,) = failures(loaded, "business_report_period_plausible")
+    assert failure["detail"].startswith(
+        f"oak-uk/{WEEK}/uk_business_report.csv has 0.14× the sessions of the business report "
+        "by date of the same week, as if it covered about 1 day"
+    )
