@@ -38,6 +38,7 @@ final as (
         marketplaces.threshold_low_star_min_reviews,
         marketplaces.threshold_high_risk_score,
         marketplaces.threshold_overstock_days,
+        marketplaces.threshold_overstock_min_units,
         marketplaces.threshold_provisional_days,
         marketplaces.threshold_flag_min_reviews,
         marketplaces.threshold_flag_min_sessions

@@ -16,7 +16,12 @@ sales as (
 ),
 
 accounts as (
-    select account_id, currency_code, lead_time_days, threshold_overstock_days
+    select
+        account_id,
+        currency_code,
+        lead_time_days,
+        threshold_overstock_days,
+        threshold_overstock_min_units
     from marts.dim_accounts
 ),
 
@@ -123,6 +128,7 @@ velocity as (
         end as aged_90_plus_units,
         accounts.lead_time_days,
         accounts.threshold_overstock_days,
+        accounts.threshold_overstock_min_units,
         accounts.currency_code
     from stock
     inner join accounts
@@ -141,22 +147,50 @@ velocity as (
 ),
 
 cover as (
+    -- the two quantities the status is read from: the units short of 1.5 lead times of sales
+    -- (what to send) and the units beyond the overstock window's sales (what sits too long)
     select
         velocity.*,
         (available_units + inbound_units) / nullif(daily_velocity_units, 0) as days_of_supply,
-        (available_units + inbound_units) / nullif(7 * daily_velocity_units, 0) as weeks_of_cover
+        (available_units + inbound_units) / nullif(7 * daily_velocity_units, 0) as weeks_of_cover,
+        -- rounded before ceil so 15.000000000000002 stays 15
+        greatest(
+            0,
+            ceil(round(
+                coalesce(daily_velocity_units, 0) * lead_time_days * 1.5
+                - available_units - inbound_units,
+                6
+            ))
+        )::bigint as replenishment_units,
+        -- all of the stock when nothing sold; whole units only, so rounded down
+        greatest(
+            0,
+            floor(round(
+                available_units + inbound_units
+                - coalesce(daily_velocity_units, 0) * threshold_overstock_days,
+                6
+            ))
+        )::bigint as overstock_units
     from velocity
 ),
 
 status as (
+    -- one rule read from the quantities above, so a status never contradicts them: units to
+    -- replenish are never healthy, and a handful of units is never overstock
     select
         cover.*,
         case
+            -- nothing to sell now; inbound units may already cover it (0 to replenish)
             when available_units = 0 then 'out_of_stock'
-            when days_of_supply < lead_time_days then 'reorder_now'
-            -- days_of_supply is NULL here only for stock on hand without sales velocity
-            when days_of_supply > threshold_overstock_days or days_of_supply is null
+            -- the same as days of supply below 1.5 × the lead time
+            when replenishment_units > 0 then 'reorder_now'
+            -- the excess must be worth acting on: days of supply above overstock_days (or no
+            -- sales at all) and at least overstock_min_units beyond the window's sales
+            when overstock_units > 0 and overstock_units >= threshold_overstock_min_units
                 then 'overstock'
+            -- no sales in the last 4 weeks, too few units to call overstock
+            when coalesce(daily_velocity_units, 0) = 0 then 'no_recent_sales'
+            -- so healthy: cover of at least 1.5 lead times, no material excess
             else 'healthy'
         end as stock_status
     from cover
@@ -191,17 +225,10 @@ final as (
         avg_available_units_13w,
         sold_units_13w / nullif(avg_available_units_13w, 0) as sell_through_pct,
         sold_units_13w / nullif(avg_available_units_13w, 0) * 365 / 91 as turnover_per_year,
-        -- rounded before ceil so 15.000000000000002 stays 15
-        greatest(
-            0,
-            ceil(round(
-                coalesce(daily_velocity_units, 0) * lead_time_days * 1.5
-                - available_units - inbound_units,
-                6
-            ))
-        )::bigint as replenishment_units,
+        replenishment_units,
+        overstock_units,
         revenue_4w_amount,
-        -- runs out before a new shipment can arrive (or already has)
+        -- out of stock, or short of the cover a shipment needs to arrive with a margin
         stock_status in ('out_of_stock', 'reorder_now') as is_stock_out_risk,
         stock_status = 'overstock' as is_overstock
     from status

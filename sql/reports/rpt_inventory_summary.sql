@@ -16,6 +16,7 @@ final as (
         inventory.out_of_stock_asins,
         inventory.reorder_now_asins,
         inventory.overstock_asins,
+        inventory.no_recent_sales_asins,
         inventory.healthy_asins,
         inventory.available_units,
         inventory.inbound_units,

@@ -5,9 +5,12 @@ oak-uk, ASIN A1 (two SKUs in W4):  W1 avail 50 sold 14 | W2 avail 0 sold 0 (out 
                                     | W3 avail 30 sold 28 | W4 avail 60+40, inbound 40, sold 42
         A2: W0 sold 10 (outside the 4-week window) | W4 avail 20, sold 35
         A3: W4 avail 700, sold 7      A4: W4 avail 10, no sales      A5: W4 avail 0, inbound 5
+        A6: W4 avail 40, inbound 12, sold 14        A8: W3 sold 14 (no snapshot) | W4 avail 0,
+        inbound 124      A9: W4 avail 9, no sales      A10: W4 avail 95, sold 7
         M1: sales only (no FBA stock), W4 revenue 140
 messer-de, B1: W1 avail 10 sold 7 | W2 no snapshot, sold 14 | W3 nothing | W4 avail 20 sold 7
 ocha-jp, J1: W4 avail 5, no sales at all.
+Every marketplace has the default thresholds: overstock_days 90, overstock_min_units 10.
 """
 
 from datetime import date, datetime, timedelta
@@ -97,6 +100,10 @@ def warehouse(tmp_path_factory):
             ("SKU4", "A3", 700, 0),
             ("SKU5", "A4", 10, 0),
             ("SKU6", "A5", 0, 5),
+            ("SKU8", "A6", 40, 12),
+            ("SKU9", "A8", 0, 124),
+            ("SKU10", "A9", 9, 0),
+            ("SKU11", "A10", 95, 0),
         ],
         "uk4-new",
         LATE,
@@ -107,6 +114,9 @@ def warehouse(tmp_path_factory):
     sales(conn, "oak-uk", W4, "A2", 35, 350)
     sales(conn, "oak-uk", W4, "A3", 7, 70)
     sales(conn, "oak-uk", W4, "M1", 14, 140)
+    sales(conn, "oak-uk", W4, "A6", 14, 140)
+    sales(conn, "oak-uk", W3, "A8", 14, 140)
+    sales(conn, "oak-uk", W4, "A10", 7, 70)
 
     fba(conn, "messer-de", W1, [("B-SKU", "B1", 10, 0)], "de1")
     fba(conn, "messer-de", W4, [("B-SKU", "B1", 20, 0)], "de4")
@@ -152,12 +162,13 @@ def test_velocity_skips_the_out_of_stock_week_and_cover_follows(warehouse):
     # units 14 + 28 + 42 = 84; 84 ÷ (7 × 3) = 4.0 a day (with W2 it would be 84 ÷ 28 = 3)
     assert (a1["in_stock_weeks_4w"], a1["in_stock_sold_units_4w"]) == (3, 84)
     assert a1["daily_velocity_units"] == pytest.approx(4.0)
-    # (100 + 40) ÷ 4 = 35 days; 140 ÷ (7 × 4) = 5 weeks; 21 ≤ 35 ≤ 90 → healthy
+    # (100 + 40) ÷ 4 = 35 days; 140 ÷ (7 × 4) = 5 weeks
     assert a1["days_of_supply"] == pytest.approx(35.0)
     assert a1["weeks_of_cover"] == pytest.approx(5.0)
-    assert a1["stock_status"] == "healthy"
-    # 4 × 21 × 1.5 = 126 − 100 − 40 = −14 → floored at 0
+    # 4 × 21 × 1.5 = 126 − 100 − 40 = −14 → floored at 0 (35 days ≥ 1.5 × 21 = 31.5)
     assert a1["replenishment_units"] == 0
+    # 140 − 4 × 90 = −220 → no excess; nothing to replenish, no excess → healthy
+    assert (a1["overstock_units"], a1["stock_status"]) == (0, "healthy")
 
 
 def test_sell_through_and_turnover_over_13_weeks(warehouse):
@@ -195,16 +206,112 @@ def test_reorder_now_and_replenishment_rounded_up(warehouse):
 def test_overstock_by_days_of_supply_and_by_no_velocity(warehouse):
     a3 = mart(warehouse, "oak-uk", W4, "A3")
     # 7 ÷ 7 = 1 a day; 700 ÷ 1 = 700 days > 90; 1 × 21 × 1.5 = 31.5 − 700 < 0 → 0
+    # beyond 90 days of sales: 700 − 1 × 90 = 610 ≥ 10 → overstock
     assert (a3["days_of_supply"], a3["stock_status"], a3["replenishment_units"]) == (
         pytest.approx(700.0),
         "overstock",
         0,
     )
+    assert a3["overstock_units"] == 610
     a4 = mart(warehouse, "oak-uk", W4, "A4")
     # in stock (10 available) but nothing sold: 0 ÷ 7 = 0 a day → cover NULL, stock without sales
     assert a4["daily_velocity_units"] == 0
     assert (a4["days_of_supply"], a4["weeks_of_cover"]) == (None, None)
-    assert (a4["stock_status"], a4["replenishment_units"]) == ("overstock", 0)
+    # every unit is excess: 10 − 0 × 90 = 10, exactly overstock_min_units → overstock
+    assert (a4["overstock_units"], a4["stock_status"], a4["replenishment_units"]) == (
+        10,
+        "overstock",
+        0,
+    )
+
+
+def test_units_to_replenish_are_never_healthy(warehouse):
+    a6 = mart(warehouse, "oak-uk", W4, "A6")
+    # only W4 in stock: 14 ÷ 7 = 2 a day; (40 + 12) ÷ 2 = 26 days: above the 21 days' lead
+    # time (healthy under a cover < lead time rule) but below 1.5 × 21 = 31.5
+    assert a6["daily_velocity_units"] == pytest.approx(2.0)
+    assert a6["days_of_supply"] == pytest.approx(26.0)
+    # 2 × 21 × 1.5 = 63 − 40 − 12 = 11 to send → reorder now
+    assert (a6["replenishment_units"], a6["stock_status"]) == (11, "reorder_now")
+    assert a6["is_stock_out_risk"]
+
+
+def test_out_of_stock_shows_the_inbound_units_that_cover_it(warehouse):
+    a8 = row(warehouse, "reports.rpt_inventory", "oak-uk", W4, "A8")
+    # W3 sold 14 without a snapshot (in stock), W4 0 available and no sales (out):
+    # 14 ÷ 7 = 2 a day; 124 inbound ÷ 2 = 62 days
+    assert (a8["available_units"], a8["inbound_units"]) == (0, 124)
+    assert a8["days_of_supply"] == pytest.approx(62.0)
+    # 2 × 21 × 1.5 = 63 − 0 − 124 < 0 → 0 to replenish: the inbound units explain it
+    assert (a8["stock_status"], a8["replenishment_units"]) == ("out_of_stock", 0)
+
+
+def test_a_few_units_are_not_overstock(warehouse):
+    a9 = mart(warehouse, "oak-uk", W4, "A9")
+    # 9 available, nothing sold in the 4 weeks: all 9 are excess, 9 < 10 → no recent sales
+    assert (a9["daily_velocity_units"], a9["days_of_supply"]) == (0, None)
+    assert (a9["overstock_units"], a9["replenishment_units"]) == (9, 0)
+    assert (a9["stock_status"], a9["is_overstock"]) == ("no_recent_sales", False)
+    a10 = mart(warehouse, "oak-uk", W4, "A10")
+    # 7 ÷ 7 = 1 a day; 95 ÷ 1 = 95 days > 90, but 95 − 1 × 90 = 5 units beyond them, < 10;
+    # 1 × 21 × 1.5 = 31.5 − 95 < 0 → 0 to replenish → healthy
+    assert a10["days_of_supply"] == pytest.approx(95.0)
+    assert (a10["overstock_units"], a10["replenishment_units"]) == (5, 0)
+    assert a10["stock_status"] == "healthy"
+
+
+def test_every_status_agrees_with_the_quantities(warehouse):
+    rows = warehouse.execute(
+        "select stock_status, count(*) from marts.fct_inventory_asin_week group by all"
+    ).fetchall()
+    # the fixture has every status, so the checks below are not vacuous
+    assert {status for status, _ in rows} == {
+        "out_of_stock", "reorder_now", "overstock", "no_recent_sales", "healthy",
+    }  # fmt: skip
+    contradictions = warehouse.execute(
+        """
+        select account_id, week_start, asin, stock_status
+        from marts.fct_inventory_asin_week
+        inner join marts.dim_accounts using (account_id)
+        where not case stock_status
+            when 'out_of_stock' then available_units = 0
+            when 'reorder_now' then available_units > 0 and replenishment_units > 0
+            when 'overstock' then replenishment_units = 0
+                and overstock_units >= threshold_overstock_min_units and overstock_units > 0
+            when 'no_recent_sales' then daily_velocity_units = 0
+                and overstock_units < threshold_overstock_min_units
+            when 'healthy' then available_units > 0 and replenishment_units = 0
+                and overstock_units < threshold_overstock_min_units
+        end
+        """
+    ).fetchall()
+    assert contradictions == []
+    # the point of the rule: no healthy row has units to replenish
+    assert warehouse.execute(
+        "select count(*) from marts.fct_inventory_asin_week "
+        "where stock_status = 'healthy' and replenishment_units > 0"
+    ).fetchone() == (0,)
+
+
+def test_overstock_min_units_from_configuration(warehouse):
+    def j1():
+        return mart(warehouse, "ocha-jp", W4, "J1")["stock_status"]
+
+    # J1: 5 units, no sales: 5 < 10 → no recent sales; with a minimum of 5 → overstock
+    assert j1() == "no_recent_sales"
+    try:
+        warehouse.execute(
+            "update raw.marketplaces set threshold_overstock_min_units = 5 where marketplace = 'JP'"
+        )
+        build_models(warehouse, "marts.fct_inventory_asin_week")
+        assert j1() == "overstock"
+    finally:
+        warehouse.execute(
+            "update raw.marketplaces set threshold_overstock_min_units = 10 "
+            "where marketplace = 'JP'"
+        )
+        build_models(warehouse, *MODELS)
+    assert j1() == "no_recent_sales"
 
 
 def test_no_in_stock_week_gives_null_velocity(warehouse):
@@ -235,13 +342,13 @@ def test_missing_week_counts_when_it_sold(warehouse):
 
 
 def test_restated_snapshot_latest_load_wins(warehouse):
-    # the staging view keeps only the later W4 file: 6 SKUs, no 999, no A7
+    # the staging view keeps only the later W4 file: its 10 SKUs, no 999, no SKU7 (A7)
     skus = warehouse.execute(
         "select sku, available_units from staging.stg_inventory__fba_snapshots "
         "where account_id = 'oak-uk' and week_start = ? order by sku",
         [W4],
     ).fetchall()
-    assert [s for s, _ in skus] == ["SKU1", "SKU2", "SKU3", "SKU4", "SKU5", "SKU6"]
+    assert [s for s, _ in skus] == sorted(f"SKU{i}" for i in (1, 2, 3, 4, 5, 6, 8, 9, 10, 11))
     assert dict(skus)["SKU1"] == 60
     assert mart(warehouse, "oak-uk", W4, "A7") is None
 
@@ -266,25 +373,30 @@ def test_report_has_title_and_currency(warehouse):
 
 def test_summary_sums_base_measures_before_ratios(warehouse):
     s = row(warehouse, "reports.rpt_inventory_summary", "oak-uk", W4)
-    # A1 healthy, A2 reorder_now, A3 + A4 overstock, A5 out_of_stock
-    assert (s["asin_count"], s["out_of_stock_asins"], s["reorder_now_asins"]) == (5, 1, 1)
-    assert (s["overstock_asins"], s["healthy_asins"]) == (2, 1)
-    # available 100 + 20 + 700 + 10 + 0 = 830; inbound 40 + 5 = 45
-    assert (s["available_units"], s["inbound_units"]) == (830, 45)
-    # aged 20 + 0 + 0 + 0 + 0; replenishment 0 + 138 + 0 + 0 + 0
-    assert (s["aged_90_plus_units"], s["replenishment_units"]) == (20, 138)
-    # velocities 4 + 5 + 1 + 0 (+ NULL) = 10 a day; (830 + 45) ÷ (7 × 10) = 12.5 weeks
-    assert s["weeks_of_cover"] == pytest.approx(12.5)
-    # revenue W1..W4: A1 140 + 280 + 420 = 840, A2 350 (W0's 1000 is outside), A3 70, M1 140
-    # = 1400; at risk (A2 reorder_now, A5 out_of_stock) 350 + 0 → 350 ÷ 1400 = 0.25
-    assert (s["revenue_4w_amount"], s["revenue_at_risk_4w_amount"]) == (1400, 350)
-    assert s["revenue_at_risk_pct"] == pytest.approx(0.25)
+    # A1 + A10 healthy, A2 + A6 reorder_now, A3 + A4 overstock, A5 + A8 out_of_stock,
+    # A9 no_recent_sales
+    assert (s["asin_count"], s["out_of_stock_asins"], s["reorder_now_asins"]) == (9, 2, 2)
+    assert (s["overstock_asins"], s["no_recent_sales_asins"], s["healthy_asins"]) == (2, 1, 2)
+    # available 100 + 20 + 700 + 10 + 0 + 40 + 0 + 9 + 95 = 974; inbound 40 + 5 + 12 + 124 = 181
+    assert (s["available_units"], s["inbound_units"]) == (974, 181)
+    # aged 20 + 0 + …; replenishment A2 138 + A6 11 = 149
+    assert (s["aged_90_plus_units"], s["replenishment_units"]) == (20, 149)
+    # velocities A1 4 + A2 5 + A3 1 + A4 0 (+ A5 NULL) + A6 2 + A8 2 + A9 0 + A10 1 = 15 a day;
+    # (974 + 181) ÷ (7 × 15) = 1155 ÷ 105 = 11 weeks
+    assert s["weeks_of_cover"] == pytest.approx(11.0)
+    # revenue W1..W4: A1 140 + 280 + 420 = 840, A2 350 (W0's 1000 is outside), A3 70, M1 140,
+    # A6 140, A8 140 (W3), A10 70 = 1750; at risk (A2 + A6 reorder_now, A5 + A8 out_of_stock)
+    # 350 + 140 + 0 + 140 = 630 → 630 ÷ 1750 = 0.36
+    assert (s["revenue_4w_amount"], s["revenue_at_risk_4w_amount"]) == (1750, 630)
+    assert s["revenue_at_risk_pct"] == pytest.approx(0.36)
 
 
 def test_summary_zero_denominators_are_null(warehouse):
     s = row(warehouse, "reports.rpt_inventory_summary", "ocha-jp", W4)
-    # J1: 5 available, no sales → velocity 0 → cover NULL; revenue 0 → at-risk share NULL
-    assert (s["overstock_asins"], s["weeks_of_cover"], s["revenue_at_risk_pct"]) == (1, None, None)
+    # J1: 5 available, no sales → velocity 0 → cover NULL; revenue 0 → at-risk share NULL;
+    # 5 units < 10 → no recent sales, not overstock
+    assert (s["overstock_asins"], s["no_recent_sales_asins"]) == (0, 1)
+    assert (s["weeks_of_cover"], s["revenue_at_risk_pct"]) == (None, None)
     assert s["aged_90_plus_units"] is None
     de = row(warehouse, "reports.rpt_inventory_summary", "messer-de", W4)
     # B1 reorder_now: its 70 + 140 + 70 = 280 is all the revenue → 1.0
