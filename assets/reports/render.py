@@ -3,7 +3,9 @@
 Templates only present; every number comes from a ``reports.rpt_*`` table. Numbers, money,
 percentages and dates are formatted by Babel for the account's locale. WeasyPrint may read
 only files under ``report_templates/``: it never touches the network or the rest of the disk,
-whatever a product title or review contains.
+whatever a product title or review contains. Text from exports cannot spoof the layout either:
+bidirectional control characters are dropped from everything printed (a U+202E would show a
+title or search term reversed), and long unbroken words wrap inside their cell (pack.css).
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ from markupsafe import Markup
 from assets.core.i18n import TEMPLATES, translations
 
 MISSING = "–"
+# embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and the marks (LRM, RLM,
+# ALM): they reorder how text is shown, never what it says
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 log = logging.getLogger(__name__)
 
 
@@ -58,6 +63,13 @@ def _is_missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and value != value)
 
 
+def _without_bidi_controls(value: Any) -> Any:
+    """Every printed value passes here: text loses its bidi controls (markup we built is kept)."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return BIDI_CONTROLS.sub("", value)
+    return value
+
+
 @cache
 def make_environment(locale: str) -> Environment:
     """A Jinja environment whose filters format for ``locale`` and print "–" for no value;
@@ -68,6 +80,7 @@ def make_environment(locale: str) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_without_bidi_controls,
     )
 
     # the locale's own percent pattern (e.g. "#,##0 %" in German) with one decimal

@@ -167,3 +167,36 @@ def test_sparkline_scales_the_weeks_it_has_and_skips_missing_ones():
     assert 'points="1.5,12.5 42.2,1.5 62.5,7.0"' in svg
     assert '<circle cx="62.5" cy="7.0"' in svg  # the latest week
     assert sparkline([None, 5]) == "" and sparkline([]) == ""
+
+
+ADS = {
+    "currency_code": "GBP", "ad_spend_amount": 69.0, "ad_sales_amount": 210.0, "acos": 0.33,
+    "is_over_target": True, "target_acos": 0.3, "roas": 3.04, "tacos": 0.07, "cpc_amount": 2.09,
+    "ctr": 0.03, "ad_cvr": 0.24, "roi": None, "attribution_days": 7, "attribution_windows": [7],
+    "has_estimated_days": False,
+}  # fmt: skip
+
+
+def test_long_words_wrap_inside_the_page_and_bidi_controls_are_dropped(tmp_path):
+    from weasyprint import HTML
+
+    long_term = "b0z7w1ptzz" * 40  # 400 characters without a break
+    pack = job(tmp_path, name="Oak \u202eoc.elpmaxe\u202c Co", headline=HEADLINE)
+    pack.context["ads"] = ADS
+    pack.context["wasted_terms"] = [
+        {"search_term": long_term, "campaign_name": "Auto \u2067x\u2069", "clicks": 3,
+         "spend_amount": 12.0, "currency_code": "GBP"}
+    ]  # fmt: skip
+    html = render_html(pack)
+    assert not any(c in html for c in "\u202e\u202c\u2067\u2069")
+    document = HTML(string=html, base_url=f"{TEMPLATES}/").render()
+
+    def right_edges(box):
+        yield box.position_x + (box.width or 0)
+        for child in getattr(box, "children", None) or []:
+            yield from right_edges(child)
+
+    for page in document.pages:
+        assert max(right_edges(page._page_box)) <= page.width
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(write_pdf(html, pack.output)).pages)
+    assert "Oak oc.elpmaxe Co" in text and "b0z7w1ptzz" in text
