@@ -18,6 +18,25 @@ What gets written under ``home``:
   ``reviews.tsv`` (Customer Reviews dataset layout) and ``account-health.json``
   (SP-API ``GET_V2_SELLER_PERFORMANCE_REPORT``).
 
+Two real-world shapes are in the named accounts (positions and weeks in accounts.yaml):
+
+* **ASINs sold under two SKUs.** One or two ASINs per named account are also sold under a
+  merchant-fulfilled SKU, ``<SKU>-FBM``, in every week: the business report has a row per
+  SKU, the FBM one right after the FBA one. Traffic belongs to the ASIN and is repeated on
+  both rows (sessions, page views, their percentages, Featured Offer %); units, unit session
+  % (the SKU's units ÷ the ASIN's sessions), sales and order items are the SKU's and add up to
+  the ASIN's. The split draws from a generator of its own (``[seed, account position, 1]``),
+  so no other number moves. The FBM SKU is not in the FBA inventory; ads advertise the FBA
+  SKU. ``DemoManifest.business_rows`` has one row per SKU: count traffic once per ASIN.
+* **A summary search term report.** nordwind-de's oldest 3 weeks of search terms come as one
+  summary export (time unit "Summary": ``Start Date,End Date`` in place of ``Date``) in the
+  folder of its first week, and those weeks have no daily search term or advertised product
+  report (so the warehouse's campaign figures come from the summary, spread over its days).
+  Each row sums the daily rows the generator would otherwise have written for its campaign ×
+  ad group × targeting × match type × search term, from the first to the last of those days;
+  most spans cross a week boundary (weeks the warehouse marks estimated). Only with at least
+  5 weeks, so the stories' last two weeks stay daily.
+
 Each account has a story the packs must reveal (stock-out, Buy Box lost, ACoS above target,
 ODR breach, rating drop: see demo/stories.py); pacific-us has none (the control) and delivers
 its ads reports as XLSX. sakura-jp's account-health JSON uses the spellings of Amazon's own

@@ -47,6 +47,8 @@ class Spec:
     theme: str
     xlsx_ads: bool
     example_spelling: bool
+    merchant_skus: tuple[int, ...] = ()  # catalogue positions of ASINs with a second, FBM SKU
+    search_term_summary_weeks: int = 0  # oldest weeks of search terms in one summary export
 
     def entry(self) -> dict:
         return {
@@ -93,6 +95,8 @@ def specs(count: int) -> list[Spec]:
                     theme=a["theme"],
                     xlsx_ads=a.get("xlsx_ads", False),
                     example_spelling=a.get("example_spelling", False),
+                    merchant_skus=tuple(a.get("merchant_skus", ())),
+                    search_term_summary_weeks=a.get("search_term_summary_weeks", 0),
                 )
             )
             continue

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -26,13 +26,16 @@ from demo.markets import (
     csv_field,
     formatter,
     search_term_header,
+    summary_search_term_header,
 )
 from demo.simulate import (
+    SECOND_SKU_STREAM,
     simulate_ads,
     simulate_health,
     simulate_inventory,
     simulate_reviews,
     simulate_sales,
+    simulate_second_skus,
 )
 from demo.stories import story_of
 from demo.writers import (
@@ -43,6 +46,7 @@ from demo.writers import (
     inventory,
     reviews_tsv,
     row_prefixes,
+    summary_rows,
     write,
 )
 from demo.xlsx import ads_xlsx
@@ -171,6 +175,9 @@ def _write_account(
     ads = simulate_ads(acct, story, nrng)
     record = story.record(spec, acct.catalog, weeks)
     stories = [] if record is None else [record]
+    second = simulate_second_skus(
+        acct, np.random.default_rng([scale.seed, spec.index, SECOND_SKU_STREAM])
+    )
     block = RowBlock(
         catalog=acct.catalog,
         decimals=acct.market.decimals,
@@ -181,16 +188,25 @@ def _write_account(
         units=acct.units.astype(np.int32),
         order_items=acct.order_items.astype(np.int32),
         revenue=acct.revenue,
+        second=second,
     )
     fmt = formatter(acct.market)
-    prefix = row_prefixes(acct.catalog)
+    prefix = row_prefixes(acct.catalog, second)
     market = acct.market
     us = market.code == "US"
     st_header, ap_header = search_term_header(us), advertised_product_header(us)
-    ads_quoted = [
+    st_quoted, ap_quoted = (
         [",".join(csv_field(v) for v in text) for text in texts]
         for texts in (ads.st_text, ads.ap_text)
-    ]
+    )
+    st_sheet = "Sponsored Product Search Term Report"
+    ap_sheet = "Sponsored Product Advertised Product Report"
+    # the oldest weeks' search terms as one summary export in the folder of its first week, and
+    # no advertised product report for them (so the summary is what the warehouse's campaign
+    # figures come from); only if the last two weeks, where the stories play, stay daily
+    summary_weeks = spec.search_term_summary_weeks
+    if len(weeks) < summary_weeks + 2:
+        summary_weeks = 0
     report_ids = nrng.integers(10**10, 10**11, len(weeks)).tolist()
     base_odr = float(nrng.uniform(0.001, 0.004))
     account_dir = inbox / spec.id
@@ -203,7 +219,7 @@ def _write_account(
         written.append(
             write(
                 folder / f"BusinessReport-{downloaded:%d-%m-%Y}.csv",
-                business_report(acct, w, fmt, prefix),
+                business_report(acct, second, w, fmt, prefix),
                 market.br_encoding,
             )
         )
@@ -214,26 +230,23 @@ def _write_account(
                 market.inventory_encoding,
             )
         )
-        st_rows, ap_rows = ads_rows(ads, w)
-        reports = (
-            (
-                SEARCH_TERM_FILE,
-                st_rows,
-                st_header,
-                ads.st_text,
-                "Sponsored Product Search Term Report",
-            ),
-            (
-                ADVERTISED_PRODUCT_FILE,
-                ap_rows,
-                ap_header,
-                ads.ap_text,
-                "Sponsored Product Advertised Product Report",
-            ),
-        )
-        for (name, rows, header, texts, sheet), quoted in zip(reports, ads_quoted, strict=True):
+        if w >= summary_weeks:
+            st_rows, ap_rows = ads_rows(ads, w)
+            reports = [
+                (SEARCH_TERM_FILE, st_rows, st_header, ads.st_text, st_quoted, st_sheet),
+                (ADVERTISED_PRODUCT_FILE, ap_rows, ap_header, ads.ap_text, ap_quoted, ap_sheet),
+            ]
+            ads_downloaded = downloaded
+        elif w == 0:
+            rows = summary_rows([ads_rows(ads, v)[0] for v in range(summary_weeks)])
+            header = summary_search_term_header(us)
+            reports = [(SEARCH_TERM_FILE, rows, header, ads.st_text, st_quoted, st_sheet)]
+            ads_downloaded = weeks[summary_weeks - 1] + timedelta(days=7)
+        else:
+            reports = []
+        for name, rows, header, texts, quoted, sheet in reports:
             if spec.xlsx_ads:
-                stamp = datetime(downloaded.year, downloaded.month, downloaded.day, 6, 0, 0)
+                stamp = datetime.combine(ads_downloaded, time(6))
                 path = folder / f"{name}.xlsx"
                 path.write_bytes(ads_xlsx(rows, header, texts, market, sheet, stamp))
                 written.append(path)

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from demo.catalogue import Catalog
+from demo.simulate import SecondSkus
 
 DEMO_LAST_WEEK: date = date(2026, 11, 16)  # a Monday; weeks start Monday
 
@@ -39,32 +40,46 @@ class RowBlock:
     units: np.ndarray
     order_items: np.ndarray
     revenue: np.ndarray
+    second: SecondSkus  # the ASINs sold under a second SKU, and that SKU's part of their sales
 
     def rows(self, w: int) -> list[dict]:
-        c = self.catalog
+        c, second = self.catalog, self.second
+        split = {i: j for j, i in enumerate(second.index)}
         out = []
         for i in self.order[w].tolist():
-            minor = int(self.revenue[w, i])
-            if self.decimals:
-                whole, cents = divmod(minor, 100)
-                revenue = Decimal(f"{whole}.{cents:02d}")
-            else:
-                revenue = Decimal(minor)
-            out.append(
-                {
-                    "parent_asin": c.parent[i],
-                    "child_asin": c.child[i],
-                    "sku": c.sku[i],
-                    "title": c.title[i],
-                    "sessions": int(self.sessions[w, i]),
-                    "page_views": int(self.page_views[w, i]),
-                    "buy_box_pct": int(self.buy_box_bps[w, i]) / 10000,
-                    "units": int(self.units[w, i]),
-                    "order_items": int(self.order_items[w, i]),
-                    "revenue": revenue,
-                }
-            )
+            units, items = int(self.units[w, i]), int(self.order_items[w, i])
+            skus = [(c.sku[i], units, items, int(self.revenue[w, i]))]
+            j = split.get(i)
+            if j is not None:  # the second SKU's part, and the rest on the ASIN's own SKU
+                part = [
+                    int(second.units[w, j]),
+                    int(second.order_items[w, j]),
+                    int(second.revenue[w, j]),
+                ]
+                own = [total - p for total, p in zip(skus[0][1:], part, strict=True)]
+                skus = [(c.sku[i], *own), (second.sku[j], *part)]
+            for sku, sku_units, sku_items, minor in skus:
+                out.append(
+                    {
+                        "parent_asin": c.parent[i],
+                        "child_asin": c.child[i],
+                        "sku": sku,
+                        "title": c.title[i],
+                        "sessions": int(self.sessions[w, i]),
+                        "page_views": int(self.page_views[w, i]),
+                        "buy_box_pct": int(self.buy_box_bps[w, i]) / 10000,
+                        "units": sku_units,
+                        "order_items": sku_items,
+                        "revenue": self._money(minor),
+                    }
+                )
         return out
+
+    def _money(self, minor: int) -> Decimal:
+        if self.decimals:
+            whole, cents = divmod(minor, 100)
+            return Decimal(f"{whole}.{cents:02d}")
+        return Decimal(minor)
 
 
 class BusinessRows(Mapping):
@@ -74,7 +89,11 @@ class BusinessRows(Mapping):
     (millions of rows) a dict per row held in memory would cost gigabytes. Each access
     returns a fresh list in file order with keys parent_asin, child_asin, sku, title,
     sessions, page_views, buy_box_pct (fraction 0..1 as written), units, order_items and
-    revenue (Decimal in the account's currency, as written)."""
+    revenue (Decimal in the account's currency, as written).
+
+    One row per SKU: an ASIN sold under two SKUs has two rows, which repeat its traffic
+    (sessions, page_views, buy_box_pct) and split its units, order_items and revenue, so a
+    total over rows counts traffic once per (parent_asin, child_asin) and sums the rest."""
 
     def __init__(self, weeks: list[date]) -> None:
         self._weeks = list(weeks)

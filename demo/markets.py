@@ -162,6 +162,11 @@ def search_term_header(us: bool) -> list[str]:
     ]
 
 
+def summary_search_term_header(us: bool) -> list[str]:
+    """A summary export (time unit "Summary"): Start Date and End Date in place of Date."""
+    return ["Start Date", "End Date", *search_term_header(us)[1:]]
+
+
 def advertised_product_header(us: bool) -> list[str]:
     return [
         "Date",

@@ -4,8 +4,10 @@ Every number is drawn from the account's own ``numpy`` generator, in a fixed ord
 (demo/catalogue.py), sales, inventory, ads, then per week reviews and account health; the
 account's story (demo/stories.py) is applied through its hooks at fixed points in between.
 The order of the draws is the demo's contract: reordering two of them changes the bytes of
-every later file of that account (tests/unit/test_demo.py pins them). Nothing here formats
-text; demo/writers.py and demo/xlsx.py turn these numbers into export files.
+every later file of that account (tests/unit/test_demo.py pins them). The split of some
+ASINs' sales over a second SKU draws from a generator of its own (``simulate_second_skus``), so
+it moves none of these. Nothing here formats text; demo/writers.py and demo/xlsx.py turn these
+numbers into export files.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ class Account:
     order_items: np.ndarray
     order_items_b2b: np.ndarray
     price: np.ndarray  # weekly selling price, minor units
+    price_b2b: np.ndarray
     revenue: np.ndarray
     revenue_b2b: np.ndarray
     order: np.ndarray  # file order of the ASINs per week
@@ -133,9 +136,59 @@ def simulate_sales(
         order_items=order_items,
         order_items_b2b=order_items_b2b,
         price=price,
+        price_b2b=price_b2b,
         revenue=revenue,
         revenue_b2b=revenue_b2b,
         order=order,
+    )
+
+
+@dataclass
+class SecondSkus:
+    """ASINs also sold under a second, merchant-fulfilled SKU (``<SKU>-FBM``) and that SKU's part
+    of their sales (weeks × these ASINs, money in minor units); the ASIN's own (FBA) SKU has the
+    rest. Traffic belongs to the ASIN: the business report repeats it on both SKU rows."""
+
+    index: list[int]  # catalogue index of each such ASIN
+    sku: list[str]
+    units: np.ndarray
+    units_b2b: np.ndarray
+    order_items: np.ndarray
+    order_items_b2b: np.ndarray
+    revenue: np.ndarray
+    revenue_b2b: np.ndarray
+
+
+SECOND_SKU_STREAM = 1  # default_rng([seed, account position, 1]); a 0 would equal [seed, position]
+
+
+def simulate_second_skus(acct: Account, rng: np.random.Generator) -> SecondSkus:
+    """Split the sales of the account's ``merchant_skus`` ASINs between their FBA SKU and a
+    merchant-fulfilled one, drawing from ``rng``, a generator of its own, so that no other
+    number moves: each order item goes to the FBM SKU with a probability fixed per ASIN, the
+    extra units of multi-unit orders likewise, and B2B ones among them at random. Units,
+    order items and sales of the two SKUs add up to the ASIN's, at the ASIN's prices."""
+    n = acct.units.shape[1]
+    index = [i for i in acct.spec.merchant_skus if i < n]
+    cols = np.array(index, dtype=np.int64)
+    order_items, order_items_b2b = acct.order_items[:, cols], acct.order_items_b2b[:, cols]
+    extra = acct.units[:, cols] - order_items  # units beyond the first of each order item
+    extra_b2b = acct.units_b2b[:, cols] - order_items_b2b
+    share = rng.uniform(0.15, 0.35, len(index))[None, :]
+    fbm_items = rng.binomial(order_items, share)
+    fbm_items_b2b = rng.hypergeometric(order_items_b2b, order_items - order_items_b2b, fbm_items)
+    fbm_extra = rng.binomial(extra, share)
+    fbm_extra_b2b = rng.hypergeometric(extra_b2b, extra - extra_b2b, fbm_extra)
+    units, units_b2b = fbm_items + fbm_extra, fbm_items_b2b + fbm_extra_b2b
+    return SecondSkus(
+        index=index,
+        sku=[f"{acct.catalog.sku[i]}-FBM" for i in index],
+        units=units,
+        units_b2b=units_b2b,
+        order_items=fbm_items,
+        order_items_b2b=fbm_items_b2b,
+        revenue=units * acct.price[:, cols],
+        revenue_b2b=units_b2b * acct.price_b2b[:, cols],
     )
 
 

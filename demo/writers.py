@@ -26,7 +26,15 @@ from demo.markets import (
     ads_date,
     csv_field,
 )
-from demo.simulate import TERMS, Account, Ads, Inventory, WeekHealth, WeekReviews
+from demo.simulate import (
+    TERMS,
+    Account,
+    Ads,
+    Inventory,
+    SecondSkus,
+    WeekHealth,
+    WeekReviews,
+)
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -34,18 +42,28 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     return path
 
 
-def row_prefixes(cat: Catalog) -> list[str]:
-    """Parent, child, title and SKU of each ASIN, CSV-quoted once per account."""
-    return [
-        f"{p},{c},{csv_field(t)},{csv_field(k)},"
-        for p, c, t, k in zip(cat.parent, cat.child, cat.title, cat.sku, strict=True)
+def row_prefixes(cat: Catalog, second: SecondSkus) -> list[str]:
+    """Parent, child, title and SKU of each ASIN, CSV-quoted once per account; then those of
+    the second SKUs (index ``len(cat.child) + j`` for ``second.sku[j]``)."""
+    rows = list(zip(cat.parent, cat.child, cat.title, cat.sku, strict=True))
+    rows += [
+        (cat.parent[i], cat.child[i], cat.title[i], sku)
+        for i, sku in zip(second.index, second.sku, strict=True)
     ]
+    return [f"{p},{c},{csv_field(t)},{csv_field(k)}," for p, c, t, k in rows]
 
 
-def business_report(acct: Account, w: int, fmt: Formatter, prefix: list[str]) -> str:
+def business_report(
+    acct: Account, second: SecondSkus, w: int, fmt: Formatter, prefix: list[str]
+) -> str:
+    """One week's Detail Page Sales and Traffic by Child Item, one row per SKU in the ASINs'
+    file order. Traffic (sessions, page views, their shares, Featured Offer %) belongs to the
+    ASIN and is repeated on each of its SKU rows; units, unit session %, sales and order
+    items are the SKU's, a second SKU's row right after the ASIN's own SKU's."""
     header = ",".join(csv_field(h) for h in BUSINESS_HEADERS[acct.spec.market])
     s, sb = acct.sessions[w], acct.sessions_b2b[w]
     pv, pvb = acct.page_views[w], acct.page_views_b2b[w]
+    n = len(s)
 
     def share(values: np.ndarray) -> list[int]:
         total = int(values.sum())
@@ -57,74 +75,70 @@ def business_report(acct: Account, w: int, fmt: Formatter, prefix: list[str]) ->
         safe = np.maximum(den, 1)
         return np.where(den > 0, np.rint(num * 10000 / safe), 0).astype(np.int64).tolist()
 
-    cols = (
-        s.tolist(),
-        sb.tolist(),
-        share(s),
-        share(sb),
-        pv.tolist(),
-        pvb.tolist(),
-        share(pv),
-        share(pvb),
-        acct.buy_box_bps[w].tolist(),
-        acct.buy_box_b2b_bps[w].tolist(),
-        acct.units[w].tolist(),
-        acct.units_b2b[w].tolist(),
-        ratio(acct.units[w], s),
-        ratio(acct.units_b2b[w], sb),
-        acct.revenue[w].tolist(),
-        acct.revenue_b2b[w].tolist(),
-        acct.order_items[w].tolist(),
-        acct.order_items_b2b[w].tolist(),
-    )
-    (
-        c_s,
-        c_sb,
-        c_sp,
-        c_spb,
-        c_pv,
-        c_pvb,
-        c_pvp,
-        c_pvpb,
-        c_bb,
-        c_bbb,
-        c_u,
-        c_ub,
-        c_usp,
-        c_uspb,
-        c_r,
-        c_rb,
-        c_oi,
-        c_oib,
-    ) = cols
     num, pct, money = fmt.int_, fmt.pct, fmt.money
-    lines = [header]
-    for i in acct.order[w].tolist():
-        lines.append(
-            prefix[i]
-            + ",".join(
-                (
-                    num(c_s[i]),
-                    num(c_sb[i]),
-                    pct(c_sp[i]),
-                    pct(c_spb[i]),
-                    num(c_pv[i]),
-                    num(c_pvb[i]),
-                    pct(c_pvp[i]),
-                    pct(c_pvpb[i]),
-                    pct(c_bb[i]),
-                    pct(c_bbb[i]),
-                    num(c_u[i]),
-                    num(c_ub[i]),
-                    pct(c_usp[i]),
-                    pct(c_uspb[i]),
-                    money(c_r[i]),
-                    money(c_rb[i]),
-                    num(c_oi[i]),
-                    num(c_oib[i]),
-                )
+    traffic = [
+        ",".join(
+            (
+                num(c_s),
+                num(c_sb),
+                pct(c_sp),
+                pct(c_spb),
+                num(c_pv),
+                num(c_pvb),
+                pct(c_pvp),
+                pct(c_pvpb),
+                pct(c_bb),
+                pct(c_bbb),
             )
         )
+        for c_s, c_sb, c_sp, c_spb, c_pv, c_pvb, c_pvp, c_pvpb, c_bb, c_bbb in zip(
+            s.tolist(),
+            sb.tolist(),
+            share(s),
+            share(sb),
+            pv.tolist(),
+            pvb.tolist(),
+            share(pv),
+            share(pvb),
+            acct.buy_box_bps[w].tolist(),
+            acct.buy_box_b2b_bps[w].tolist(),
+            strict=True,
+        )
+    ]
+    # per SKU row: the ASINs' own SKUs (rows 0..n-1) keep what their second SKU (n + j) has not
+    cols = second.index
+    sales = {}
+    for name in ("units", "units_b2b", "revenue", "revenue_b2b", "order_items", "order_items_b2b"):
+        own, part = getattr(acct, name)[w].copy(), getattr(second, name)[w]
+        own[cols] -= part
+        sales[name] = np.concatenate((own, part))
+    asin = np.concatenate((np.arange(n), np.array(cols, dtype=np.int64)))
+    units, units_b2b = sales["units"], sales["units_b2b"]
+    c_usp, c_uspb = ratio(units, s[asin]), ratio(units_b2b, sb[asin])
+    c_u, c_ub = units.tolist(), units_b2b.tolist()
+    c_r, c_rb = sales["revenue"].tolist(), sales["revenue_b2b"].tolist()
+    c_oi, c_oib = sales["order_items"].tolist(), sales["order_items_b2b"].tolist()
+    rows_of = {i: (i, n + j) for j, i in enumerate(cols)}
+    lines = [header]
+    for i in acct.order[w].tolist():
+        for r in rows_of.get(i, (i,)):
+            lines.append(
+                prefix[r]
+                + traffic[i]
+                + ","
+                + ",".join(
+                    (
+                        num(c_u[r]),
+                        num(c_ub[r]),
+                        pct(c_usp[r]),
+                        pct(c_uspb[r]),
+                        money(c_r[r]),
+                        money(c_rb[r]),
+                        num(c_oi[r]),
+                        num(c_oib[r]),
+                    )
+                )
+            )
     return "\n".join(lines)  # the real exports end without a final newline
 
 
@@ -198,13 +212,31 @@ def ads_rows(ads: Ads, w: int) -> tuple[list[tuple], list[tuple]]:
     return st_rows, ap_rows
 
 
+def summary_rows(daily: list[list[tuple]]) -> list[tuple]:
+    """The rows of a summary export (time unit "Summary") over the days of ``daily``, which
+    holds daily rows as ``ads_rows`` returns them, in date order: one row per row key, spanning
+    the first to the last day the key has a daily row, with the sums of those rows' figures;
+    in key order. In place of the day each row has ``(start, end)``."""
+    spans: dict[int, list] = {}
+    for rows in daily:
+        for day, key, *figures in rows:
+            span = spans.get(key)
+            if span is None:
+                spans[key] = [day, day, figures]
+            else:
+                span[1] = day
+                span[2] = [a + b for a, b in zip(span[2], figures, strict=True)]
+    return [((start, end), key, *sums) for key, (start, end, sums) in sorted(spans.items())]
+
+
 def ads_csv(rows: list[tuple], header: list[str], quoted: list[str], market: Market) -> str:
     """Ads console CSV: "Nov 16, 2026" dates, plain numbers (with the $/£ prefix of the US/UK
     console), percentages with two decimals, an empty ACOS where there were no sales.
-    ``quoted`` holds each row key's text columns, already CSV-quoted and joined."""
+    ``quoted`` holds each row key's text columns, already CSV-quoted and joined. A row's day
+    may be a ``(start, end)`` pair: a summary export's Start Date and End Date."""
     lines = [",".join(csv_field(h) for h in header)]
     prefix = market.symbol if market.code in ("US", "UK") else ""
-    dates: dict[date, str] = {}
+    dates: dict[date | tuple[date, date], str] = {}
     if market.decimals:
 
         def money(v: int) -> str:
@@ -213,7 +245,9 @@ def ads_csv(rows: list[tuple], header: list[str], quoted: list[str], market: Mar
     else:
         money = str
     for day, key, imp, clk, spend, sales, orders, units, adv_u, oth_u, adv_s, oth_s in rows:
-        when = dates.get(day) or dates.setdefault(day, ads_date(day))
+        when = dates.get(day) or dates.setdefault(
+            day, ",".join(map(ads_date, day)) if isinstance(day, tuple) else ads_date(day)
+        )
         if clk:
             cpc = f"{prefix}{spend / clk / 10**market.decimals:.2f}"
             ctr, cvr = f"{clk * 100 / imp:.2f}%", f"{orders * 100 / clk:.2f}%"

@@ -84,7 +84,8 @@ def ads_xlsx(
 ) -> bytes:
     """The console's XLSX: one sheet, dates as real Excel dates (serials with a date format),
     money and percentages as numbers with the console's number formats, an empty ACOS cell
-    where there were no sales. Zip entries carry ``stamp`` so reruns are byte-identical."""
+    where there were no sales. A row's day may be a ``(start, end)`` pair: a summary export's
+    Start Date and End Date. Zip entries carry ``stamp`` so reruns are byte-identical."""
     template = _xlsx_template(market, title)
     st = template.styles
     s_date, s_int, s_pct, s_money, s_ratio = (st[n] for n in _XLSX_FORMATS)
@@ -99,8 +100,9 @@ def ads_xlsx(
     out.append("</row>")
     for r, row in enumerate(rows, start=2):
         day, key, imp, clk, spend, sales, orders, units, adv_u, oth_u, adv_s, oth_s = row
+        days = day if isinstance(day, tuple) else (day,)
         values: list[tuple[int, object] | None] = [
-            (s_date, (day - _EXCEL_EPOCH).days),
+            *[(s_date, (d - _EXCEL_EPOCH).days) for d in days],
             *[(-1, v) for v in texts[key]],
             (s_int, imp),
             (s_int, clk),

@@ -32,7 +32,18 @@ MARKET = {
     "acme-us": "US",
     "pacific-us": "US",
 }
+# nordwind-de's search terms of its oldest weeks come as one summary export, without
+# advertised product reports for those weeks (demo/accounts.yaml)
+SUMMARY_ACCOUNT, SUMMARY_WEEKS = "nordwind-de", 3
 # Spelled out here, not imported, so a typo in the generator's constants fails a test.
+SUMMARY_SEARCH_TERM_HEADER = (
+    "Start Date,End Date,Portfolio name,Currency,Campaign Name,Ad Group Name,Targeting,"
+    "Match Type,Customer Search Term,Impressions,Clicks,Click-Thru Rate (CTR),"
+    "Cost Per Click (CPC),Spend,7 Day Total Sales,Total Advertising Cost of Sales (ACOS) ,"
+    "Total Return on Advertising Spend (ROAS),7 Day Total Orders (#),7 Day Total Units (#),"
+    "7 Day Conversion Rate,7 Day Advertised SKU Units (#),7 Day Other SKU Units (#),"
+    "7 Day Advertised SKU Sales,7 Day Other SKU Sales"
+)
 HEADERS = {
     "UK": "(Parent) ASIN,(Child) ASIN,Title,SKU,Sessions – Total,Sessions – Total – B2B,"
     "Session percentage – Total,Session percentage – Total – B2B,Page views – Total,"
@@ -115,8 +126,13 @@ def business_report(
                 "sessions": int(number(row[4], market)),
                 "sessions_b2b": int(number(row[5], market)),
                 "session_pct": number(row[6], market) / 100,
+                "session_pct_b2b": number(row[7], market) / 100,
                 "page_views": int(number(row[8], market)),
+                "page_views_b2b": int(number(row[9], market)),
+                "page_views_pct": number(row[10], market) / 100,
+                "page_views_pct_b2b": number(row[11], market) / 100,
                 "buy_box_pct": number(row[12], market) / 100,
+                "buy_box_pct_b2b": number(row[13], market) / 100,
                 "units": int(number(row[14], market)),
                 "units_b2b": int(number(row[15], market)),
                 "unit_session_pct": number(row[16], market) / 100,
@@ -184,13 +200,19 @@ def test_same_inputs_give_byte_identical_trees(default, tmp_path: Path) -> None:
 
 
 # sha256 of DemoScale(accounts=7, asins=4, weeks=5) (seed 7, last week DEMO_LAST_WEEK) as
-# tree_digest sees it, recorded from the original single-module generator (pipelines/demo.py
-# at 54ae712) before it was split into the demo package. Six named accounts bring every story
-# and the XLSX ads; acct-007 the generic path. A change that alters one byte of any file fails
-# here: if the change is meant, regenerate, look at the diff and update the constant. The
-# bytes also depend on numpy's generators and zlib (the XLSX), pinned in requirements.lock.
+# tree_digest sees it. Six named accounts bring every story and the XLSX ads; acct-007 the
+# generic path. A change that alters one byte of any file fails here: if the change is meant,
+# regenerate, look at the diff and update the constant. The bytes also depend on numpy's
+# generators and zlib (the XLSX), pinned in requirements.lock.
+# Recorded again for issue 14 (point 8), which added two real-world shapes: ASINs sold under a
+# second, merchant-fulfilled SKU (the named accounts' business reports gain an -FBM row per
+# such ASIN, its traffic repeated, its sales split off the FBA row's) and nordwind-de's
+# summary search term export of its oldest 3 weeks (replacing 3 daily search term and 3
+# advertised product exports). Every other file kept its bytes, acct-007's all of them: the
+# split draws from a generator of its own. Before: 7226d7ac…f6636ffe (pipelines/demo.py at
+# 54ae712, before the generator was split into the demo package).
 PINNED_SCALE = DemoScale(accounts=7, asins=4, weeks=5)
-PINNED_DIGEST = "7226d7ac8fee6d7e067f51080334c2b458fdc5b014c43a5333441a82f6636ffe"
+PINNED_DIGEST = "1a43be6c56fda381860a45858b72f5de3fcc91ffe041e90c04f7eb05b8391db0"
 
 
 def tree_digest(root: Path) -> str:
@@ -204,7 +226,8 @@ def tree_digest(root: Path) -> str:
 
 def test_output_is_byte_identical_to_the_recorded_digest(tmp_path: Path) -> None:
     manifest = write_demo(tmp_path, PINNED_SCALE)
-    assert len(manifest.files) == 7 * 5 * 6
+    # six files per account-week, but nordwind-de's weeks 1-3 have one search term summary
+    assert len(manifest.files) == 7 * 5 * 6 - (2 * SUMMARY_WEEKS - 1)
     assert tree_digest(tmp_path) == PINNED_DIGEST
 
 
@@ -215,7 +238,8 @@ def test_the_process_pool_writes_the_same_bytes(tmp_path: Path, monkeypatch) -> 
     monkeypatch.setattr(demo.generate, "PARALLEL_WORK", 0)
     manifest = write_demo(tmp_path / "pool", scale)
     assert tree(tmp_path / "serial") == tree(tmp_path / "pool")
-    assert len(manifest.business_rows[("acme-de", manifest.weeks[-1])]) == 4
+    rows = manifest.business_rows[("acme-de", manifest.weeks[-1])]  # through the pickle
+    assert len({r["child_asin"] for r in rows}) == 4 and len(rows) == 5  # one with two SKUs
 
 
 def test_another_seed_gives_other_numbers(default, tmp_path: Path) -> None:
@@ -251,20 +275,22 @@ def test_accounts_portfolios_weeks_and_five_families_every_week(default) -> None
     )
     written = sorted(p for p in (home / "inbox").rglob("*") if p.is_file())
     assert sorted(manifest.files) == written
-    assert len(written) == 6 * 16 * 6
+    assert len(written) == 6 * 16 * 6 - (2 * SUMMARY_WEEKS - 1)
     for account in NAMED:
         ads = "xlsx" if account == "pacific-us" else "csv"
-        for week in manifest.weeks:
+        for w, week in enumerate(manifest.weeks):
             names = sorted(p.name for p in (home / "inbox" / account / week.isoformat()).iterdir())
             assert names[0] == f"BusinessReport-{week + timedelta(days=7):%d-%m-%Y}.csv"
             assert names[1].startswith("Manage_FBA_Inventory_") and names[1].endswith(".txt")
             assert names[1][21:-4].isdigit()
-            assert names[2:] == [
+            sponsored = [
                 f"Sponsored Products Advertised product report.{ads}",
                 f"Sponsored Products Search term report.{ads}",
-                "account-health.json",
-                "reviews.tsv",
             ]
+            if account == SUMMARY_ACCOUNT and w < SUMMARY_WEEKS:
+                # one summary search term export, in the folder of its first week
+                sponsored = sponsored[1:] if w == 0 else []
+            assert names[2:] == [*sponsored, "account-health.json", "reviews.tsv"]
     assert len(manifest.business_rows) == 6 * 16
     assert {s["story"] for s in manifest.stories} == {
         "stock-out",
@@ -326,7 +352,8 @@ def test_numbers_are_internally_consistent(default, account: str) -> None:
     home, manifest = default
     for week in manifest.weeks[-3:]:
         _, _, rows = business_report(home, account, week)
-        total = sum(r["sessions"] for r in rows)
+        # traffic is the ASIN's, repeated on each of its SKU rows: its share counts it once
+        total = sum({(r["parent_asin"], r["child_asin"]): r["sessions"] for r in rows}.values())
         for r in rows:
             assert r["units"] >= r["order_items"] >= 0
             assert r["page_views"] >= r["sessions"] >= r["sessions_b2b"]
@@ -337,6 +364,49 @@ def test_numbers_are_internally_consistent(default, account: str) -> None:
             assert abs(r["session_pct"] - Decimal(r["sessions"]) / total) <= Decimal("0.00005")
             if r["units"]:  # revenue is units × one price
                 assert (r["revenue"] / r["units"]) * r["units"] == r["revenue"]
+
+
+TRAFFIC = (
+    "sessions",
+    "sessions_b2b",
+    "session_pct",
+    "session_pct_b2b",
+    "page_views",
+    "page_views_b2b",
+    "page_views_pct",
+    "page_views_pct_b2b",
+    "buy_box_pct",
+    "buy_box_pct_b2b",
+)
+
+
+@pytest.mark.parametrize("account", NAMED)
+def test_some_asins_sell_under_two_skus_with_their_traffic_repeated(default, account) -> None:
+    home, manifest = default
+    split = {"own": 0, "fbm": 0}  # rows with units, over all weeks
+    for week in manifest.weeks:
+        _, _, rows = business_report(home, account, week)
+        asins: dict[tuple[str, str], list[dict]] = {}
+        for r in rows:
+            asins.setdefault((r["parent_asin"], r["child_asin"]), []).append(r)
+        pairs = [group for group in asins.values() if len(group) > 1]
+        assert 1 <= len(pairs) <= 2, week  # the same ASINs every week
+        for own, fbm in pairs:
+            assert fbm["sku"] == own["sku"] + "-FBM" and fbm["title"] == own["title"]
+            assert [own[k] for k in TRAFFIC] == [fbm[k] for k in TRAFFIC]
+            if own["units"] and fbm["units"]:  # the same price on both SKUs
+                assert own["revenue"] / own["units"] == fbm["revenue"] / fbm["units"]
+            split["own"] += own["units"] > 0
+            split["fbm"] += fbm["units"] > 0
+        # the shares are the ASINs': once per ASIN they add up to 100 % (up to rounding)
+        shares = sum(group[0]["session_pct"] for group in asins.values())
+        assert abs(shares - 1) <= Decimal("0.00005") * len(asins)
+        # the manifest has the same rows, SKU by SKU
+        truth = manifest.business_rows[(account, week)]
+        assert [(r["child_asin"], r["sku"]) for r in rows] == [
+            (t["child_asin"], t["sku"]) for t in truth
+        ]
+    assert split["own"] and split["fbm"]
 
 
 def test_zero_session_rows_exist_and_show_zero_percent(default) -> None:
@@ -382,8 +452,11 @@ def test_inventory_is_tab_separated_cp1252_for_uk_us_and_one_row_per_sku(default
         lines = text.rstrip("\n").split("\n")
         assert lines[0] == INVENTORY_HEADER
         skus = [line.split("\t")[0] for line in lines[1:]]
-        expected = {r["sku"] for r in manifest.business_rows[(account, DEMO_LAST_WEEK)]}
+        rows = manifest.business_rows[(account, DEMO_LAST_WEEK)]
+        # merchant-fulfilled SKUs are not in the FBA inventory; every ASIN is, by its FBA SKU
+        expected = {r["sku"] for r in rows if not r["sku"].endswith("-FBM")}
         assert sorted(skus) == skus and set(skus) == expected and len(skus) == len(expected)
+        assert {line.split("\t")[2] for line in lines[1:]} == {r["child_asin"] for r in rows}
         for line in lines[1:]:
             cells = line.split("\t")
             assert len(cells) == 21
@@ -505,10 +578,11 @@ def test_ad_sales_never_exceed_the_asins_sales(default) -> None:
     home, manifest = default
     for account in ("acme-uk", "acme-de", "sakura-jp", "acme-us"):
         for week in manifest.weeks[-3:]:
-            revenue = {
-                r["child_asin"]: r["revenue"] for r in manifest.business_rows[(account, week)]
-            }
-            units = {r["child_asin"]: r["units"] for r in manifest.business_rows[(account, week)]}
+            revenue: dict[str, Decimal] = {}
+            units: dict[str, int] = {}
+            for r in manifest.business_rows[(account, week)]:  # summed over the ASIN's SKUs
+                revenue[r["child_asin"]] = revenue.get(r["child_asin"], 0) + r["revenue"]
+                units[r["child_asin"]] = units.get(r["child_asin"], 0) + r["units"]
             sales: dict[str, Decimal] = {}
             ad_units: dict[str, int] = {}
             for r in advertised_products(home, account, week):
@@ -558,6 +632,67 @@ def test_search_term_csv_rows(default) -> None:
     uk = (home / "inbox" / "acme-uk").rglob("Sponsored Products Search term report.csv")
     terms = {row[7] for p in uk for row in csv.reader(io.StringIO(p.read_text("utf-8")))}
     assert 'chef knife, "gift" <set> & more' in terms  # untrusted text, CSV-quoted
+
+
+def search_terms(path: Path) -> tuple[list[str], list[list[str]]]:
+    reader = csv.reader(io.StringIO(path.read_text("utf-8")))
+    return next(reader), list(reader)
+
+
+def test_a_summary_search_term_export_adds_up_the_daily_rows_it_replaces(
+    tmp_path: Path, monkeypatch
+) -> None:
+    scale = DemoScale(accounts=3, asins=4, weeks=SUMMARY_WEEKS + 2)
+    write_demo(tmp_path / "summary", scale)
+    (entry,) = [a for a in demo.accounts.NAMED if a["id"] == SUMMARY_ACCOUNT]
+    monkeypatch.delitem(entry, "search_term_summary_weeks")
+    manifest = write_demo(tmp_path / "daily", scale)
+    weeks = manifest.weeks[:SUMMARY_WEEKS]
+    # the summary changes nothing but the Sponsored Products exports of those weeks
+    summary, daily = tree(tmp_path / "summary"), tree(tmp_path / "daily")
+    replaced = {
+        f"inbox/{SUMMARY_ACCOUNT}/{week}/Sponsored Products {kind} report.csv"
+        for week in weeks
+        for kind in ("Search term", "Advertised product")
+    }
+    first = f"inbox/{SUMMARY_ACCOUNT}/{weeks[0]}/Sponsored Products Search term report.csv"
+    assert set(summary) <= set(daily) and set(daily) - set(summary) == replaced - {first}
+    assert {name for name in summary if summary[name] != daily[name]} == {first}
+
+    header, rows = search_terms(tmp_path / "summary" / first)
+    assert ",".join(header) == SUMMARY_SEARCH_TERM_HEADER
+    # the daily rows it replaces, summed per campaign × ad group × targeting × match × term
+    expected: dict[tuple, dict] = {}
+    for week in weeks:
+        folder = tmp_path / "daily" / "inbox" / SUMMARY_ACCOUNT / week.isoformat()
+        for row in search_terms(folder / "Sponsored Products Search term report.csv")[1]:
+            day = datetime.strptime(row[0], "%b %d, %Y").date()
+            sums = expected.setdefault(tuple(row[3:8]), {"days": [], "sums": [0] * 10})
+            sums["days"].append(day)
+            figures = [row[i] for i in (8, 9, 12, 13, 16, 17, 19, 20, 21, 22)]
+            sums["sums"] = [s + number(f, "US") for s, f in zip(sums["sums"], figures, strict=True)]
+    assert len(rows) == len(expected)
+    crossing = 0
+    for row in rows:
+        start, end = (datetime.strptime(v, "%b %d, %Y").date() for v in row[:2])
+        truth = expected[tuple(row[4:9])]
+        assert (start, end) == (min(truth["days"]), max(truth["days"]))
+        figures = [row[i] for i in (9, 10, 13, 14, 17, 18, 20, 21, 22, 23)]
+        assert [number(f, "US") for f in figures] == truth["sums"]
+        clicks, spend, sales = (number(row[i], "US") for i in (10, 13, 14))
+        assert abs(number(row[12], "US") - spend / clicks) <= Decimal("0.005")  # of the totals
+        assert (row[15] == "") == (sales == 0)
+        crossing += start - timedelta(days=start.weekday()) != end - timedelta(days=end.weekday())
+    assert crossing >= 1  # spans that leave their week: the warehouse spreads them, estimated
+
+
+def test_too_few_weeks_for_a_summary_keep_every_week_daily(tmp_path: Path) -> None:
+    manifest = write_demo(tmp_path, DemoScale(accounts=3, asins=3, weeks=SUMMARY_WEEKS + 1))
+    for week in manifest.weeks:
+        folder = tmp_path / "inbox" / SUMMARY_ACCOUNT / week.isoformat()
+        header, _ = search_terms(folder / "Sponsored Products Search term report.csv")
+        assert header[0] == "Date"
+        assert (folder / "Sponsored Products Advertised product report.csv").exists()
 
 
 def test_xlsx_ads_open_with_real_dates(default) -> None:
