@@ -25,7 +25,7 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from assets.core.i18n import TEMPLATES, translations
 
@@ -33,6 +33,7 @@ MISSING = "–"
 # embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and the marks (LRM, RLM,
 # ALM): they reorder how text is shown, never what it says
 BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+LONG_WORD = re.compile(r"(\S{25,})")
 log = logging.getLogger(__name__)
 
 
@@ -63,11 +64,22 @@ def _is_missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and value != value)
 
 
-def _without_bidi_controls(value: Any) -> Any:
-    """Every printed value passes here: text loses its bidi controls (markup we built is kept)."""
-    if isinstance(value, str) and not isinstance(value, Markup):
-        return BIDI_CONTROLS.sub("", value)
-    return value
+def _printable(value: Any) -> Any:
+    """Every printed value passes here. Text loses its bidi controls, and a run of 25 or more
+    characters without a space (``LONG_WORD``: a pasted URL, a junk search term) may break
+    anywhere (``span.long`` in pack.css), so it wraps in its cell instead of pushing the
+    table off the page; shorter words (ASINs, amounts) keep their width. Markup we built is
+    kept as it is."""
+    if not isinstance(value, str) or isinstance(value, Markup):
+        return value
+    text = BIDI_CONTROLS.sub("", value)
+    if not LONG_WORD.search(text):
+        return text
+    parts = LONG_WORD.split(text)  # text, long word, text, long word, …, text
+    return Markup("").join(
+        Markup('<span class="long">{}</span>').format(part) if i % 2 else escape(part)
+        for i, part in enumerate(parts)
+    )
 
 
 @cache
@@ -80,7 +92,7 @@ def make_environment(locale: str) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
-        finalize=_without_bidi_controls,
+        finalize=_printable,
     )
 
     # the locale's own percent pattern (e.g. "#,##0 %" in German) with one decimal

@@ -180,7 +180,7 @@ ADS = {
 def test_long_words_wrap_inside_the_page_and_bidi_controls_are_dropped(tmp_path):
     from weasyprint import HTML
 
-    long_term = "b0z7w1ptzz" * 40  # 400 characters without a break
+    long_term = "<b>" + "b0z7w1ptzz" * 40  # 403 characters without a break
     pack = job(tmp_path, name="Oak \u202eoc.elpmaxe\u202c Co", headline=HEADLINE)
     pack.context["ads"] = ADS
     pack.context["wasted_terms"] = [
@@ -189,6 +189,7 @@ def test_long_words_wrap_inside_the_page_and_bidi_controls_are_dropped(tmp_path)
     ]  # fmt: skip
     html = render_html(pack)
     assert not any(c in html for c in "\u202e\u202c\u2067\u2069")
+    assert "<b>" not in html and '<span class="long">&lt;b&gt;b0z7w1ptzz' in html
     document = HTML(string=html, base_url=f"{TEMPLATES}/").render()
 
     def right_edges(box):
