@@ -153,6 +153,73 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return cmd_run(args)
 
 
+def cmd_deliveries(args: argparse.Namespace) -> int:
+    """The ledger's deliveries that need a person: in doubt, refused, failed, queued."""
+    import duckdb
+
+    from assets.delivery import ledger
+
+    paths = Paths.from_env(args.home)
+    if not paths.warehouse.is_file():
+        print(f"no warehouse at {paths.warehouse}: nothing was delivered yet")
+        return 0
+    if args.in_doubt:
+        statuses = ledger.DOUBTFUL
+    elif args.all:
+        statuses = ledger.STATUSES
+    else:
+        statuses = tuple(s for s in ledger.STATUSES if s != ledger.SENT)
+    try:
+        with duckdb.connect(str(paths.warehouse)) as conn:
+            rows = ledger.rows(conn, week=args.week, statuses=statuses)
+    except duckdb.Error as exc:
+        print(f"sellerpulse deliveries: cannot read {paths.warehouse}: {exc}", file=sys.stderr)
+        return 2
+    for row in rows:
+        status = ledger.IN_DOUBT if row.status in ledger.DOUBTFUL else row.status
+        print(
+            f"{row.week_start}  {row.pack}  {row.recipient}  {status}  attempts {row.attempts}"
+            f"  {row.updated_at:%Y-%m-%d %H:%M}  {row.message_id or '-'}\n    {row.detail}"
+        )
+    what = "in doubt" if args.in_doubt else "to look at" if not args.all else "recorded"
+    print(f"{len(rows)} deliveries {what}" + (f" in week {args.week}" if args.week else ""))
+    if any(r.status in ledger.DOUBTFUL for r in rows):
+        print(
+            "In doubt: the mail server may have these messages. Look for the Message-ID in its "
+            "log or the recipient's mailbox, then\n"
+            "  sellerpulse deliveries resolve <week> <pack> <recipient> --sent    it arrived\n"
+            "  sellerpulse deliveries resolve <week> <pack> <recipient> --resend  it did not; "
+            "the next run of that week sends it (same Message-ID for the same pack)"
+        )
+    return 0
+
+
+def cmd_resolve(args: argparse.Namespace) -> int:
+    """A person's verdict on one delivery: it arrived (--sent) or send it again (--resend)."""
+    import duckdb
+
+    from assets.delivery import ledger
+
+    paths = Paths.from_env(args.home)
+    try:
+        with duckdb.connect(str(paths.warehouse)) as conn:
+            row = ledger.resolve(conn, (args.week, args.pack, args.recipient), sent=args.sent)
+    except ledger.ResolveError as exc:
+        print(f"sellerpulse deliveries resolve: {exc}", file=sys.stderr)
+        return 1
+    except duckdb.Error as exc:
+        print(
+            f"sellerpulse deliveries resolve: cannot write {paths.warehouse}: {exc}",
+            file=sys.stderr,
+        )
+        return 2
+    print(f"{row.week_start}  {row.pack}  {row.recipient}: {row.status}")
+    if row.status == ledger.QUEUED:
+        week = row.week_start
+        print(f"sent by the next run of week {week}: sellerpulse run --week {week}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="sellerpulse", description=__doc__.splitlines()[0])
     top.add_argument(
@@ -190,6 +257,39 @@ def parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--strict", action="store_true", help=argparse.SUPPRESS)
     demo.set_defaults(func=cmd_demo)
+
+    deliveries = sub.add_parser(
+        "deliveries",
+        help="list deliveries that need a person (in doubt, refused, failed); resolve one",
+        description="Without a subcommand: the deliveries of the ledger that are not sent.",
+    )
+    deliveries.add_argument("--week", type=_week, help="only this week (Monday, YYYY-MM-DD)")
+    shown = deliveries.add_mutually_exclusive_group()
+    shown.add_argument(
+        "--in-doubt",
+        action="store_true",
+        help="only those the server may have (reply lost, run killed during the send)",
+    )
+    shown.add_argument("--all", action="store_true", help="every delivery, sent ones too")
+    deliveries.set_defaults(func=cmd_deliveries)
+    actions = deliveries.add_subparsers(dest="action")
+    resolve = actions.add_parser(
+        "resolve", help="settle a delivery in doubt (or refused): it arrived, or send it again"
+    )
+    resolve.add_argument("week", type=_week, help="week start (Monday), YYYY-MM-DD")
+    resolve.add_argument("pack", help="pack as listed, e.g. acme-uk or portfolio-eu")
+    resolve.add_argument("recipient", help="the recipient's address as listed")
+    verdict = resolve.add_mutually_exclusive_group(required=True)
+    verdict.add_argument(
+        "--sent", action="store_true", help="it arrived: record it as sent, never send it again"
+    )
+    verdict.add_argument(
+        "--resend",
+        action="store_false",
+        dest="sent",
+        help="it did not arrive: the next run of that week sends it again",
+    )
+    resolve.set_defaults(func=cmd_resolve)
     return top
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import socket
+import threading
 from pathlib import Path
 
 import duckdb
@@ -98,3 +100,105 @@ def smtp_server():
     controller.start()
     yield controller, handler
     controller.stop()
+
+
+# SMTP servers that misbehave in the ways delivery must survive (tests/unit/test_delivery_*.py)
+
+
+class Answer(Inbox):
+    """Answers the end of DATA with ``reply`` (e.g. "451 4.3.0 try later", "554 5.7.1 no")
+    for the first ``times`` messages, then accepts; what it refused is not in ``messages``."""
+
+    def __init__(self, reply: str, times: int = 10**6):
+        super().__init__()
+        self.reply, self.times, self.refused = reply, times, 0
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        if self.refused < self.times:
+            self.refused += 1
+            return self.reply
+        return await super().handle_DATA(server, session, envelope)
+
+
+class RefuseRecipient(Inbox):
+    """Answers RCPT TO with ``reply`` for the addresses in ``refused``."""
+
+    def __init__(self, reply: str, refused: set[str]):
+        super().__init__()
+        self.reply, self.refused = reply, refused
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address in self.refused:
+            return self.reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+class DropAfterData(Inbox):
+    """Takes the whole message, then closes the connection instead of answering: the reply
+    is lost, the message is at the server. Answers normally once ``misbehaving`` is False."""
+
+    misbehaving = True
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        reply = await super().handle_DATA(server, session, envelope)
+        if self.misbehaving:
+            server.transport.abort()  # the 250 below never reaches the client
+        return reply
+
+
+class SilentAfterData(Inbox):
+    """Takes the whole message and keeps quiet longer than the client waits."""
+
+    misbehaving = True
+
+    def __init__(self, silence: float = 3.0):
+        super().__init__()
+        self.silence = silence
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        reply = await super().handle_DATA(server, session, envelope)
+        if self.misbehaving:
+            await asyncio.sleep(self.silence)
+        return reply
+
+
+class StallOnQuit(Inbox):
+    """Accepts the message with 250, then never answers QUIT in time."""
+
+    async def handle_QUIT(self, server, session, envelope):  # noqa: N802
+        await asyncio.sleep(3)
+        return "221 Bye"
+
+
+class HoldAfterData(Inbox):
+    """Takes the message, says so through ``received`` (a threading.Event) and holds its 250
+    until ``release`` is set: the moment to kill the client."""
+
+    def __init__(self):
+        super().__init__()
+        self.received, self.release = threading.Event(), threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        reply = await super().handle_DATA(server, session, envelope)
+        self.received.set()
+        while not self.release.is_set():
+            await asyncio.sleep(0.01)
+        return reply
+
+
+@pytest.fixture
+def start_smtp():
+    """``start_smtp(handler, port=None) -> Controller``: an SMTP server on loopback with that
+    handler, stopped after the test."""
+    started = []
+
+    def start(handler, port: int | None = None) -> Controller:
+        controller = Controller(handler, hostname="127.0.0.1", port=port or free_port())
+        controller.start()
+        started.append(controller)
+        return controller
+
+    yield start
+    for controller in started:
+        controller.stop()

@@ -37,6 +37,7 @@ class SmtpResource(dg.ConfigurableResource):
     password: str = ""
     starttls: bool = True
     sender: str = "SellerPulse <reports@sellerpulse.invalid>"
+    timeout: float = 30.0  # seconds to connect and for each reply of the server
 
     @classmethod
     def from_env(cls) -> SmtpResource:
@@ -50,6 +51,7 @@ class SmtpResource(dg.ConfigurableResource):
             else "",
             starttls=env.get("SELLERPULSE_SMTP_STARTTLS", "1") not in ("0", "false"),
             sender=env.get("SELLERPULSE_MAIL_FROM", cls.model_fields["sender"].default),
+            timeout=float(env.get("SELLERPULSE_SMTP_TIMEOUT", "30")),
         )
 
 

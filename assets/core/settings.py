@@ -12,15 +12,34 @@ import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from email.utils import parseaddr
 from pathlib import Path
 
 import yaml
 
-from assets.core.registry import Marketplace, marketplaces, pack_languages
+from assets.core.registry import Marketplace, languages, marketplaces, pack_languages
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-ACCOUNT_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
-EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
+# Ids become file and folder names (reports/<week>/<account>.<lang>.pdf, portfolio-<id>.pdf,
+# inbox/<account>/) and Message-IDs. \Z, not $: "$" also matches before a trailing newline.
+ACCOUNT_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\Z")
+ID_RULE = (
+    "only a-z, 0-9 and '-' (1-64 characters, starting and ending with a letter or digit, "
+    "e.g. acme-uk, eu)"
+)
+# One plain address, RFC 5322 dot-atom@domain in ASCII: no display name, quotes, comments,
+# IP literals or spaces, so that it can be pasted into a header or an SMTP command verbatim.
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+EMAIL = re.compile(
+    rf"^(?P<local>{_ATEXT}(?:\.{_ATEXT})*)@(?P<domain>(?:{_LABEL}\.)+(?:[A-Za-z]{{2,63}}|xn--[A-Za-z0-9-]{{1,59}}))\Z"
+)
+EMAIL_RULE = (
+    "one plain address such as name@example.com: ASCII letters, digits and "
+    "!#$%&'*+/=?^_`{|}~.- before the @, a domain with a dot after it (an international "
+    "domain in its xn-- form); no display name, spaces, quotes, commas or control characters"
+)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 class ConfigError(ValueError):
@@ -75,6 +94,12 @@ class Portfolio:
     name: str
     base_currency: str
     bosses: tuple[str, ...]
+    language: str = "en"  # of the portfolio (boss) pack
+
+    @property
+    def locale(self) -> str:
+        """Babel locale for the portfolio pack: its language's own (languages.yaml)."""
+        return languages()[self.language].locale
 
 
 @dataclass(frozen=True)
@@ -130,13 +155,135 @@ def _require(entry: dict, key: str, where: str) -> object:
     return entry[key]
 
 
-def _emails(values: object, where: str) -> tuple[str, ...]:
+def id_problem(value: str) -> str | None:
+    """Why ``value`` cannot be an account or portfolio id, or None when it can."""
+    if ACCOUNT_ID.match(value):
+        return None
+    if _CONTROL.search(value):
+        return f"it contains a control character ({_first_control(value)})"
+    if "/" in value or "\\" in value or ".." in value:
+        return "it contains a path character ('/', '\\' or '..')"
+    if value != value.lower() and ACCOUNT_ID.match(value.lower()):
+        return "it has upper-case letters"
+    return "it has other characters, or is too long"
+
+
+def email_problem(value: object) -> str | None:
+    """Why ``value`` is not one plain e-mail address (see EMAIL_RULE), or None when it is.
+
+    Besides the pattern, the address must survive ``email.utils.parseaddr`` unchanged, the
+    parser that header code relies on: it must read as exactly this address and nothing else."""
+    if not isinstance(value, str):
+        return f"{type(value).__name__} {value!r} is not text"
+    if _CONTROL.search(value):
+        return f"it contains a control character ({_first_control(value)})"
+    if not value.isascii():
+        return "it has non-ASCII characters"
+    if any(c in value for c in '<>"(),;') or " " in value:
+        return "it is more than a bare address (display name, quotes, list or spaces)"
+    if value.count("@") != 1:
+        return "it must hold exactly one '@'"
+    local = value.split("@")[0]
+    if len(value) > 254 or len(local) > 64:
+        return "it is too long (at most 64 characters before the @, 254 in all)"
+    if not EMAIL.match(value):
+        return "it does not have the form name@domain.tld"
+    if parseaddr(value) != ("", value):
+        return "it does not read back as the same address"
+    return None
+
+
+def _first_control(value: str) -> str:
+    found = _CONTROL.search(value)
+    return repr(found.group()) if found else ""
+
+
+def _entry_line(source: str, section: str, index: int, *keys: str | int) -> int | None:
+    """1-based line of accounts[i].key... in the YAML text, for error messages (best effort)."""
+    try:
+        node = yaml.compose(source)
+    except yaml.YAMLError:
+        return None
+    for key in (section, index, *keys):
+        if isinstance(node, yaml.MappingNode) and isinstance(key, str):
+            node = next((v for k, v in node.value if k.value == key), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            return None
+        if node is None:
+            return None
+    return node.start_mark.line + 1
+
+
+class _Where:
+    """Names an entry of the accounts file: the file, the line, the entry and its field."""
+
+    def __init__(self, path: Path, source: str, section: str, index: int):
+        self.path, self.source, self.section, self.index = path, source, section, index
+        self.label = f"{section}[{index}]"
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.label}"
+
+    def at(self, *keys: str | int) -> str:
+        """'<file>:<line>: accounts[2] (id 'acme-uk') recipients[1]' for a field of the entry."""
+        line = _entry_line(self.source, self.section, self.index, *keys)
+        field = "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in keys)
+        return f"{self.path}{f':{line}' if line else ''}: {self.label}{field}"
+
+
+def _id(entry: object, where: _Where, seen: dict) -> str:
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{where.at()}: expected a mapping with id, name, ..., got {entry!r}")
+    value = _require(entry, "id", str(where))
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ConfigError(f"{where.at('id')}: id {value!r} must be text; ids must use {ID_RULE}")
+    text = str(value)
+    problem = id_problem(text)
+    if problem:
+        raise ConfigError(
+            f"{where.at('id')}: id {text!r} is not allowed, {problem}; ids must use {ID_RULE}"
+        )
+    if text in seen:
+        raise ConfigError(f"{where.at('id')}: id '{text}' appears twice")
+    where.label = f"{where.section}[{where.index}] (id '{text}')"
+    return text
+
+
+def _emails(entry: dict, key: str, where: _Where) -> tuple[str, ...]:
+    values = entry.get(key, [])
+    if values is None:
+        values = []
     if not isinstance(values, list):
-        raise ConfigError(f"{where}: expected a list of e-mail addresses, got {values!r}")
-    bad = [v for v in values if not isinstance(v, str) or not EMAIL.match(v)]
-    if bad:
-        raise ConfigError(f"{where}: not an e-mail address: {', '.join(map(str, bad))}")
+        raise ConfigError(
+            f"{where.at(key)}: expected a list of e-mail addresses, got {values!r}; "
+            "write e.g. [owner@example.com, ops@example.com]"
+        )
+    seen: set[str] = set()
+    for j, value in enumerate(values):
+        problem = email_problem(value)
+        if problem:
+            raise ConfigError(
+                f"{where.at(key, j)}: not an e-mail address: {value!r}, {problem}; "
+                f"write {EMAIL_RULE}"
+            )
+        if value.lower() in seen:
+            raise ConfigError(
+                f"{where.at(key, j)}: {value!r} appears twice in '{key}' (ignoring case)"
+            )
+        seen.add(value.lower())
     return tuple(values)
+
+
+def _portfolio_language(entry: dict, where: _Where) -> str:
+    language = entry.get("language", "en")
+    if language not in pack_languages():
+        raise ConfigError(
+            f"{where.at('language')}: language {language!r} is not a pack language; write one "
+            f"of {', '.join(pack_languages())} (assets/core/registry/languages.yaml, pack: true)"
+        )
+    return language
 
 
 def load_accounts(path: Path) -> Accounts:
@@ -146,30 +293,28 @@ def load_accounts(path: Path) -> Accounts:
             f"accounts file {path} not found: create it (see README 'Configuration') or set "
             "SELLERPULSE_ACCOUNTS; `sellerpulse demo` writes an example"
         )
+    source = path.read_text("utf-8")
     try:
-        doc = yaml.safe_load(path.read_text("utf-8")) or {}
+        doc = yaml.safe_load(source) or {}
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
     known = marketplaces()
     portfolios: dict[str, Portfolio] = {}
     for i, entry in enumerate(doc.get("portfolios") or []):
-        where = f"{path}: portfolios[{i}]"
-        pid = str(_require(entry, "id", where))
+        where = _Where(path, source, "portfolios", i)
+        pid = _id(entry, where, portfolios)
         portfolios[pid] = Portfolio(
             id=pid,
             name=str(entry.get("name", pid)),
-            base_currency=str(_require(entry, "base_currency", where)).upper(),
-            bosses=_emails(entry.get("bosses", []), f"{where}.bosses"),
+            base_currency=str(_require(entry, "base_currency", str(where))).upper(),
+            bosses=_emails(entry, "bosses", where),
+            language=_portfolio_language(entry, where),
         )
     accounts: dict[str, Account] = {}
     for i, entry in enumerate(doc.get("accounts") or []):
-        where = f"{path}: accounts[{i}]"
-        aid = str(_require(entry, "id", where))
-        if not ACCOUNT_ID.match(aid):
-            raise ConfigError(f"{where}: id '{aid}' must use only a-z, 0-9 and '-'")
-        if aid in accounts:
-            raise ConfigError(f"{where}: id '{aid}' appears twice")
-        code = str(_require(entry, "marketplace", where)).upper()
+        where = _Where(path, source, "accounts", i)
+        aid = _id(entry, where, accounts)
+        code = str(_require(entry, "marketplace", str(where))).upper()
         if code not in known:
             raise ConfigError(f"{where}: marketplace '{code}' unknown; known: {', '.join(known)}")
         language = str(entry.get("language", "en"))
@@ -178,7 +323,7 @@ def load_accounts(path: Path) -> Accounts:
                 f"{where}: language '{language}' not one of {', '.join(pack_languages())} "
                 "(pack languages: assets/core/registry/languages.yaml)"
             )
-        portfolio = str(_require(entry, "portfolio", where))
+        portfolio = str(_require(entry, "portfolio", str(where)))
         if portfolio not in portfolios:
             raise ConfigError(f"{where}: portfolio '{portfolio}' is not in 'portfolios'")
         accounts[aid] = Account(
@@ -187,7 +332,7 @@ def load_accounts(path: Path) -> Accounts:
             marketplace=known[code],
             language=language,
             portfolio=portfolio,
-            recipients=_emails(entry.get("recipients", []), f"{where}.recipients"),
+            recipients=_emails(entry, "recipients", where),
             targets={k: float(v) for k, v in (entry.get("targets") or {}).items()},
             lead_time_days=int(entry.get("lead_time_days", 21)),
         )

@@ -27,10 +27,12 @@ def pack_emails(
     smtp: SmtpResource,
 ) -> dg.MaterializeResult:
     """Each seller pack e-mailed to its account's recipients and each portfolio pack to its
-    bosses, recorded in delivery.ledger.
+    bosses, recorded in delivery.ledger (grain: week × pack × recipient).
 
     Without SMTP settings the messages land as .eml files in the outbox. Re-running sends
-    nothing twice; failed sends are retried on the next run."""
+    nothing twice: a send the server provably did not take is retried on the next run, a 5xx
+    refusal is not, and a send whose reply was lost is *in doubt* until a person resolves it
+    (`sellerpulse deliveries --in-doubt`). One failing delivery never stops the others."""
     week = partition_week(context)
     paths = sellerpulse.paths
     with warehouse.get_connection() as conn:
@@ -73,9 +75,20 @@ def pack_emails(
                     for boss in portfolio.bosses
                 )
     with warehouse.get_connection() as conn:
-        counts = deliver(conn, items, paths.outbox, _smtp_settings(smtp))
+        counts = deliver(conn, items, paths.outbox, _smtp_settings(smtp), context.log)
     if counts["failed"]:
-        context.log.error(f"{counts['failed']} deliveries failed; they are retried next run")
+        context.log.error(f"{counts['failed']} deliveries failed; they are tried again next run")
+    if counts["rejected"]:
+        context.log.error(
+            f"{counts['rejected']} deliveries refused by the mail server (5xx), not sent again; "
+            "see `sellerpulse deliveries`"
+        )
+    if counts["in_doubt"]:
+        context.log.warning(
+            f"{counts['in_doubt']} deliveries in doubt (the server may have them): list them "
+            "with `sellerpulse deliveries --in-doubt`, then `sellerpulse deliveries resolve "
+            "<week> <pack> <recipient> --sent|--resend`"
+        )
     return dg.MaterializeResult(metadata={**counts, "held": len(held), "outbox": str(paths.outbox)})
 
 

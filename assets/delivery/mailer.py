@@ -1,42 +1,68 @@
-"""Deliver packs by e-mail, once per recipient, with a ledger that makes re-runs safe.
+"""Deliver packs by e-mail, exactly once per recipient, recorded in the ledger (ledger.py).
 
-Without SMTP settings, each message is written as an ``.eml`` file to the outbox (open it in
-any mail client); with ``SELLERPULSE_SMTP_HOST`` set, it is sent by SMTP with retries. The
-ledger (``delivery.ledger``) records every recipient × pack: a sent pack is never sent again,
-a failed send is retried on the next run.
+Without SMTP settings each message is written as an ``.eml`` file to the outbox (open it in
+any mail client); with ``SELLERPULSE_SMTP_HOST`` set it is sent by SMTP. Exactly once rests
+on three things (docs/reliability.md "Delivery"):
+
+- every message of one pack to one recipient carries the same Message-ID, derived from week,
+  pack, recipient and the pack's sha256, so a copy sent again is recognisably the same mail;
+- the ledger row is committed as ``sending`` before the DATA command: whatever happens after
+  it (a lost reply, a killed process) leaves the delivery *in doubt*, listed and resolved by
+  a person (``sellerpulse deliveries``), never sent again on a guess;
+- retries only where the server provably does not hold the message: it could not be reached,
+  it refused before DATA, the connection broke before the end of the message, or it answered
+  4xx. A 5xx about the recipient or the message is permanent (``rejected``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import smtplib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.policy import EmailPolicy
+from email.utils import format_datetime, parseaddr
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
+from assets.core.settings import EMAIL_RULE, email_problem
+from assets.delivery import ledger
+from assets.delivery.ledger import FAILED, IN_DOUBT, REJECTED, SENDING, SENT
+
 log = logging.getLogger(__name__)
 
-LEDGER_DDL = """
-create schema if not exists delivery;
-create table if not exists delivery.ledger (
-    week_start date not null,
-    pack varchar not null,
-    recipient varchar not null,
-    pack_sha256 varchar not null,
-    status varchar not null,
-    attempts integer not null,
-    message_id varchar,
-    detail varchar,
-    updated_at timestamp not null,
-    primary key (week_start, pack, recipient)
-);
-"""
+DEFAULT_SENDER = "SellerPulse <reports@sellerpulse.invalid>"
+# commands before DATA that concern the server or our settings, not this message: their
+# failure is the same for every message of the run
+SESSION_STEPS = ("connect", "greeting", "EHLO", "STARTTLS", "AUTH", "MAIL FROM")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+class HeaderPolicy(EmailPolicy):
+    """``email.policy.SMTP`` that also refuses a header value *ending* in CR or LF.
+
+    The standard policies refuse a line break only inside a value (``len(splitlines()) > 1``):
+    ``msg["To"] = "owner@acme.example\\n"`` is accepted and writes an empty line, which ends
+    the headers there and pushes the rest (Subject, MIME headers) into the body. This policy
+    refuses any control character in a value set through the header API."""
+
+    def header_store_parse(self, name, value):
+        if isinstance(value, str) and _CONTROL.search(value):
+            raise ValueError(f"{name} header: control character in {value!r}")
+        return super().header_store_parse(name, value)
+
+
+# CRLF on the wire; 7bit so that a non-ASCII body is quoted-printable or base64, which any
+# server takes without 8BITMIME
+POLICY = HeaderPolicy(linesep="\r\n", cte_type="7bit")
 
 
 @dataclass(frozen=True)
@@ -46,8 +72,10 @@ class SmtpSettings:
     user: str = ""
     password: str = ""
     starttls: bool = True
-    sender: str = "SellerPulse <reports@sellerpulse.invalid>"
-    attempts: int = 3
+    sender: str = DEFAULT_SENDER
+    timeout: float = 30.0  # seconds for connect and for each reply
+    attempts: int = 3  # tries per message in one run, only where the server did not accept
+    retry_delay: float = 2.0  # seconds before the second try, doubled for each further one
 
 
 @dataclass(frozen=True)
@@ -61,21 +89,65 @@ class Delivery:
     body: str
     attachment: Path
 
+    @property
+    def key(self) -> ledger.Key:
+        return (self.week_start, self.pack, self.recipient)
 
-def build_message(item: Delivery, sender: str) -> EmailMessage:
-    """Headers through the standard library only: names and subjects are never pasted raw."""
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = formataddr(("", item.recipient))
-    # a line break in an account name must not start a new header
-    message["Subject"] = " ".join(item.subject.split())
-    message["Message-ID"] = make_msgid(domain="sellerpulse.invalid")
+
+@dataclass(frozen=True)
+class _Outcome:
+    status: str
+    detail: str
+    retry: bool = False  # worth another try in this run
+    session: bool = False  # about the server or the settings: the same for every message
+
+
+def parse_sender(text: str) -> Address:
+    """The From address (``SELLERPULSE_MAIL_FROM``), e.g. ``SellerPulse <reports@x.example>``."""
+    name, address = parseaddr(text)
+    problem = email_problem(address) or (
+        "it contains a control character" if _CONTROL.search(text) else None
+    )
+    if problem:
+        raise ValueError(
+            f"mail sender {text!r} (SELLERPULSE_MAIL_FROM): not an address, {problem}; write "
+            f"'Name <address>' with {EMAIL_RULE}"
+        )
+    return Address(display_name=name, addr_spec=address)
+
+
+def message_id(item: Delivery, pack_sha256: str, domain: str) -> str:
+    """The same for every message of this pack (these bytes) to this recipient that week."""
+    digest = hashlib.sha256(
+        "\n".join([item.week_start.isoformat(), item.pack, item.recipient, pack_sha256]).encode()
+    ).hexdigest()[:24]
+    # short enough to stay on one header line (easier to grep for in a mail server's log)
+    return f"<{item.week_start:%Y%m%d}.{digest}@{domain}>"
+
+
+def build_message(
+    item: Delivery, sender: str | Address, pack_sha256: str | None = None
+) -> EmailMessage:
+    """Headers through the standard library's header API only, never pasted as text; a
+    recipient that is not one plain address, or a header value with a control character,
+    raises ValueError."""
+    problem = email_problem(item.recipient)
+    if problem:
+        raise ValueError(f"recipient {item.recipient!r} is not an e-mail address: {problem}")
+    from_ = sender if isinstance(sender, Address) else parse_sender(sender)
+    content = item.attachment.read_bytes()
+    sha = pack_sha256 or hashlib.sha256(content).hexdigest()
+    message = EmailMessage(policy=POLICY)
+    message["From"] = from_
+    message["To"] = Address(addr_spec=item.recipient)
+    # a line break in an account name must not start a new header: one line of text
+    message["Subject"] = " ".join(_CONTROL.sub(" ", item.subject).split())
+    message["Date"] = format_datetime(datetime.now().astimezone())
+    message["Message-ID"] = message_id(item, sha, from_.domain)
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to this
     message.set_content(item.body)
     message.add_attachment(
-        item.attachment.read_bytes(),
-        maintype="application",
-        subtype="pdf",
-        filename=item.attachment.name,
+        content, maintype="application", subtype="pdf", filename=item.attachment.name
     )
     return message
 
@@ -84,32 +156,201 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _send_smtp(message: EmailMessage, settings: SmtpSettings) -> None:
-    last_error: Exception | None = None
-    for attempt in range(1, settings.attempts + 1):
-        try:
-            with smtplib.SMTP(settings.host, settings.port, timeout=30) as smtp:
-                if settings.starttls:
-                    smtp.starttls()
-                if settings.user:
-                    smtp.login(settings.user, settings.password)
-                smtp.send_message(message)
-            return
-        except (OSError, smtplib.SMTPException) as exc:
-            last_error = exc
-            log.warning("SMTP attempt %d/%d failed: %s", attempt, settings.attempts, exc)
-            time.sleep(min(2**attempt, 10) if attempt < settings.attempts else 0)
-    raise RuntimeError(f"SMTP {settings.host}:{settings.port} refused the message: {last_error}")
+def _wire(message: EmailMessage) -> bytes:
+    """The DATA payload: CRLF lines, a leading dot doubled, ended by CRLF.CRLF."""
+    data = re.sub(rb"(?m)^\.", b"..", message.as_bytes())
+    if not data.endswith(b"\r\n"):
+        data += b"\r\n"
+    return data + b".\r\n"
 
 
-def _write_eml(message: EmailMessage, outbox: Path, item: Delivery) -> Path:
+def _text(reply: bytes | str) -> str:
+    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+    return " ".join(text.split())
+
+
+def _refused(server: str, step: str, code: int, reply: bytes | str) -> _Outcome:
+    """The server's answer to a command before or at DATA, or to the end of DATA: not 2xx,
+    so it does not hold the message."""
+    answer = f"{server} answered {code} {_text(reply)} to {step}"
+    session = step in SESSION_STEPS
+    if 400 <= code < 500:
+        return _Outcome(FAILED, f"{answer}: not accepted (temporary)", retry=True, session=session)
+    if 500 <= code < 600 and not session:
+        return _Outcome(REJECTED, f"{answer}: refused for good; not sent again")
+    if 500 <= code < 600:
+        return _Outcome(
+            FAILED,
+            f"{answer}: check the SMTP settings and the sender (SELLERPULSE_SMTP_*, "
+            "SELLERPULSE_MAIL_FROM); tried again next run",
+            session=True,
+        )
+    return _Outcome(FAILED, f"{answer}: unexpected, not accepted", retry=True, session=session)
+
+
+def _transaction(
+    client: smtplib.SMTP,
+    payload: bytes,
+    sender: str,
+    recipient: str,
+    settings: SmtpSettings,
+    mark: Callable[[str, str], None],
+) -> _Outcome:
+    """One SMTP transaction for one recipient, up to the server's answer to the message."""
+    server = f"{settings.host}:{settings.port}"
+    step = "connect"
+    try:
+        code, reply = client.connect(settings.host, settings.port)
+        if code != 220:
+            return _refused(server, "greeting", code, reply)
+        step = "EHLO"
+        client.ehlo_or_helo_if_needed()
+        if settings.starttls:
+            step = "STARTTLS"
+            client.starttls()
+            client.ehlo()
+        if settings.user:
+            step = "AUTH"
+            client.login(settings.user, settings.password)
+        step = "MAIL FROM"
+        code, reply = client.mail(sender)
+        if code != 250:
+            return _refused(server, step, code, reply)
+        step = "RCPT TO"
+        code, reply = client.rcpt(recipient)
+        if code not in (250, 251):
+            return _refused(server, step, code, reply)
+    except smtplib.SMTPResponseException as exc:
+        return _refused(server, step, exc.smtp_code, exc.smtp_error)
+    except smtplib.SMTPNotSupportedError as exc:
+        return _Outcome(FAILED, f"{server}: {step} not supported: {exc}", session=True)
+    except (OSError, smtplib.SMTPException) as exc:
+        return _Outcome(
+            FAILED,
+            f"{server}: {step} failed, not accepted: {exc or type(exc).__name__}",
+            retry=True,
+            session=step in SESSION_STEPS,
+        )
+
+    # From here on the server may end up holding the message: say so before asking.
+    mark(SENDING, f"{server}: DATA started")
+    try:
+        client.putcmd("data")
+        code, reply = client.getreply()
+    except (OSError, smtplib.SMTPException) as exc:
+        # nothing of the message went out yet
+        return _Outcome(FAILED, f"{server}: no answer to DATA, not accepted: {exc}", retry=True)
+    if code != 354:
+        return _refused(server, "DATA", code, reply)
+    try:
+        client.send(payload)
+    except (OSError, smtplib.SMTPException) as exc:
+        # sendall failed, so the final CRLF.CRLF did not go out: no server accepts a message
+        # without it
+        return _Outcome(
+            FAILED,
+            f"{server}: connection lost before the end of the message, not accepted: {exc}",
+            retry=True,
+        )
+    try:
+        code, reply = client.getreply()
+    except (OSError, smtplib.SMTPException) as exc:
+        return _Outcome(
+            IN_DOUBT,
+            f"{server}: the whole message went out but no reply came ({exc or type(exc).__name__})"
+            "; the server may have accepted it",
+        )
+    if 200 <= code < 300:
+        return _Outcome(SENT, f"{server} accepted: {code} {_text(reply)}")
+    if 400 <= code < 600:
+        return _refused(server, "the end of DATA", code, reply)
+    return _Outcome(IN_DOUBT, f"{server}: unexpected reply {code} {_text(reply)} to the message")
+
+
+def _quit(client: smtplib.SMTP, timeout: float) -> None:
+    """Say goodbye without letting a slow or broken goodbye change the outcome: after 250 the
+    message is sent whatever QUIT does."""
+    try:
+        if client.sock is not None:
+            client.sock.settimeout(min(timeout, 5.0))
+            client.quit()
+    except (OSError, smtplib.SMTPException):
+        pass
+    finally:
+        client.close()
+
+
+def _attempt(
+    payload: bytes,
+    sender: str,
+    recipient: str,
+    settings: SmtpSettings,
+    mark: Callable[[str, str], None],
+) -> _Outcome:
+    client = smtplib.SMTP(timeout=settings.timeout)
+    try:
+        outcome = _transaction(client, payload, sender, recipient, settings, mark)
+        mark(outcome.status, outcome.detail)  # committed before QUIT
+        return outcome
+    finally:
+        _quit(client, settings.timeout)
+
+
+def _send_smtp(
+    conn: duckdb.DuckDBPyConnection,
+    item: Delivery,
+    message: EmailMessage,
+    sha: str,
+    attempts: int,
+    settings: SmtpSettings,
+    logger: Any,
+) -> _Outcome:
+    """Up to ``settings.attempts`` transactions, another one only after a provable refusal."""
+    payload = _wire(message)
+    sender = parseaddr(str(message["From"]))[1]
+    tries = 0
+
+    def mark(status: str, detail: str) -> None:
+        ledger.record(
+            conn,
+            item.key,
+            pack_sha256=sha,
+            status=status,
+            attempts=attempts + tries,
+            message_id=str(message["Message-ID"]),
+            detail=detail,
+        )
+
+    while True:
+        tries += 1
+        outcome = _attempt(payload, sender, item.recipient, settings, mark)
+        if outcome.status != FAILED or not outcome.retry or tries >= settings.attempts:
+            return outcome
+        logger.warning(
+            f"{item.pack} to {item.recipient}: try {tries}/{settings.attempts}: {outcome.detail}"
+        )
+        time.sleep(min(settings.retry_delay * 2 ** (tries - 1), 30.0))
+
+
+def _outbox_path(outbox: Path, item: Delivery) -> Path:
     recipient = hashlib.sha256(item.recipient.encode()).hexdigest()[:12]
-    target = outbox / item.week_start.isoformat() / f"{item.pack}--{recipient}.eml"
+    target = (outbox / item.week_start.isoformat() / f"{item.pack}--{recipient}.eml").resolve()
+    if not target.is_relative_to(outbox.resolve()):
+        raise ValueError(f"pack {item.pack!r} would be written outside {outbox}")
+    return target
+
+
+def _write_eml(message: EmailMessage, outbox: Path, item: Delivery) -> _Outcome:
+    """The outbox's exactly once: the final name appears whole (written under a temporary
+    name, then renamed), and a final name that exists means delivered."""
+    target = _outbox_path(outbox, item)
+    if target.exists():
+        return _Outcome(SENT, f"{target} (already in the outbox)")
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".part")
     tmp.write_bytes(message.as_bytes())
     tmp.replace(target)
-    return target
+    return _Outcome(SENT, str(target))
 
 
 def deliver(
@@ -117,44 +358,63 @@ def deliver(
     items: list[Delivery],
     outbox: Path,
     smtp: SmtpSettings | None,
+    logger: Any = log,
 ) -> dict[str, int]:
-    """Send what the ledger has not sent; returns counts of sent, skipped and failed."""
-    conn.execute(LEDGER_DDL)
-    counts = {"sent": 0, "already_sent": 0, "failed": 0}
-    sender = smtp.sender if smtp else SmtpSettings.sender
+    """Send what the ledger has not sent; returns how many were sent now, already sent
+    before, failed (tried again next run), rejected (5xx, not again) and in doubt (the server
+    may have them: ``sellerpulse deliveries --in-doubt``). ``logger`` is a ``logging.Logger``
+    or Dagster's ``context.log``."""
+    ledger.ensure(conn)
+    sender = parse_sender(smtp.sender if smtp else DEFAULT_SENDER)
+    counts = {SENT: 0, "already_sent": 0, FAILED: 0, REJECTED: 0, IN_DOUBT: 0}
+    session_failure: str | None = None
     for item in items:
-        key = [item.week_start, item.pack, item.recipient]
-        row = conn.execute(
-            "select status, attempts from delivery.ledger "
-            "where week_start = ? and pack = ? and recipient = ?",
-            key,
-        ).fetchone()
-        if row and row[0] == "sent":
+        what = f"{item.pack} to {item.recipient} (week {item.week_start})"
+        row = ledger.get(conn, item.key)
+        if row and row.status == SENDING:
+            row = ledger.mark_interrupted(conn, row)
+        if row and row.status == SENT:
             counts["already_sent"] += 1
             continue
-        attempts = (row[1] if row else 0) + 1
-        message = build_message(item, sender)
+        if row and row.status in (IN_DOUBT, REJECTED):
+            counts[row.status] += 1
+            logger.warning(f"{what}: {row.status.replace('_', ' ')}, not sent again: {row.detail}")
+            continue
+        attempts = row.attempts if row else 0
+        sha, message_id, recorded = "", None, False
         try:
-            if smtp:
-                _send_smtp(message, smtp)
-                detail = f"smtp {smtp.host}"
+            sha = _sha256(item.attachment)
+            message = build_message(item, sender, sha)
+            message_id = str(message["Message-ID"])
+            if smtp is None:
+                attempts += 1
+                outcome = _write_eml(message, outbox, item)
+            elif session_failure:
+                outcome = _Outcome(FAILED, f"not tried: earlier in this run, {session_failure}")
             else:
-                detail = str(_write_eml(message, outbox, item))
-            status = "sent"
-        except (OSError, RuntimeError) as exc:
-            status, detail = "failed", str(exc)
-            log.error("delivery of %s to %s failed: %s", item.pack, item.recipient, exc)
-        conn.execute(
-            "insert or replace into delivery.ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                *key,
-                _sha256(item.attachment),
-                status,
-                attempts,
-                message["Message-ID"],
-                detail,
-                datetime.now().replace(microsecond=0),
-            ],
-        )
-        counts["sent" if status == "sent" else "failed"] += 1
+                # records each outcome itself, the moment it is known
+                outcome = _send_smtp(conn, item, message, sha, attempts, smtp, logger)
+                recorded = True
+                if outcome.session and outcome.status == FAILED:
+                    session_failure = outcome.detail
+        except Exception as exc:  # one broken delivery must not stop the others
+            current = ledger.get(conn, item.key)
+            if current and current.status == SENDING:  # it may be at the server
+                current = ledger.mark_interrupted(conn, current)
+                outcome, recorded = _Outcome(IN_DOUBT, f"{current.detail}: {exc!r}"), True
+            else:
+                outcome = _Outcome(FAILED, f"not sent: {type(exc).__name__}: {exc}")
+        if not recorded:
+            ledger.record(
+                conn,
+                item.key,
+                pack_sha256=sha,
+                status=outcome.status,
+                attempts=attempts,
+                message_id=message_id,
+                detail=outcome.detail,
+            )
+        counts[outcome.status] += 1
+        if outcome.status != SENT:
+            logger.error(f"{what}: {outcome.status.replace('_', ' ')}: {outcome.detail}")
     return counts

@@ -25,7 +25,7 @@ def test_accounts_file_loads_with_marketplace_defaults(accounts):
         ("{id: Bad_Id, marketplace: UK, portfolio: eu}", "must use only a-z"),
         ("{id: ok, marketplace: XX, portfolio: eu}", "marketplace 'XX' unknown"),
         ("{id: ok, marketplace: UK, portfolio: nope}", "portfolio 'nope'"),
-        ("{id: ok, marketplace: UK, portfolio: eu, language: fr}", "language 'fr'"),
+        ("{id: ok, marketplace: UK, portfolio: eu, language: xx}", "language 'xx'"),
         ("{id: ok, marketplace: UK, portfolio: eu, recipients: [not-an-email]}", "not an e-mail"),
         ("{id: ../etc, marketplace: UK, portfolio: eu}", "must use only a-z"),
     ],
@@ -56,3 +56,115 @@ def test_weeks_start_on_monday():
         parse_week("2026-11-18")
     with pytest.raises(ConfigError, match="YYYY-MM-DD"):
         parse_week("16.11.2026")
+
+
+PORTFOLIOS = "portfolios: [{id: eu, base_currency: EUR, bosses: [lead@agency.example]}]\n"
+
+
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        ('"owner@acme.example\\n"', "control character"),
+        ('"owner@acme.example\\r\\nBcc: evil@x.example"', "control character"),
+        ('"owner@acme.example\\u2028"', "control character"),
+        ('"Owner <owner@acme.example>"', "more than a bare address"),
+        ('"owner@acme.example, ops@acme.example"', "more than a bare address"),
+        ('" owner@acme.example"', "more than a bare address"),
+        ("owner@localhost", "name@domain.tld"),
+        ("owner..x@acme.example", "name@domain.tld"),
+        ("owner@-acme.example", "name@domain.tld"),
+        ("owner@@acme.example", "exactly one '@'"),
+        ("ownér@acme.example", "non-ASCII"),
+        ("12", "not text"),
+    ],
+)
+def test_recipients_must_be_one_plain_address(tmp_path, address, reason):
+    """Issue 15, part 4: "owner@acme.example\\n" passed the old check (its $ matches before a
+    trailing newline) and pushed Subject and MIME headers into the body."""
+    path = write(
+        tmp_path,
+        PORTFOLIOS + "accounts:\n  - id: oak-uk\n    marketplace: UK\n    portfolio: eu\n"
+        f"    recipients:\n      - ok@acme.example\n      - {address}\n",
+    )
+    with pytest.raises(ConfigError) as error:
+        load_accounts(path)
+    message = str(error.value)
+    # the file and line, the entry, the field, what is wrong and what is allowed
+    assert f"{path}:8: accounts[0] (id 'oak-uk').recipients[1]: not an e-mail address" in message
+    assert reason in message and "name@example.com" in message
+
+
+def test_boss_addresses_are_checked_like_recipients(tmp_path):
+    path = write(
+        tmp_path,
+        'portfolios:\n  - {id: eu, base_currency: EUR, bosses: ["lead@agency.example\\n"]}\n'
+        "accounts: [{id: oak-uk, marketplace: UK, portfolio: eu}]\n",
+    )
+    with pytest.raises(ConfigError, match=r":2: portfolios\[0\] \(id 'eu'\)\.bosses\[0\]"):
+        load_accounts(path)
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ('"oak-uk\\n"', "control character"),
+        ("oak/uk", "path character"),
+        ('"oak\\\\uk"', "path character"),
+        ("..", "path character"),
+        ("OAK-UK", "upper-case"),
+        ("oak_uk", "other characters"),
+        ("oak.uk", "other characters"),
+        ("-oak", "other characters"),
+        ("a" * 65, "too long"),
+    ],
+)
+@pytest.mark.parametrize("section", ["accounts", "portfolios"])
+def test_account_and_portfolio_ids_are_safe_names(tmp_path, section, value, reason):
+    """Ids become file names (reports/<week>/<account>.<lang>.pdf, portfolio-<id>.pdf):
+    a bad portfolio id used to fail the run only when its pack was written, after the seller
+    packs, and then no mail went out at all. Now it stops the run before anything is done."""
+    if section == "portfolios":
+        text = (
+            f"portfolios:\n  - id: {value}\n    base_currency: EUR\n"
+            "accounts: [{id: oak-uk, marketplace: UK, portfolio: eu}]\n"
+        )
+    else:
+        text = PORTFOLIOS + f"accounts:\n  - id: {value}\n    marketplace: UK\n    portfolio: eu\n"
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as error:
+        load_accounts(path)
+    message = str(error.value)
+    assert f"{path}:{2 if section == 'portfolios' else 3}: {section}[0].id: id " in message
+    assert reason in message and "a-z, 0-9 and '-'" in message
+
+
+def test_ids_and_addresses_appear_once(tmp_path):
+    twice = PORTFOLIOS.replace("]}]", "]}, {id: eu, base_currency: USD}]")
+    with pytest.raises(ConfigError, match=r"portfolios\[1\]\.id: id 'eu' appears twice"):
+        load_accounts(
+            write(tmp_path, twice + "accounts: [{id: a, marketplace: UK, portfolio: eu}]")
+        )
+    path = write(
+        tmp_path,
+        PORTFOLIOS + "accounts: [{id: a, marketplace: UK, portfolio: eu, "
+        "recipients: [o@a.example, O@a.example]}]",
+    )
+    with pytest.raises(ConfigError, match=r"recipients\[1\]: 'O@a.example' appears twice"):
+        load_accounts(path)
+
+
+def test_the_ids_and_addresses_in_use_are_allowed(tmp_path):
+    """The demo's and the tests' ids and addresses (acct-007, apac-us, o'brien…) still load."""
+    path = write(
+        tmp_path,
+        "portfolios:\n"
+        "  - {id: eu, base_currency: EUR, bosses: [lead@agency.example]}\n"
+        "  - {id: apac-us, base_currency: USD, bosses: [apac.lead@agency.example]}\n"
+        "accounts:\n"
+        "  - {id: acct-007, marketplace: UK, portfolio: eu,\n"
+        "     recipients: [owner@acct-007.example, o'brien+reports@mail.example.co.uk]}\n"
+        "  - {id: 42, marketplace: US, portfolio: apac-us, recipients: [a@xn--mnchen-3ya.de]}\n",
+    )
+    accounts = load_accounts(path)
+    assert set(accounts.accounts) == {"acct-007", "42"}
+    assert accounts.get("acct-007").recipients[1] == "o'brien+reports@mail.example.co.uk"
