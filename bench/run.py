@@ -167,6 +167,18 @@ def bench_ingest(home: Path, new_week: date) -> dict:
     }
 
 
+def bench_ingest_memory(base: Path) -> dict:
+    """Peak memory of ingesting one 200 MB CSV, against its size (``bench.ingest_memory``)."""
+    from bench.ingest_memory import measure
+
+    measured = measure(200, base / "ingest-memory")
+    return {
+        "ingest_200mb_peak_rss_mb": measured["ingest_peak_rss_mb"],
+        "ingest_200mb_peak_vs_file_size": measured["ingest_peak_vs_file_size"],
+        "ingest_200mb_s": measured["ingest_s"],
+    }
+
+
 def bench_models(home: Path) -> dict:
     """Every SQL model, and the headline chain vs a pandas script computing the same KPIs."""
     from assets.core.catalog import discover
@@ -445,6 +457,12 @@ def write_doc(results: dict) -> None:
             f"{r.get('weekly_run_peak_rss_mb')} / {r.get('sql_headline_peak_rss_mb')} / "
             f"{r.get('pandas_headline_peak_rss_mb')} | |"
         )
+        if "ingest_200mb_peak_rss_mb" in r:
+            rows.append(
+                f"| {scale} | memory | ingest of a 200 MB CSV: peak RSS MB / MB per MB of file "
+                f"beyond imports | {r['ingest_200mb_peak_rss_mb']} / "
+                f"{r['ingest_200mb_peak_vs_file_size']} | bounded by SELLERPULSE_INGEST_MEMORY_MB |"
+            )
     text = DOC.read_text("utf-8") if DOC.exists() else ""
     marker = "<!-- results -->"
     head, _, rest = text.partition(marker)
@@ -482,6 +500,8 @@ def main() -> None:
         }
         log("ingest vs read_csv")
         result.update(bench_ingest(home, DEMO_LAST_WEEK))
+        log("ingest memory: one 200 MB CSV")
+        result.update(bench_ingest_memory(base))
         log("SQL models vs pandas")
         result.update(bench_models(home))
         log("weekly run end to end (the last week's exports are new)")

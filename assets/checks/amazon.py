@@ -79,6 +79,24 @@ CHECKS: tuple[SqlCheck, ...] = (
         sql=_expected_exports_sql(),
     ),
     SqlCheck(
+        name="replacements_complete",
+        asset=("raw", "ingest_log"),
+        severity="critical",
+        description="A new export of a report already loaded for the same account and period "
+        "replaces it only when it is at least as complete (rows read, rows loaded, known "
+        "columns); a header-only or cut-off copy is held apart by ingestion "
+        "(status held_incomplete, its rows not loaded) and holds the pack until the inbox "
+        "says which file is right. The detail names both files and what to do.",
+        threshold="no held replacement in the week",
+        sql="""
+            select account_id, message as detail
+            from raw.ingest_log
+            where status = 'held_incomplete'
+              and period_start <= $week::date + 6 and period_end >= $week::date
+            order by source_file
+        """,
+    ),
+    SqlCheck(
         name="units_at_least_order_items",
         asset=("staging", "stg_business_reports__child_items"),
         severity="critical",

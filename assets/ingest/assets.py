@@ -8,7 +8,8 @@ from pydantic import Field
 
 from assets.core.partitions import partition_week, weekly_partitions
 from assets.core.resources import SellerPulseHome
-from assets.ingest.inbox import ingest_inbox
+from assets.ingest.inbox import HELD, ingest
+from assets.ingest.limits import Limits
 from assets.ingest.readers import catalog
 from assets.ingest.reference import TABLES as REFERENCE_TABLES
 from assets.ingest.reference import write_reference_tables
@@ -66,13 +67,22 @@ def ingest_inbox_asset(
 ):
     """Ingest the week's inbox folders (``inbox/<account>/<week>/``) for every account.
 
-    Every file is loaded or rejected row by row, logged once by content hash, and archived.
+    Every file is loaded or rejected row by row, logged once by content hash, and archived; a
+    replacement less complete than the export it would replace is held apart
+    (``held_incomplete``), links are refused unread. The warehouse is opened only to look up
+    and to load: conversions run outside its lock, within the ``SELLERPULSE_INGEST_*`` limits.
     """
     week = None if config.whole_inbox else partition_week(context)
-    with warehouse.get_connection() as conn:
-        results = ingest_inbox(conn, sellerpulse.paths, sellerpulse.accounts(), week)
+    results = ingest(
+        warehouse.get_connection,
+        sellerpulse.paths,
+        sellerpulse.accounts(),
+        week,
+        Limits.from_env(),
+    )
     for result in results:
-        (context.log.warning if result.status == "failed" else context.log.info)(result.line())
+        warn = result.status in ("failed", HELD)
+        (context.log.warning if warn else context.log.info)(result.line())
     statuses = Counter(r.status for r in results)
     summary = {
         "files": len(results),
@@ -102,7 +112,9 @@ def ingest_inbox_asset(
             "rows_rejected": summary["rows_rejected"],
             "failed_files": dg.MetadataValue.md(
                 "\n".join(
-                    f"- `{r.source_file}`: {r.message}" for r in results if r.status == "failed"
+                    f"- `{r.source_file}`: {r.message}"
+                    for r in results
+                    if r.status in ("failed", HELD)
                 )
                 or "none"
             ),

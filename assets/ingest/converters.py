@@ -3,6 +3,11 @@
 XLSX cells keep their values (numbers stay numbers, dates become ISO dates), and JSON from the
 SP-API / Ads API is flattened to one row per record. Either way numbers come out plain
 ("1234.5"), which the reader is told, so no locale guessing happens on them.
+
+Both stream against the caps of ``Limits``: an XLSX's unpacked size and declared sheet size are
+checked before a row is read, its rows and columns as they come; a JSON file's size before it
+is parsed, its nesting, records and keys while it is walked; the CSV written by either as it
+grows. ``name`` is the file as messages show it (its place in the inbox).
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import re
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
+
+from assets.ingest.limits import MB, CappedWriter, Limits, in_mb
 
 
 class ConversionError(ValueError):
@@ -31,27 +38,49 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def xlsx_to_csv(path: Path, target: Path) -> None:
+def xlsx_to_csv(path: Path, target: Path, limits: Limits | None = None, name: str = "") -> None:
     """The first worksheet, every row, as UTF-8 CSV."""
     import warnings
-    from zipfile import BadZipFile
+    from zipfile import BadZipFile, ZipFile
 
     from openpyxl import load_workbook
 
+    limits = limits or Limits()
+    name = name or path.name
+
+    def unreadable(exc: Exception) -> ConversionError:
+        return ConversionError(f"{name}: not a readable .xlsx workbook ({exc}); download it again")
+
+    try:
+        # what the parts unpack to, as the archive declares it (reads never go beyond it):
+        # openpyxl reads the shared strings whole before the first row
+        with ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (BadZipFile, OSError) as exc:
+        raise unreadable(exc) from exc
+    if unpacked > limits.expanded_mb * MB:
+        raise limits.exceeded(name, "its parts unpack to", in_mb(unpacked), "expanded_mb")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "no default style" is harmless in Amazon files
             workbook = load_workbook(path, read_only=True, data_only=True)
     except (BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ConversionError(
-            f"{path.name}: not a readable .xlsx workbook ({exc}); download it again"
-        ) from exc
+        raise unreadable(exc) from exc
     try:
         sheet = workbook.worksheets[0]
+        # the size the sheet declares: a few KB can declare A1:XFD1048576
+        if (sheet.max_column or 0) > limits.columns:
+            raise limits.exceeded(name, "its sheet declares", sheet.max_column, "columns")
+        if (sheet.max_row or 0) > limits.rows:
+            raise limits.exceeded(name, "its sheet declares", sheet.max_row, "rows")
         sheet.reset_dimensions()  # Amazon's files under-report their size to read-only mode
         with target.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            for row in sheet.iter_rows(values_only=True):
+            writer = csv.writer(CappedWriter(handle, limits, name))
+            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                if number > limits.rows:
+                    raise limits.exceeded(name, "its sheet has more than", limits.rows, "rows")
+                if len(row) > limits.columns:
+                    raise limits.exceeded(name, f"row {number} spans", len(row), "columns")
                 writer.writerow([_cell(v) for v in row])
     finally:
         workbook.close()
@@ -136,25 +165,56 @@ def account_health_rows(doc: dict) -> list[list[str]]:
     return rows
 
 
-def json_to_csv(path: Path, target: Path) -> None:
+def json_depth(doc: Any, limit: int) -> int:
+    """How deep ``doc`` nests (a scalar is 0, ``[1]`` is 1), walked without recursion; stops
+    and returns ``limit + 1`` as soon as it goes deeper than ``limit``."""
+    deepest = 0
+    stack = [(doc, 1)] if isinstance(doc, dict | list) else []
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > limit:
+            return depth
+        values = node.values() if isinstance(node, dict) else node
+        stack.extend((v, depth + 1) for v in values if isinstance(v, dict | list))
+    return deepest
+
+
+def json_to_csv(path: Path, target: Path, limits: Limits | None = None, name: str = "") -> None:
     """Account health reports and Ads API report rows (a list of objects) as CSV."""
+    limits = limits or Limits()
+    name = name or path.name
+    size = path.stat().st_size
+    if size > limits.json_mb * MB:
+        raise limits.exceeded(name, "the file has", in_mb(size), "json_mb")
     try:
         doc = json.loads(path.read_text("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ConversionError(f"{path.name}: not valid JSON ({exc}); download it again") from exc
+        raise ConversionError(f"{name}: not valid JSON ({exc}); download it again") from exc
+    except RecursionError:
+        # Python's parser gives up near a thousand levels, far beyond the cap
+        raise limits.exceeded(name, "its values nest more than", 900, "json_depth") from None
+    depth = json_depth(doc, limits.json_depth)
+    if depth > limits.json_depth:
+        raise limits.exceeded(name, "its values nest at least", depth, "json_depth")
     if isinstance(doc, dict) and "performanceMetrics" in doc:
-        header, rows = HEALTH_HEADER, account_health_rows(doc)
+        header, records = HEALTH_HEADER, account_health_rows(doc)
+        rows = iter(records)
     else:
         records = doc.get("rows", doc.get("data")) if isinstance(doc, dict) else doc
         if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
             raise ConversionError(
-                f"{path.name}: JSON is neither a seller performance report nor a list of "
+                f"{name}: JSON is neither a seller performance report nor a list of "
                 "report rows; SellerPulse reads GET_V2_SELLER_PERFORMANCE_REPORT and Ads API "
                 "v3 report JSON"
             )
         header = list(dict.fromkeys(k for r in records for k in r))
-        rows = [[_cell(r.get(k)) for k in header] for r in records]
+        rows = ([_cell(r.get(k)) for k in header] for r in records)
+    if len(records) > limits.rows:
+        raise limits.exceeded(name, "it holds", len(records), "rows")
+    if len(header) > limits.columns:
+        raise limits.exceeded(name, "its records have", len(header), "columns")
     with target.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = csv.writer(CappedWriter(handle, limits, name))
         writer.writerow(header)
         writer.writerows(rows)

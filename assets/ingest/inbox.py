@@ -3,25 +3,40 @@
 Layout: ``inbox/<account_id>/<week start YYYY-MM-DD>/<export as downloaded>``. For every file
 ``raw.ingest_log`` gets one row keyed by the file's SHA-256 (rows_read = rows_loaded +
 rows_rejected), each unparseable row goes to ``raw.rejects`` with its line and reason, and
-the original is kept under ``archive/<sha256[:2]>/<sha256><suffix>``. The same bytes again
-(even renamed) are skipped; a new export for the same account, week and report replaces the
-earlier one, because Amazon restates recent weeks.
+the original is kept under ``archive/<sha256[:2]>/<sha256><suffix>``, which is what is read
+from then on. The same bytes again (even renamed) are skipped, unless their earlier copy failed
+(misplaced, say): a failure never claims the bytes, so a copy in the right place still loads.
 
-Files of one layout (same report, header, language, marketplace) are parsed together in one
-``read_csv`` call and loaded in one transaction (files that replace one another in the same
+A new export for the same account, report and period replaces the earlier one, because Amazon
+restates recent weeks, but only when it is at least as complete (rows read, rows loaded,
+recognised columns): a header-only or cut-off copy is logged ``held_incomplete`` and its rows
+stay out, and the check ``replacements_complete`` holds the account's pack with a message that
+names both files and what to do. Symbolic links, and anything that is not a regular file, are
+refused unread; names are shown with control characters escaped (``shown``).
+
+A run hashes and converts (XLSX and JSON to CSV, legacy encodings to UTF-8) before it opens
+the warehouse for more than a look-up, so a long conversion does not hold the DuckDB lock;
+files of one layout (same report, header, language, marketplace) are then parsed together in
+one ``read_csv`` call and loaded in one transaction (files that replace one another in the same
 batch load one after the other), so a week of small exports costs little more than reading
-them; a damaged file in such a batch is then read alone to find it.
+them; a damaged file in such a batch is then read alone to find it. ``Limits`` caps what a file
+may expand to and the memory DuckDB may use while ingesting (docs/reliability.md, "Inbox").
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
-import shutil
-from dataclasses import dataclass
+import re
+import stat
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import BinaryIO
 
 import duckdb
 import pandas as pd
@@ -34,6 +49,7 @@ from assets.core.settings import (
     parse_week,
     week_start,
 )
+from assets.ingest.limits import Limits, Workspace
 from assets.ingest.readers import (
     SQL_TYPES,
     Detected,
@@ -45,12 +61,22 @@ from assets.ingest.readers import (
     catalog,
     parse_batch,
     readable,
+    shown,
     sniff,
 )
 
 log = logging.getLogger(__name__)
 
 EXPORT_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".json"}
+LOADED = ("loaded", "loaded_with_rejects")
+HELD = "held_incomplete"
+# a held file renamed with this prefix replaces the export it was held against, however
+# complete: the user has looked at both and says this one is right
+REPLACE_PREFIX = "replace-"
+WEEK_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MIB = 1024 * 1024
+_UNITS = {"": 1, "b": 1, "bytes": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "tb": 1000**4}
+_UNITS |= {"kib": 1024, "mib": 1024**2, "gib": 1024**3, "tib": 1024**4}
 LOG_DDL = """
 create schema if not exists raw;
 create table if not exists raw.ingest_log (
@@ -71,8 +97,11 @@ create table if not exists raw.ingest_log (
     message varchar,
     loaded_at timestamp not null,
     ignored_columns varchar[],
+    columns_read integer,
     check (rows_read = rows_loaded + rows_rejected)
 );
+-- warehouses from before the completeness test lack it; their files are compared by rows only
+alter table raw.ingest_log add column if not exists columns_read integer;
 create table if not exists raw.rejects (
     file_hash varchar not null,
     source_file varchar not null,
@@ -86,10 +115,13 @@ create table if not exists raw.rejects (
 
 @dataclass
 class FileResult:
-    """What happened to one inbox file; printed by ``sellerpulse ingest``."""
+    """What happened to one inbox file; printed by ``sellerpulse ingest``.
+
+    ``source_file`` and ``message`` are shown as they will be printed: control characters
+    escaped."""
 
     source_file: str
-    status: str  # loaded | loaded_with_rejects | replaced | duplicate | failed
+    status: str  # loaded | loaded_with_rejects | replaced | duplicate | held_incomplete | failed
     message: str = ""
     kind: str | None = None
     locale: str | None = None
@@ -97,6 +129,10 @@ class FileResult:
     rows_read: int = 0
     rows_loaded: int = 0
     rows_rejected: int = 0
+
+    def __post_init__(self) -> None:
+        self.source_file = shown(self.source_file)
+        self.message = shown(self.message)
 
     def line(self) -> str:
         counts = f"{self.rows_loaded}/{self.rows_read} rows" if self.rows_read else ""
@@ -128,48 +164,119 @@ create table if not exists raw.{kind.table} (
 )"""
 
 
+class NotRegular(OSError):
+    """An inbox entry that is a symbolic link or not a regular file: never opened."""
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """Open an inbox file for reading only if it is a regular file and not a link: checked on
+    the open file itself, so a file swapped for a link after the inbox was listed is refused
+    too. A FIFO does not block the open (``O_NONBLOCK``), it is refused."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise NotRegular("a symbolic link") from None
+        raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise NotRegular("not a regular file")
+    return os.fdopen(fd, "rb")
+
+
 def file_hash(path: Path) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with open_regular(path) as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
 
 
 def archive(path: Path, digest: str, paths: Paths) -> Path:
-    """Keep the original, content-addressed, so the warehouse can be rebuilt from the archive."""
+    """Keep the original, content-addressed, so the warehouse can be rebuilt from the archive.
+
+    The copy is hashed as it is made: a file still being written when the inbox was hashed
+    fails here (and is tried again next run), so the archive only holds what its name says."""
     target = paths.archive / digest[:2] / f"{digest}{path.suffix.lower()}"
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(target.suffix + ".part")
-        shutil.copyfile(path, tmp)
+    if target.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(target.suffix + ".part")
+    copied = hashlib.sha256()
+    try:
+        with open_regular(path) as source, tmp.open("wb") as out:
+            for block in iter(lambda: source.read(1 << 20), b""):
+                copied.update(block)
+                out.write(block)
+        if copied.hexdigest() != digest:
+            raise OSError("the file changed while it was read (still being copied?)")
         tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)
     return target
 
 
-def inbox_files(paths: Paths, week: date | None = None) -> list[Path]:
+@dataclass
+class InboxEntry:
+    """A file (or a link, or a special file) found in the inbox."""
+
+    path: Path
+    refused: str = ""  # why it is not read at all
+
+
+def scan_inbox(paths: Paths, week: date | None = None) -> list[InboxEntry]:
     """Export files in the inbox, for one week folder (plus loose files) or all of them.
 
+    Nothing is followed: a symbolic link (file or folder) and anything that is not a regular
+    file or folder is listed as refused, never opened, so nothing outside the inbox is read.
     Directory entries are listed without a ``stat`` each, so a weekly run does not slow down
-    as week folders pile up.
+    as week folders pile up; hidden entries (``.DS_Store``) are left alone.
     """
-    found = []
+    found: list[InboxEntry] = []
     if not paths.inbox.is_dir():
         return found
     for account_dir in _entries(paths.inbox):
-        if not account_dir.is_dir():
-            continue
-        for item in _entries(account_dir.path):
-            if item.is_file():
-                found.append(Path(item.path))
-            elif item.is_dir() and (week is None or item.name == week.isoformat()):
-                found.extend(sorted(f for f in Path(item.path).rglob("*") if f.is_file()))
-    return [f for f in found if not f.name.startswith(".")]
+        if account_dir.is_symlink():
+            found.append(InboxEntry(Path(account_dir.path), "a symbolic link"))
+        elif account_dir.is_dir(follow_symlinks=False):
+            for item in _entries(account_dir.path):
+                if week is not None and WEEK_NAME.match(item.name) and item.name != str(week):
+                    continue  # another week's folder, left for its own run
+                if item.is_dir(follow_symlinks=False):
+                    found.extend(_walk(item.path))
+                else:
+                    found.append(_entry(item))
+    return found
+
+
+def _walk(folder: str) -> Iterator[InboxEntry]:
+    for item in _entries(folder):
+        if item.is_dir(follow_symlinks=False):
+            yield from _walk(item.path)
+        else:
+            yield _entry(item)
+
+
+def _entry(item: os.DirEntry) -> InboxEntry:
+    if item.is_symlink():
+        return InboxEntry(Path(item.path), "a symbolic link")
+    if not item.is_file(follow_symlinks=False):
+        return InboxEntry(Path(item.path), "not a regular file")
+    return InboxEntry(Path(item.path))
 
 
 def _entries(folder: str | Path) -> list[os.DirEntry]:
     with os.scandir(folder) as entries:
-        return sorted(entries, key=lambda entry: entry.name)
+        return sorted((e for e in entries if not e.name.startswith(".")), key=lambda e: e.name)
+
+
+def _refusal(name: str, reason: str) -> FileResult:
+    return FileResult(
+        name,
+        "failed",
+        f"{name}: refused, not read: {reason}. SellerPulse reads only files inside the inbox; "
+        "put the export itself there (a copy, not a link)",
+    )
 
 
 def _place(path: Path, paths: Paths, accounts: Accounts) -> tuple[str, date | None]:
@@ -178,7 +285,7 @@ def _place(path: Path, paths: Paths, accounts: Accounts) -> tuple[str, date | No
     account_id = relative.parts[0]
     if not ACCOUNT_ID.match(account_id) or account_id not in accounts.accounts:
         raise ExportError(
-            f"folder '{account_id}' is not a configured account; add it to "
+            f"folder '{shown(account_id)}' is not a configured account; add it to "
             f"{accounts.source.name} or move the file to inbox/<account id>/<week start>/"
         )
     if len(relative.parts) == 2:
@@ -187,8 +294,8 @@ def _place(path: Path, paths: Paths, accounts: Accounts) -> tuple[str, date | No
         return account_id, parse_week(relative.parts[1])
     except ConfigError as exc:
         raise ExportError(
-            f"folder '{relative.parts[1]}': {exc}; week folders are named by the Monday that "
-            "starts the week"
+            f"folder '{shown(relative.parts[1])}': {shown(str(exc))}; week folders are named by "
+            "the Monday that starts the week"
         ) from None
 
 
@@ -207,6 +314,7 @@ class _Pending:
     delimiter: str
     date_order: str
     country: str
+    replaces_anyway: bool = False  # renamed "replace-…" after it was held
 
     @property
     def batch(self) -> tuple:
@@ -214,108 +322,213 @@ class _Pending:
         return (*layout, self.date_order, self.country)
 
 
+@dataclass
+class _Failure:
+    """A file that cannot be loaded, to be logged once the warehouse is open."""
+
+    path: Path
+    digest: str
+    name: str
+    archived: str
+    error: Exception
+
+
+@dataclass
+class _Plan:
+    """What a run does once the warehouse is open, worked out before it is."""
+
+    results: dict[Path, FileResult] = field(default_factory=dict)
+    failures: list[_Failure] = field(default_factory=list)
+    pending: list[_Pending] = field(default_factory=list)
+    forget: set[str] = field(default_factory=set)  # hashes of log rows to try again
+    digests: set[str] = field(default_factory=set)  # every file found, to release held ones
+
+
+Connect = Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]]
+
+
 def ingest_file(
-    conn: duckdb.DuckDBPyConnection, path: Path, paths: Paths, accounts: Accounts
+    conn: duckdb.DuckDBPyConnection,
+    path: Path,
+    paths: Paths,
+    accounts: Accounts,
+    limits: Limits | None = None,
 ) -> FileResult:
     """Load one file (see ``ingest_inbox``)."""
-    ensure_raw_tables(conn)
-    return _ingest(conn, [path], paths, accounts)[0]
+    entries = [InboxEntry(path)]
+    return ingest(lambda: nullcontext(conn), paths, accounts, limits=limits, entries=entries)[0]
 
 
 def ingest_inbox(
-    conn: duckdb.DuckDBPyConnection, paths: Paths, accounts: Accounts, week: date | None = None
+    conn: duckdb.DuckDBPyConnection,
+    paths: Paths,
+    accounts: Accounts,
+    week: date | None = None,
+    limits: Limits | None = None,
 ) -> list[FileResult]:
-    """Ingest every export in the inbox (or one week of it); one bad file never stops the rest."""
-    ensure_raw_tables(conn)
-    return _ingest(conn, inbox_files(paths, week), paths, accounts)
+    """Ingest every export in the inbox (or one week of it) through an open connection; one
+    bad file never stops the rest. ``ingest`` does the same, opening the warehouse only when
+    it needs it."""
+    return ingest(lambda: nullcontext(conn), paths, accounts, week, limits)
 
 
-def _ingest(
-    conn: duckdb.DuckDBPyConnection, files: list[Path], paths: Paths, accounts: Accounts
+def ingest(
+    connect: Connect,
+    paths: Paths,
+    accounts: Accounts,
+    week: date | None = None,
+    limits: Limits | None = None,
+    entries: list[InboxEntry] | None = None,
 ) -> list[FileResult]:
-    """Read every file's header, parse the files of one layout together, then load them a
-    batch per transaction: a crash leaves each file wholly loaded or not at all."""
-    results: dict[Path, FileResult] = {}
-    batches: dict[tuple, list[_Pending]] = {}
-    this_run: dict[str, str] = {}  # file hash → name, for copies within one inbox
-    digests: dict[Path, str] = {}
-    for path in files:
-        if path.suffix.lower() in EXPORT_SUFFIXES:
-            try:
-                digests[path] = file_hash(path)
-            except OSError:
-                pass  # hashed again in _prepare, where the error is reported
-    # only these files' log rows: the log grows with every week of history
-    logged = {
-        row[0]: row[1:]
-        for row in conn.execute(
-            "select file_hash, source_file, status, message from raw.ingest_log "
-            "where file_hash in (select unnest(?::varchar[]))",
-            [sorted(set(digests.values()))],
-        ).fetchall()
-    }
+    """Ingest the inbox (or one week of it), holding the warehouse twice and briefly: to look
+    up which files it has seen, then to load; hashing and conversions run in between, with
+    their temporary files in this run's ``Workspace``."""
+    limits = limits or Limits.from_env()
+    scanned = entries is None  # the run saw every file of its scope, so it sees deletions
+    entries = scan_inbox(paths, week) if entries is None else entries
+    with Workspace(paths.home) as space:
+        if space.removed:
+            log.info(
+                "removed temporary files of runs that did not finish: %s",
+                shown(", ".join(space.removed)),
+            )
+        digests: dict[Path, str] = {}
+        for entry in entries:
+            if not entry.refused and entry.path.suffix.lower() in EXPORT_SUFFIXES:
+                try:
+                    digests[entry.path] = file_hash(entry.path)
+                except NotRegular as exc:
+                    entry.refused = str(exc)
+                except OSError:
+                    pass  # hashed again in _prepare, where the error is reported
+        with connect() as conn:
+            ensure_raw_tables(conn)
+            # only these files' log rows: the log grows with every week of history
+            logged = {
+                row[0]: row[1:]
+                for row in conn.execute(
+                    "select file_hash, source_file, status, message from raw.ingest_log "
+                    "where file_hash in (select unnest(?::varchar[]))",
+                    [sorted(set(digests.values()))],
+                ).fetchall()
+            }
+        # converted files wait in the workspace, which goes with them whatever happens
+        plan = _plan(entries, digests, logged, paths, accounts, limits, space.folder)
+        with connect() as conn, memory_bounded(conn, limits):
+            return _load(conn, plan, entries, week, scanned, limits)
 
-    def done(path: Path, result: FileResult) -> None:
-        results[path] = result
-        log.info("[%d/%d] %s", len(results), len(files), result.line())
 
-    for path in files:
+def _plan(
+    entries: list[InboxEntry],
+    digests: dict[Path, str],
+    logged: dict[str, tuple],
+    paths: Paths,
+    accounts: Accounts,
+    limits: Limits,
+    workdir: Path,
+) -> _Plan:
+    """Everything that needs no warehouse: which copy of some bytes is read, archiving,
+    placing, converting and sniffing each file."""
+    plan = _Plan(digests=set(digests.values()))
+
+    # of several copies of the same bytes, read the one placed where it can load (an account's
+    # week folder), else the one an earlier run logged, else the first: a misplaced copy that
+    # sorts first must not turn the right one into its duplicate
+    def rank(path: Path) -> tuple[bool, bool]:
+        earlier = logged.get(digests[path])
+        return _misplaced(path, paths, accounts), not earlier or earlier[0] != _name(path, paths)
+
+    copies: dict[str, list[Path]] = {}
+    for entry in entries:
+        if entry.path in digests:
+            copies.setdefault(digests[entry.path], []).append(entry.path)
+    chosen = {digest: min(found, key=rank) for digest, found in copies.items()}
+    for entry in entries:
+        name = _name(entry.path, paths)
+        if entry.refused:
+            plan.results[entry.path] = _refusal(name, entry.refused)
+            continue
+        digest = digests.get(entry.path)
+        if digest is not None and chosen[digest] != entry.path:
+            plan.results[entry.path] = FileResult(
+                name, "duplicate", f"same content as {_name(chosen[digest], paths)}; skipped"
+            )
+            continue
         try:
-            prepared = _prepare(conn, path, digests.get(path), paths, accounts, logged, this_run)
-        except (duckdb.Error, OSError) as exc:
-            prepared = _retry_later(path.relative_to(paths.inbox).as_posix(), exc)
+            prepared = _prepare(entry.path, name, digest, paths, accounts, logged, limits, workdir)
+        except NotRegular as exc:
+            prepared = _refusal(name, str(exc))
+        except OSError as exc:
+            prepared = _retry_later(name, exc)
         if isinstance(prepared, FileResult):
-            done(path, prepared)
+            plan.results[entry.path] = prepared
+            continue
+        if prepared.digest in logged:
+            plan.forget.add(prepared.digest)  # its earlier failure or hold is tried again
+        if isinstance(prepared, _Failure):
+            plan.failures.append(prepared)
         else:
-            batches.setdefault(prepared.batch, []).append(prepared)
-    for group in batches.values():
-        try:
-            for pending, result in _load_batch(conn, group):
-                done(pending.path, result)
-        finally:
-            for pending in group:
-                pending.source.cleanup()
-    return [results[path] for path in files]
+            plan.pending.append(prepared)
+    return plan
 
 
-def _retry_later(name: str, exc: Exception) -> FileResult:
+def _name(path: Path, paths: Paths) -> str:
+    """The file as the log and messages show it: its place in the inbox, escaped."""
+    return shown(path.relative_to(paths.inbox).as_posix())
+
+
+def _misplaced(path: Path, paths: Paths, accounts: Accounts) -> bool:
+    try:
+        _place(path, paths, accounts)
+    except ExportError:
+        return True
+    return False
+
+
+def _retry_later(name: str, exc: Exception, limits: Limits | None = None) -> FileResult:
     # not logged as seen: the next run tries this file again
+    if isinstance(exc, duckdb.OutOfMemoryException) and limits is not None:
+        return FileResult(
+            name,
+            "failed",
+            f"{name}: DuckDB ran out of the {limits.memory_mb:,} MB it may use while "
+            f"ingesting ({Limits.ENV['memory_mb']}={limits.memory_mb}); raise it and run again "
+            "(the file was not loaded and is tried again next run)",
+        )
     return FileResult(name, "failed", f"could not be loaded, will retry next run: {exc}")
 
 
 def _prepare(
-    conn: duckdb.DuckDBPyConnection,
     path: Path,
+    name: str,
     digest: str | None,
     paths: Paths,
     accounts: Accounts,
     logged: dict[str, tuple],
-    this_run: dict[str, str],
-) -> _Pending | FileResult:
-    """Deduplicate, archive and sniff one file; a failure is logged and returned."""
-    name = path.relative_to(paths.inbox).as_posix()
+    limits: Limits,
+    workdir: Path,
+) -> _Pending | _Failure | FileResult:
+    """Deduplicate, archive and sniff one file; what cannot load becomes a ``_Failure``."""
     if path.suffix.lower() not in EXPORT_SUFFIXES:
         return FileResult(name, "skipped", f"not an export ({path.suffix or 'no suffix'})")
     digest = digest or file_hash(path)
-    if digest in this_run:
-        return FileResult(name, "duplicate", f"same content as {this_run[digest]}; skipped")
     seen = logged.get(digest)  # (source_file, status, message) of an earlier run
-    if seen and seen[1] == "failed" and seen[0] == name:
+    if seen and seen[1] == "failed" and seen[0] == name and not limits.changed_since(seen[2]):
         return FileResult(name, "failed", f"unchanged since it failed: {seen[2]}")
-    if seen and seen[1] == "failed":
-        # the user moved or renamed a failed file: forget the failure and try again
-        conn.execute("delete from raw.rejects where file_hash = ?", [digest])
-        conn.execute("delete from raw.ingest_log where file_hash = ?", [digest])
-    elif seen:
+    if seen and seen[1] == HELD and seen[0] == name:
+        return FileResult(name, HELD, f"unchanged since it was held: {seen[2]}")
+    if seen and seen[1] not in ("failed", HELD, "withdrawn"):
         return FileResult(name, "duplicate", f"same content as {seen[0]} ({seen[1]}); skipped")
-    this_run[digest] = name
-    archived = archive(path, digest, paths).relative_to(paths.home).as_posix()
+    # new bytes, or bytes that failed, were held or withdrawn under another name: (again)
+    archived_path = archive(path, digest, paths)
+    archived = archived_path.relative_to(paths.home).as_posix()
     try:
         account_id, week = _place(path, paths, accounts)
         account = accounts.get(account_id)
-        source = readable(path, paths.home)
+        # from here on the archived copy is read: its bytes are the ones hashed
+        source = readable(archived_path, workdir, limits, name)
         try:
-            detected, delimiter = sniff(source, name)
+            detected, delimiter = sniff(source, name, limits)
             if not detected.kind.dated and week is None:
                 raise ExportError(
                     f"{detected.kind.label} has no dates of its own: move it to "
@@ -325,7 +538,7 @@ def _prepare(
             source.cleanup()
             raise
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop the inbox
-        return _fail(conn, digest, name, archived, exc)
+        return _Failure(path, digest, name, archived, exc)
     return _Pending(
         path,
         name,
@@ -338,10 +551,103 @@ def _prepare(
         delimiter,
         account.marketplace.date_order,
         account.marketplace.iso_country,
+        replaces_anyway=bool(seen) and seen[1] == HELD and path.name.startswith(REPLACE_PREFIX),
     )
 
 
-def _load_batch(conn: duckdb.DuckDBPyConnection, group: list[_Pending]):
+def _load(
+    conn: duckdb.DuckDBPyConnection,
+    plan: _Plan,
+    entries: list[InboxEntry],
+    week: date | None,
+    scanned: bool,
+    limits: Limits,
+) -> list[FileResult]:
+    """Log the failures, release the held files that left the inbox, then load the rest a
+    batch per transaction: a crash leaves each file wholly loaded or not at all."""
+    results = plan.results
+    files = [entry.path for entry in entries]
+
+    def done(path: Path, result: FileResult) -> None:
+        results[path] = result
+        log.info("[%d/%d] %s", len(results), len(files), result.line())
+
+    for path, result in list(results.items()):
+        done(path, result)
+    if plan.forget:
+        forget = [sorted(plan.forget)]
+        conn.execute("delete from raw.rejects where file_hash in (select unnest(?))", forget)
+        conn.execute("delete from raw.ingest_log where file_hash in (select unnest(?))", forget)
+    if scanned:
+        _release_withdrawn(conn, plan.digests, week)
+    for failure in plan.failures:
+        done(
+            failure.path, _fail(conn, failure.digest, failure.name, failure.archived, failure.error)
+        )
+    batches: dict[tuple, list[_Pending]] = {}
+    for pending in plan.pending:
+        batches.setdefault(pending.batch, []).append(pending)
+    for group in batches.values():
+        try:
+            for pending, result in _load_batch(conn, group, limits):
+                done(pending.path, result)
+        finally:
+            for pending in group:
+                pending.source.cleanup()
+    return [results[path] for path in files]
+
+
+def _release_withdrawn(
+    conn: duckdb.DuckDBPyConnection, digests: set[str], week: date | None
+) -> None:
+    """A held file no longer in the inbox was deleted by the user: its hold is released.
+    Only files this run would have found count (its week folder and loose files)."""
+    in_scope = (
+        "true"
+        if week is None
+        else (
+            "(len(string_split(source_file, '/')) = 2 or string_split(source_file, '/')[2] = $week)"
+        )
+    )
+    params: dict = {"found": sorted(digests), "held": HELD}
+    if week is not None:
+        params["week"] = week.isoformat()
+    conn.execute(
+        "update raw.ingest_log set status = 'withdrawn', "
+        "message = 'removed from the inbox; its rows were never loaded and its hold is released' "
+        f"where status = $held and {in_scope} "
+        "and file_hash not in (select unnest($found::varchar[]))",
+        params,
+    )
+
+
+@contextmanager
+def memory_bounded(conn: duckdb.DuckDBPyConnection, limits: Limits) -> Iterator[None]:
+    """DuckDB's memory limit lowered to ``limits.memory_mb`` while ingesting (it spills to disk
+    beyond it), then put back: a 200 MB CSV otherwise peaks at over 2 GB."""
+    (current,) = conn.execute("select current_setting('memory_limit')").fetchone()
+    if _bytes(current) <= limits.memory_mb * MIB:
+        yield
+        return
+    conn.execute(f"set memory_limit = '{limits.memory_mb}MiB'")
+    try:
+        yield
+    finally:
+        # the setting reads back rounded ("18.8 GiB"): DuckDB's default is restored exactly
+        conn.execute("reset memory_limit")
+        if conn.execute("select current_setting('memory_limit')").fetchone()[0] != current:
+            conn.execute(f"set memory_limit = '{current}'")
+
+
+def _bytes(setting: str) -> float:
+    """'18.8 GiB' → bytes; an unlimited or unreadable setting counts as no limit."""
+    match = re.fullmatch(r"\s*([\d.]+)\s*([A-Za-z]*)\s*", setting or "")
+    if not match or match[2].lower() not in _UNITS:
+        return float("inf")
+    return float(match[1]) * _UNITS[match[2].lower()]
+
+
+def _load_batch(conn: duckdb.DuckDBPyConnection, group: list[_Pending], limits: Limits):
     """Parse a group of same-layout files at once, then load them; yields (file, result)."""
     first = group[0]
     try:
@@ -357,9 +663,12 @@ def _load_batch(conn: duckdb.DuckDBPyConnection, group: list[_Pending]):
         if len(group) > 1:
             # one damaged file spoils a shared read: read each alone to find which
             for pending in group:
-                yield from _load_batch(conn, [pending])
+                yield from _load_batch(conn, [pending], limits)
             return
-        yield first, _fail(conn, first.digest, first.name, first.archived, exc)
+        if isinstance(exc, duckdb.OutOfMemoryException):
+            yield first, _retry_later(first.name, exc, limits)
+        else:
+            yield first, _fail(conn, first.digest, first.name, first.archived, exc)
         return
     kind = first.detected.kind
     periods = {}
@@ -369,8 +678,7 @@ def _load_batch(conn: duckdb.DuckDBPyConnection, group: list[_Pending]):
         periods = {
             name: (start, end)
             for name, start, end in conn.execute(
-                f"select source_file, min({kind.period}), max({last}) from parsed_rows "
-                "group by all"
+                f"select source_file, min({kind.period}), max({last}) from parsed_rows group by all"
             ).fetchall()
         }
     # files of the batch that replace one another (same account and period) load one after
@@ -401,8 +709,56 @@ def _load_batch(conn: duckdb.DuckDBPyConnection, group: list[_Pending]):
         try:
             results = _load_files(conn, kind, chunk, parsed)
         except (duckdb.Error, OSError) as exc:
-            results = [_retry_later(pending.name, exc) for pending, _, _ in chunk]
+            results = [_retry_later(pending.name, exc, limits) for pending, _, _ in chunk]
         yield from zip((pending for pending, _, _ in chunk), results, strict=True)
+
+
+# an earlier export of the same account, report and period, loaded and not yet replaced
+SAME_PERIOD = (
+    "log.kind = batch.kind and log.account_id = batch.account_id "
+    "and log.period_start = batch.period_start and log.period_end = batch.period_end"
+)
+SAME_EXPORT = f"{SAME_PERIOD} and log.status in ('loaded', 'loaded_with_rejects')"
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """What the log knows of an export a new file would replace."""
+
+    name: str
+    rows_read: int
+    rows_loaded: int
+    columns: int | None
+
+
+def _shortfall(row: dict, old: _Loaded) -> list[str]:
+    """How ``row`` (a new file) is less complete than ``old``; empty when it is not."""
+    short = []
+    if row["rows_read"] < old.rows_read:
+        short.append(f"{row['rows_read']:,} rows instead of {old.rows_read:,}")
+    elif row["rows_loaded"] < old.rows_loaded:
+        short.append(f"{row['rows_loaded']:,} rows loadable instead of {old.rows_loaded:,}")
+    if old.columns is not None and row["columns_read"] < old.columns:
+        short.append(f"{row['columns_read']} known columns instead of {old.columns}")
+    return short
+
+
+def _held_message(row: dict, pending: _Pending, kind: Kind, old: _Loaded, short: list[str]):
+    held, good = pending.name, old.name
+    folder, _, base = held.rpartition("/")
+    period = (
+        f"the week of {row['week_start']}"
+        if not kind.dated
+        else f"{row['period_start']} to {row['period_end']}"
+    )
+    return (
+        f"{held} was not loaded: it is less complete than {good}, the {kind.label} already "
+        f"loaded for {row['account_id']}, {period} ({', '.join(short)}). It looks cut off or "
+        f"empty, so the pack waits. If {held} is incomplete, delete it from the inbox (the "
+        f"next ingest releases the pack, with the data of {good}) or download the complete "
+        f"report again into {folder}/. If {held} is right as it is, rename it to "
+        f"{folder}/{REPLACE_PREFIX}{base}: the next ingest loads it in place of {good}."
+    )
 
 
 def _load_files(
@@ -413,7 +769,11 @@ def _load_files(
 ) -> list[FileResult]:
     """Load parsed files in one transaction with a few set-based statements: each supersedes
     the earlier exports of its account, report and period, then its rows, rejects and log row
-    go in. A crash leaves the warehouse as it was."""
+    go in. A crash leaves the warehouse as it was.
+
+    A file less complete than the export it would replace is held instead: logged
+    ``held_incomplete`` with a message naming both, its rows left out, the earlier export
+    kept."""
     now = datetime.now().replace(microsecond=0)
     rows = [
         {
@@ -434,44 +794,55 @@ def _load_files(
             "message": "",
             "loaded_at": now,
             "ignored_columns": pending.detected.ignored,
+            "columns_read": len(pending.detected.positions),
             "attribution_days": pending.detected.attribution_days,
             "header_currency": pending.detected.header_currency,
         }
         for pending, start, end in chunk
     ]
-    same_export = (
-        "log.kind = batch.kind and log.account_id = batch.account_id "
-        "and log.period_start = batch.period_start and log.period_end = batch.period_end "
-        "and log.status in ('loaded', 'loaded_with_rejects')"
-    )
     frame = pd.DataFrame(rows)
     conn.register("batch", frame)
     try:
-        previous: dict[str, list[str]] = {}
-        for name, old_name in conn.execute(
-            f"select batch.source_file, log.source_file from batch "
-            f"inner join raw.ingest_log as log on {same_export} order by log.source_file"
+        previous: dict[str, list[_Loaded]] = {}
+        for name, *old in conn.execute(
+            "select batch.source_file, log.source_file, log.rows_read, log.rows_loaded, "
+            f"log.columns_read from batch inner join raw.ingest_log as log on {SAME_EXPORT} "
+            "order by log.source_file"
         ).fetchall():
-            previous.setdefault(name, []).append(old_name)
-        for row in rows:
-            notes = []
-            if row["source_file"] in previous:
-                notes.append("replaces " + ", ".join(previous[row["source_file"]]))
+            previous.setdefault(name, []).append(_Loaded(*old))
+        for (pending, _, _), row in zip(chunk, rows, strict=True):
+            earlier = previous.get(row["source_file"], [])
+            worse = next(((old, short) for old in earlier if (short := _shortfall(row, old))), None)
+            if worse and not pending.replaces_anyway:
+                message = _held_message(row, pending, kind, *worse)
+                # like a failed file: nothing of it counts as read until it is loaded
+                row.update(
+                    status=HELD, message=message, rows_read=0, rows_loaded=0, rows_rejected=0
+                )
+                continue
+            notes = [f"replaces {', '.join(old.name for old in earlier)}"] if earlier else []
             if row["rows_rejected"]:
                 notes.append(f"{row['rows_rejected']} rows rejected (see raw.rejects)")
             row["message"] = "; ".join(notes)
-        frame["message"] = [row["message"] for row in rows]
-        conn.register("batch", frame)
+        frame = pd.DataFrame(rows)
+        loading = frame[frame["status"] != HELD]
+        conn.register("batch", loading)
         columns = ", ".join(kind.columns)
         conn.execute("begin")
         try:
             conn.execute(
                 f"delete from raw.{kind.table} where file_hash in (select log.file_hash "
-                f"from batch inner join raw.ingest_log as log on {same_export})"
+                f"from batch inner join raw.ingest_log as log on {SAME_EXPORT})"
             )
             conn.execute(
                 "update raw.ingest_log as log set status = 'superseded', "
-                f"message = 'replaced by ' || batch.source_file from batch where {same_export}"
+                f"message = 'replaced by ' || batch.source_file from batch where {SAME_EXPORT}"
+            )
+            # a file held against the replaced export is settled by the new one
+            conn.execute(
+                "update raw.ingest_log as log set status = 'superseded', "
+                "message = 'replaced by ' || batch.source_file from batch "
+                f"where {SAME_PERIOD} and log.status = '{HELD}'"
             )
             conn.execute(
                 f"insert into raw.{kind.table} (account_id, period_start, period_end, locale, "
@@ -488,11 +859,15 @@ def _load_files(
                 "inner join batch using (source_file) "
                 "order by parsed_rejects.source_file, source_line"
             )
+            conn.register("batch", frame)
             conn.execute(
-                "insert into raw.ingest_log select file_hash, source_file, archived_as, kind, "
-                "locale, encoding, account_id, week_start, period_start, period_end, rows_read, "
+                "insert into raw.ingest_log (file_hash, source_file, archived_as, kind, locale, "
+                "encoding, account_id, week_start, period_start, period_end, rows_read, "
+                "rows_loaded, rows_rejected, status, message, loaded_at, ignored_columns, "
+                "columns_read) select file_hash, source_file, archived_as, kind, locale, "
+                "encoding, account_id, week_start, period_start, period_end, rows_read, "
                 "rows_loaded, rows_rejected, status, message, loaded_at, "
-                "ignored_columns::varchar[] from batch"
+                "ignored_columns::varchar[], columns_read from batch"
             )
         except Exception:
             conn.execute("rollback")
@@ -503,7 +878,9 @@ def _load_files(
     return [
         FileResult(
             row["source_file"],
-            "replaced" if row["source_file"] in previous else row["status"],
+            "replaced"
+            if row["source_file"] in previous and row["status"] != HELD
+            else row["status"],
             row["message"],
             kind.name,
             row["locale"],
@@ -520,7 +897,7 @@ def _fail(
     conn: duckdb.DuckDBPyConnection, digest: str, name: str, archived: str, exc: Exception
 ) -> FileResult:
     """Log a file that cannot be loaded, with a message that says what to do."""
-    message = (
+    message = shown(
         str(exc)
         if isinstance(exc, ExportError)
         else (
@@ -529,14 +906,19 @@ def _fail(
         )
     )
     conn.execute("begin")
-    conn.execute(
-        "insert into raw.ingest_log (file_hash, source_file, archived_as, rows_read, "
-        "rows_loaded, rows_rejected, status, message, loaded_at) "
-        "values (?, ?, ?, 0, 0, 0, 'failed', ?, ?)",
-        [digest, name, archived, message, datetime.now().replace(microsecond=0)],
-    )
-    conn.execute(
-        "insert into raw.rejects values (?, ?, null, null, null, ?)", [digest, name, message]
-    )
+    # another run may have logged the same bytes since this one looked: theirs stands
+    (known,) = conn.execute(
+        "select count(*) from raw.ingest_log where file_hash = ?", [digest]
+    ).fetchone()
+    if not known:
+        conn.execute(
+            "insert into raw.ingest_log (file_hash, source_file, archived_as, rows_read, "
+            "rows_loaded, rows_rejected, status, message, loaded_at) "
+            "values (?, ?, ?, 0, 0, 0, 'failed', ?, ?)",
+            [digest, name, archived, message, datetime.now().replace(microsecond=0)],
+        )
+        conn.execute(
+            "insert into raw.rejects values (?, ?, null, null, null, ?)", [digest, name, message]
+        )
     conn.execute("commit")
     return FileResult(name, "failed", message)

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import codecs
 import csv
-import hashlib
 import io
+import os
 import re
+import tempfile
 import unicodedata
 import weakref
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ import yaml
 
 from assets.core.registry import currency_symbols, languages
 from assets.ingest.converters import ConversionError, json_to_csv, xlsx_to_csv
+from assets.ingest.limits import LimitExceeded, Limits
 
 KINDS_FILE = Path(__file__).with_name("report_kinds.yaml")
 _WITH_MACROS: weakref.WeakSet = weakref.WeakSet()  # connections that have the parse macros
@@ -46,6 +48,7 @@ EXPECTED = {
 API_LOCALE = {"api": {"decimal": ".", "thousands": ""}}  # SP-API / Ads API JSON: plain numbers
 TITLE_ROWS_SCANNED = 10
 SNIFF_BYTES = 64 * 1024
+LINE_CHARS = 1024 * 1024
 CURRENCY_SYMBOLS = currency_symbols()  # "£" → GBP …, from the marketplace registry
 CURRENCY_SUFFIX = re.compile(  # "14 Day Total Sales (₹)", "… (USD)"
     r"\s*\((?P<cur>"
@@ -61,6 +64,26 @@ WINDOW_SUFFIX = re.compile(r"^(?P<name>[a-z]+?)(?P<days>\d+)d$", re.IGNORECASE)
 
 class ExportError(ValueError):
     """The whole file cannot be read; the message says what is wrong and what to do."""
+
+
+# control characters, format characters (e.g. a right-to-left override) and line separators:
+# in a file name they would forge or garble a line of the log or the terminal
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def shown(text: str) -> str:
+    """``text`` (a file name, a message naming files) safe for one line of a log, a table or a
+    terminal: every control or format character written as an escape (a newline as ``\\n``).
+    Applying it twice changes nothing more."""
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(match: re.Match) -> str:
+    char = match[0]
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
 
 
 @dataclass(frozen=True)
@@ -213,12 +236,18 @@ def _looks_japanese(head: bytes) -> bool:
 
 
 def _first_lines(path: Path, encoding: str) -> list[str]:
+    """The first lines, each cut at ``LINE_CHARS`` (a file without line breaks is not read
+    whole)."""
     with path.open("r", encoding=encoding, errors="replace", newline="") as handle:
-        return [line for _, line in zip(range(TITLE_ROWS_SCANNED), handle, strict=False)]
+        lines = (handle.readline(LINE_CHARS) for _ in range(TITLE_ROWS_SCANNED))
+        return [line for line in lines if line]
 
 
 def _split(line: str, delimiter: str) -> list[str]:
-    return next(csv.reader(io.StringIO(line), delimiter=delimiter), [])
+    try:
+        return next(csv.reader(io.StringIO(line), delimiter=delimiter), [])
+    except csv.Error:  # a cell longer than any header's (128 K characters): no header here
+        return []
 
 
 def detect(cells: list[str], cat: Catalog | None = None) -> Detected | None:
@@ -294,47 +323,71 @@ class Readable:
             self.path.unlink(missing_ok=True)
 
 
-def readable(path: Path, workdir: Path) -> Readable:
-    """Turn XLSX/JSON/Windows-1252 into UTF-8 CSV in ``workdir``; other files are read as is."""
+def readable(path: Path, workdir: Path, limits: Limits | None = None, name: str = "") -> Readable:
+    """Turn XLSX/JSON/Windows-1252/Shift-JIS into UTF-8 CSV in ``workdir`` (a temporary file,
+    removed by ``cleanup`` or on failure); other files are read as they are. ``name`` is the
+    file as messages show it."""
     suffix = path.suffix.lower()
+    name = name or path.name
     with path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
     if not head.strip():
-        raise ExportError(f"{path.name}: the file is empty; download the export again")
-    # files of the same name from different folders may wait side by side for their batch
-    tag = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:10]
-    target = workdir / f".{tag}.{path.name}.sellerpulse.csv"
+        raise ExportError(f"{name}: the file is empty; download the export again")
+    spreadsheet = suffix == ".xlsx" or head.startswith(b"PK\x03\x04")
+    document = suffix == ".json" or head.lstrip(b"\xef\xbb\xbf \r\n\t")[:1] in (b"{", b"[")
+    encoding = "utf-8" if spreadsheet or document else sniff_encoding(head)
+    if not (spreadsheet or document or encoding in ("cp1252", "cp932")):
+        return Readable(path, encoding, "csv", False, False)
+    handle, temporary = tempfile.mkstemp(prefix=".", suffix=".sellerpulse.csv", dir=workdir)
+    os.close(handle)
+    target = Path(temporary)
     try:
-        if suffix == ".xlsx" or head.startswith(b"PK\x03\x04"):
-            xlsx_to_csv(path, target)
+        if spreadsheet:
+            xlsx_to_csv(path, target, limits, name)
             return Readable(target, "utf-8", "xlsx", True, True)
-        if suffix == ".json" or head.lstrip(b"\xef\xbb\xbf \r\n\t")[:1] in (b"{", b"["):
-            json_to_csv(path, target)
+        if document:
+            json_to_csv(path, target, limits, name)
             return Readable(target, "utf-8", "json", True, True)
-    except ConversionError as exc:
+        # DuckDB reads UTF-8/16 and Latin-1 only: transcode Windows-1252 and Shift-JIS
+        _transcode(path, target, encoding, name)
+        return Readable(target, encoding, "csv", False, True)
+    except (ConversionError, LimitExceeded) as exc:
         target.unlink(missing_ok=True)
         raise ExportError(str(exc)) from exc
-    encoding = sniff_encoding(head)
-    if encoding in ("cp1252", "cp932"):
-        # DuckDB reads UTF-8/16 and Latin-1 only: transcode Windows-1252 and Shift-JIS
-        try:
-            target.write_text(path.read_text(encoding), "utf-8")
-        except UnicodeDecodeError as exc:
-            raise ExportError(
-                f"{path.name}: not readable as UTF-8, UTF-16, Windows-1252 or Shift-JIS "
-                f"(byte {exc.start}); open it in a spreadsheet and save it as CSV UTF-8"
-            ) from exc
-        return Readable(target, encoding, "csv", False, True)
-    return Readable(path, encoding, "csv", False, False)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
 
 
-def sniff(source: Readable, name: str) -> tuple[Detected, str]:
+def _transcode(path: Path, target: Path, encoding: str, name: str) -> None:
+    """``path`` from ``encoding`` to UTF-8, a block at a time (a file's size never in memory)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset = 0
+    with path.open("rb") as source, target.open("w", encoding="utf-8", newline="") as out:
+        for block in iter(lambda: source.read(1 << 20), b""):
+            try:
+                out.write(decoder.decode(block))
+            except UnicodeDecodeError as exc:
+                raise ExportError(
+                    f"{name}: not readable as UTF-8, UTF-16, Windows-1252 or Shift-JIS "
+                    f"(byte {offset + exc.start}); open it in a spreadsheet and save it as CSV "
+                    "UTF-8"
+                ) from exc
+            offset += len(block)
+        out.write(decoder.decode(b"", final=True))
+
+
+def sniff(source: Readable, name: str, limits: Limits | None = None) -> tuple[Detected, str]:
     """Find the delimiter and the header row (title rows above it are skipped)."""
+    limits = limits or Limits()
     lines = _first_lines(source.path, "utf-16" if source.encoding == "utf-16" else "utf-8")
     widest: list[str] = []
     for number, line in enumerate(lines, start=1):
         delimiter = "\t" if line.count("\t") > line.count(",") else ","
         cells = _split(line, delimiter)
+        if len(cells) > limits.columns:
+            too_wide = limits.exceeded(name, f"line {number} has", len(cells), "columns")
+            raise ExportError(str(too_wide))
         found = detect(cells)
         if found:
             found.header_line = number
@@ -342,11 +395,11 @@ def sniff(source: Readable, name: str) -> tuple[Detected, str]:
         if len(cells) > len(widest):
             widest = cells
     label, unknown, missing = closest_kind(widest)
-    shown = ", ".join(repr(c) for c in unknown[:12]) or "none"
+    columns = ", ".join(repr(c) for c in unknown[:12]) or "none"
     lacks = f", which also needs {', '.join(missing)}" if missing else ""
     raise ExportError(
         f"{name}: header not recognised as any known export (closest: {label}{lacks}); "
-        f"unrecognised columns: {shown}. If this is a real Amazon export, add its header "
+        f"unrecognised columns: {columns}. If this is a real Amazon export, add its header "
         f"spellings to assets/ingest/{KINDS_FILE.name}"
     )
 
@@ -476,12 +529,13 @@ def parse_file(
     date_order: str = "dmy",
     workdir: Path | None = None,
     country: str | None = None,
+    limits: Limits | None = None,
 ) -> ParsedFile:
     """Read ``path`` into temp tables ``parsed_rows`` (typed, canonical names, source_file,
     source_line) and ``parsed_rejects`` (source_file, line, column, value, reason)."""
-    source = readable(path, workdir or path.parent)
+    source = readable(path, workdir or path.parent, limits, source_name)
     try:
-        detected, delimiter = sniff(source, source_name)
+        detected, delimiter = sniff(source, source_name, limits)
         return parse_batch(conn, [(source, source_name)], detected, delimiter, date_order, country)[
             source_name
         ]
@@ -555,6 +609,9 @@ def parse_batch(
         f"create or replace temp table parsed_typed as select *, {', '.join(typed) or 'null as v'} "
         "from parsed_source left join parsed_values using (row_id)"
     )
+    # each stage is a copy of the file: dropped as soon as the next holds what it needs, so a
+    # large export costs a third less memory (and spills less under Limits.memory_mb)
+    conn.execute("drop table parsed_values; drop table parsed_source")
     reject_selects = [
         f"select row_id, source_file, source_line, '{name}' as column_name, c{pos} as value, "
         f"{_quote(reason)} as reason from parsed_typed where {condition}"
@@ -575,6 +632,7 @@ def parse_batch(
         f"{', '.join(finals)} from parsed_typed "
         "where row_id not in (select row_id from parsed_rejects)"
     )
+    conn.execute("drop table parsed_typed")
     loaded = dict(
         conn.execute("select source_file, count(*) from parsed_rows group by all").fetchall()
     )

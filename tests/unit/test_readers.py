@@ -5,7 +5,15 @@ import codecs
 import duckdb
 import pytest
 
-from assets.ingest.readers import ExportError, detect, normalise_header, parse_file, readable, sniff
+from assets.ingest.readers import (
+    ExportError,
+    detect,
+    normalise_header,
+    parse_file,
+    readable,
+    shown,
+    sniff,
+)
 from tests.conftest import EXPORTS
 
 
@@ -157,3 +165,39 @@ def test_required_value_missing_is_rejected(tmp_path, mem):
     reasons = mem.execute("select source_line, reason from parsed_rejects order by 1").fetchall()
     assert (2, "'(Child) ASIN' is empty; this column is required") in reasons
     assert parsed.rows_read == parsed.rows_loaded + parsed.rows_rejected == 3
+
+
+def test_windows_1252_is_transcoded_a_block_at_a_time_and_a_bad_byte_is_located(tmp_path, mem):
+    # more than one 1 MiB block, so a byte is found across blocks, not only in the first
+    text = (EXPORTS / "uk_business_report.csv").read_text("utf-8-sig").replace("\u202f", " ")
+    header, *body = text.splitlines(keepends=True)
+    filler = "".join(body[1].replace("B0TEST0002", f"B0FILL{n:04d}") for n in range(9000))
+    data = (header + filler).replace("Small", "Café").encode("cp1252")
+    path = tmp_path / "big-cp1252.csv"
+    path.write_bytes(data)
+    parsed = parse_file(mem, path, "big-cp1252.csv", workdir=tmp_path)
+    assert (parsed.encoding, parsed.rows_read) == ("cp1252", 9000)
+    assert mem.execute(
+        "select count(*) from parsed_rows where title like 'Oak Chopping Board Café'"
+    ).fetchone() == (9000,)
+    # 0x81 is undefined in Windows-1252: the message says at which byte
+    path.write_bytes(data + b"x\x81y\n")
+    with pytest.raises(ExportError, match=rf"\(byte {len(data) + 1}\); open it in a spreadsheet"):
+        parse_file(mem, path, "big-cp1252.csv", workdir=tmp_path)
+    assert list(tmp_path.glob(".*.sellerpulse.csv")) == []
+
+
+def test_a_file_without_line_breaks_is_not_read_whole_to_find_its_header(tmp_path):
+    path = tmp_path / "one-line.csv"
+    path.write_text("x" * (8 * 1024 * 1024), "utf-8")
+    with pytest.raises(ExportError, match="header not recognised"):
+        sniff(readable(path, tmp_path), "one-line.csv")
+
+
+def test_names_are_shown_with_control_characters_escaped():
+    assert shown("a\nb\r\tc.csv") == "a\\nb\\r\\tc.csv"
+    assert shown("x\x1b[31m\x00.csv") == "x\\x1b[31m\\x00.csv"
+    # a right-to-left override would show "report.csv" for "report\u202evsc.exe"
+    assert shown("report\u202evsc.csv\u2028") == "report\\u202evsc.csv\\u2028"
+    assert shown("Größe 日本 – £.csv") == "Größe 日本 – £.csv"
+    assert shown(shown("a\nb")) == "a\\nb"
