@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 import yaml
+from babel import Locale, UnknownLocaleError
 
 REGISTRY = Path(__file__).resolve().parent / "registry"
 
@@ -43,6 +44,7 @@ class Language:
     decimal: str
     thousands: str
     pack: bool
+    locale: str = ""  # Babel locale of a pack without a marketplace (the portfolio pack)
 
 
 def _load(root: Path | None, name: str) -> dict:
@@ -81,7 +83,20 @@ def currency_symbols(root: Path | None = None) -> dict[str, str]:
 @cache
 def languages(root: Path | None = None) -> dict[str, Language]:
     doc = _load(root, "languages.yaml")
-    return {code: Language(code=code, **spec) for code, spec in doc["languages"].items()}
+    where = (root or REGISTRY) / "languages.yaml"
+    found = {}
+    for code, spec in doc["languages"].items():
+        lang = Language(code=code, **spec)
+        if lang.pack:
+            try:
+                Locale.parse(lang.locale)
+            except (UnknownLocaleError, ValueError, TypeError):
+                raise RegistryError(
+                    f"{where}: {code}: pack: true needs 'locale', a Babel locale for packs "
+                    f"without a marketplace (e.g. fr_FR, zh_Hans_CN); got {lang.locale!r}"
+                ) from None
+        found[code] = lang
+    return found
 
 
 def pack_languages(root: Path | None = None) -> tuple[str, ...]:

@@ -244,8 +244,8 @@ def portfolio_pack_job(
     held: dict[str, list[str]],
     reports_dir: Path,
 ) -> PackJob:
-    """The boss pack: one row per account of the portfolio, exceptions first, and the
-    portfolio's totals in its base currency."""
+    """The boss pack, in the portfolio's language: one row per account of the portfolio,
+    exceptions first, and the portfolio's totals in its base currency."""
     members = [a for a in accounts.accounts.values() if a.portfolio == portfolio.id]
     ids = [a.id for a in members]
     rows = {
@@ -281,10 +281,12 @@ def portfolio_pack_job(
             r["name"],
         )
     )
+    # the boss pack is written in the portfolio's language, its accounts' money in their
+    # currencies and the totals in the base currency, all formatted for that language
     return PackJob(
         template="portfolio_pack.html",
-        locale="en_GB",
-        language="en",
+        locale=portfolio.locale,
+        language=portfolio.language,
         context={
             "portfolio": {
                 "id": portfolio.id,
@@ -295,7 +297,10 @@ def portfolio_pack_job(
             "week_end": week + timedelta(days=6),
             "accounts": table,
             "totals": totals[0] if totals else None,
-            "labels": {e["metric"]: e["label"] for e in entries_for(PORTFOLIO_PACK_METRICS, "en")},
+            "labels": {
+                e["metric"]: e["label"]
+                for e in entries_for(PORTFOLIO_PACK_METRICS, portfolio.language)
+            },
             "held": [r for r in table if r["held"]],
         },
         output=portfolio_pack_path(reports_dir, week, portfolio.id),

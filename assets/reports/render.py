@@ -197,11 +197,14 @@ def render_packs(jobs: list[PackJob], workers: int | None = None) -> list[Path]:
 
 @cache
 def _warm_up() -> None:
-    """Render a scrap page with the packs' stylesheet and a Latin and a Japanese glyph."""
+    """Render a scrap page with the packs' stylesheet and the faces packs use: Latin, Japanese
+    and Chinese, regular and bold."""
     from weasyprint import HTML
 
-    HTML(
-        string='<link rel="stylesheet" href="pack.css"><p>Aa 売上</p>',
-        base_url=f"{TEMPLATES}/",
-        url_fetcher=_template_fetcher(),
-    ).write_pdf()
+    for lang, text in (("ja", "Aa 売上"), ("zh", "Aa 销售额")):
+        HTML(
+            string=f'<html lang="{lang}"><link rel="stylesheet" href="pack.css">'
+            f"<p>{text} <b>{text}</b></p>",
+            base_url=f"{TEMPLATES}/",
+            url_fetcher=_template_fetcher(),
+        ).write_pdf()

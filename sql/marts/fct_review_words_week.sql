@@ -4,8 +4,11 @@ with reviews as (
     where in_look_back(week_start, 0)
 ),
 
+-- reviews are written in the marketplace's language, which the pack's may not be (a Chinese
+-- seller's pack for Amazon.de): the stop words of both languages go
 accounts as (
-    select account_id, language from marts.dim_accounts
+    select account_id, language, split_part(locale, '_', 1) as marketplace_language
+    from marts.dim_accounts
 ),
 
 stop_words as (
@@ -18,6 +21,7 @@ low_star as (
         reviews.week_start,
         reviews.review_id,
         accounts.language,
+        accounts.marketplace_language,
         -- headline + body, lower-cased, without HTML tags or entities (&#39; &nbsp; …)
         regexp_replace(
             regexp_replace(
@@ -46,6 +50,7 @@ tokens as (
         week_start,
         review_id,
         language,
+        marketplace_language,
         unnest(regexp_extract_all(
             review_text, '\p{Latin}{3,}|[\p{Han}\p{Katakana}][\p{Han}\p{Katakana}ー]+'
         )) as word
@@ -57,7 +62,7 @@ words as (
         tokens.account_id, tokens.week_start, tokens.language, tokens.review_id, tokens.word
     from tokens
     anti join stop_words
-        on tokens.language = stop_words.language
+        on stop_words.language in (tokens.language, tokens.marketplace_language)
         and tokens.word = stop_words.word
 ),
 

@@ -209,6 +209,42 @@ def test_german_stop_words_and_only_the_accounts_language(conn):
     ]
 
 
+def test_stop_words_of_the_marketplace_language_go_too(tmp_path):
+    # a Shenzhen seller on Amazon.de reads its pack in Chinese; its reviews are German, so the
+    # German stop words (die ist leider nicht kein für mich) go as well: the same words stay as
+    # for messer-de above
+    import duckdb
+
+    from assets.core.settings import load_accounts
+    from assets.ingest.inbox import ensure_raw_tables
+    from assets.ingest.reference import write_reference_tables
+
+    path = tmp_path / "accounts.yaml"
+    path.write_text(
+        "portfolios: [{id: eu, base_currency: EUR}]\n"
+        "accounts: [{id: shen-de, marketplace: DE, language: zh, portfolio: eu}]\n",
+        "utf-8",
+    )
+    conn = duckdb.connect()
+    ensure_raw_tables(conn)
+    write_reference_tables(conn, load_accounts(path))
+    _, rid, day, asin, stars, headline, body, loaded = next(r for r in REVIEWS if r[1] == "D1")
+    review = {
+        "period_start": day, "period_end": day, "review_id": rid, "product_id": asin,
+        "product_title": "Messer", "star_rating": stars, "review_headline": headline,
+        "review_body": body, "review_date": day,
+    }  # fmt: skip
+    insert(conn, "customer_reviews", [review], account_id="shen-de", locale="de", loaded_at=loaded)
+    build_models(conn, *MODELS)
+    assert [w[1] for w in words(conn, "shen-de")] == [
+        "klinge",
+        "product",
+        "rostet",
+        "scharf",
+        "stumpf",
+    ]
+
+
 def test_japanese_words_are_kanji_and_katakana_runs(conn):
     # J1 "味が薄い 商品の香りがしない。パッケージも破損していました。返品します。"
     #   runs of ≥ 2 kanji/katakana: 商品 (stop word), パッケージ, 破損, 返品 (味 薄 香: 1 char)

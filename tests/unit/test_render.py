@@ -1,13 +1,17 @@
 """Pack rendering: locale formatting, escaping of untrusted text, a fetcher that refuses."""
 
+import io
+import string
 from datetime import date
 
 import pypdf
 import pytest
+from fontTools.ttLib import TTFont
 
 from assets.core.glossary import entries_for, glossary
 from assets.core.i18n import TEMPLATES, translations
-from assets.core.settings import pack_path
+from assets.core.registry import marketplaces, pack_languages
+from assets.core.settings import Account, pack_path
 from assets.reports.packs import SELLER_PACK_METRICS, SELLER_SECTIONS
 from assets.reports.render import PackJob, make_environment, render_html, write_pdf
 
@@ -62,24 +66,63 @@ HEADLINE = {
 
 
 def test_translation_files_have_identical_keys():
-    keys = {lang: set(translations(lang)) for lang in ("en", "de", "ja")}
-    assert keys["en"] == keys["de"] == keys["ja"]
+    # every pack language of the registry (languages.yaml, pack: true) has a file with exactly
+    # en.yaml's keys, and each text the same {placeholders} as the English one
+    assert set(pack_languages()) >= {"en", "de", "fr", "it", "es", "ja", "zh"}
+    english = translations("en")
+
+    def fields(text):
+        return sorted(f for _, f, _, _ in string.Formatter().parse(text) if f)
+
+    for lang in pack_languages():
+        words = translations(lang)
+        assert set(words) == set(english), f"i18n/{lang}.yaml: {set(words) ^ set(english)}"
+        wrong = [k for k in english if fields(words[k]) != fields(english[k])]
+        assert not wrong, f"i18n/{lang}.yaml: placeholders differ from en.yaml in {wrong}"
 
 
 @pytest.mark.parametrize(
-    ("locale", "money", "pct"),
+    ("locale", "money", "pct", "number", "day"),
     [
-        ("en_GB", "£12,897.84", "+29.0%"),
-        ("de_DE", "12.897,84\xa0£", "+29,0\xa0%"),
-        ("ja_JP", "£12,897.84", "+29.0%"),
+        ("en_GB", "£12,897.84", "+29.0%", "5,824", "16 Nov 2026"),
+        ("de_DE", "12.897,84\xa0£", "+29,0\xa0%", "5.824", "16.11.2026"),
+        ("fr_FR", "12\u202f897,84\xa0£GB", "+29,0\xa0%", "5\u202f824", "16 nov. 2026"),
+        ("it_IT", "12.897,84\xa0£", "+29,0%", "5.824", "16 nov 2026"),
+        ("es_ES", "12.897,84\xa0GBP", "+29,0\xa0%", "5.824", "16 nov 2026"),
+        ("ja_JP", "£12,897.84", "+29.0%", "5,824", "2026/11/16"),
+        ("zh_Hans_CN", "£12,897.84", "+29.0%", "5,824", "2026年11月16日"),
     ],
 )
-def test_numbers_are_formatted_for_the_account_locale(locale, money, pct):
+def test_numbers_are_formatted_for_the_account_locale(locale, money, pct, number, day):
     env = make_environment(locale)
     assert env.filters["money"](12897.84, "GBP") == money
     assert env.filters["delta"](0.289784) == pct
+    assert env.filters["number"](5824) == number
+    assert env.filters["day"](WEEK) == day
     assert env.filters["money"](None, "GBP") == "–"
     assert env.filters["pct"](float("nan")) == "–"
+
+
+@pytest.mark.parametrize(
+    ("language", "marketplace", "locale", "money"),
+    [
+        ("fr", "FR", "fr_FR", "12\u202f897,84\xa0€"),
+        ("it", "IT", "it_IT", "12.897,84\xa0€"),
+        ("es", "ES", "es_ES", "12.897,84\xa0€"),
+        ("es", "US", "es_US", "$12,897.84"),  # Spanish as written in the US
+        # no Babel locale for the language in that country: the language's own formats
+        ("fr", "DE", "fr", "12\u202f897,84\xa0€"),
+        ("zh", "DE", "zh", "€12,897.84"),
+        ("zh", "US", "zh", "US$12,897.84"),
+        ("zh", "JP", "zh", "JP¥12,898"),
+    ],
+)
+def test_a_pack_formats_for_its_language_in_its_marketplace(language, marketplace, locale, money):
+    market = marketplaces()[marketplace]
+    account = Account("x", "X", market, language, "eu", ())
+    assert account.locale == locale
+    amount = 12897.84
+    assert make_environment(account.locale).filters["money"](amount, market.currency) == money
 
 
 def test_untrusted_text_is_escaped(tmp_path):
@@ -109,15 +152,33 @@ def test_renderer_fetches_nothing_outside_the_templates(tmp_path):
     assert str(TEMPLATES) not in refused  # the stylesheet inside the templates was served
 
 
-def test_pdf_reads_back_with_embedded_fonts(tmp_path):
+@pytest.mark.parametrize(
+    ("language", "locale", "title", "heading", "cjk_face"),
+    [
+        ("ja", "ja_JP", "週次セラーレポート", "主要指標", "Noto Sans CJK JP"),
+        ("zh", "zh_Hans_CN", "卖家周报", "核心指标", "Noto Sans CJK SC"),
+    ],
+)
+def test_chinese_and_japanese_packs_embed_a_real_bold_cjk_face(
+    tmp_path, language, locale, title, heading, cjk_face
+):
     out = write_pdf(
-        render_html(job(tmp_path, "ja", "ja_JP", "Ocha Japan", HEADLINE)), tmp_path / "ja.pdf"
+        render_html(job(tmp_path, language, locale, "Ocha Japan", HEADLINE)),
+        tmp_path / f"{language}.pdf",
     )
     reader = pypdf.PdfReader(out)
     text = reader.pages[0].extract_text()
-    assert "週次セラーレポート" in text and "Ocha Japan" in text and "£12,897.84" in text
-    fonts = {str(f["/BaseFont"]) for f in _fonts(reader)}
-    assert any("IPAexGothic" in f for f in fonts) and any("DejaVu-Sans" in f for f in fonts)
+    assert title in text and heading in text and "Ocha Japan" in text and "£12,897.84" in text
+    fonts = {f["name"]: f for f in _embedded_fonts(reader)}
+    # the font programs themselves, not the names WeasyPrint gives them: a face without a bold
+    # weight (IPAex Gothic) is embedded as "…-Bold" too, with its regular outlines
+    bold, regular = fonts[f"{cjk_face} Bold"], fonts[cjk_face]
+    assert bold["weight"] >= 700 and regular["weight"] == 400
+    # headings and table heads are drawn with the bold CJK face, the body with the regular one
+    assert set(title + heading) <= bold["chars"]
+    assert set(translations(language)["glossary_title"]) <= bold["chars"]
+    assert set(entries_for(["revenue"], language)[0]["definition"][:4]) <= regular["chars"]
+    assert "DejaVu Sans" in fonts  # Latin text in the Latin face
 
 
 def test_missing_business_report_is_said_not_hidden(tmp_path):
@@ -137,6 +198,19 @@ def _fonts(reader):
             yield font.get_object()
 
 
+def _embedded_fonts(reader):
+    """Each embedded font program: its full name, weight class and the characters it maps."""
+    for font in _fonts(reader):
+        descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+        program = descriptor.get("/FontFile3") or descriptor.get("/FontFile2")
+        parsed = TTFont(io.BytesIO(program.get_object().get_data()))
+        yield {
+            "name": parsed["name"].getDebugName(4),
+            "weight": parsed["OS/2"].usWeightClass,
+            "chars": {chr(c) for c in parsed.getBestCmap()},
+        }
+
+
 def test_glossary_is_printed_in_the_pack_language(tmp_path):
     out = write_pdf(
         render_html(job(tmp_path, "de", "de_DE", "Messerwerk", HEADLINE)), tmp_path / "g.pdf"
@@ -149,7 +223,10 @@ def test_glossary_is_printed_in_the_pack_language(tmp_path):
 def test_glossary_covers_every_headline_metric_in_every_language():
     entries = glossary()
     assert set(SELLER_PACK_METRICS) <= set(entries)
-    assert all(set(e["label"]) == {"en", "de", "ja"} for e in entries.values())
+    for name, entry in entries.items():
+        for part in ("label", "definition"):
+            assert set(pack_languages()) <= set(entry[part]), f"{name}: {part}"
+            assert all(entry[part][lang].strip() for lang in pack_languages()), f"{name}: {part}"
 
 
 def test_an_unusual_value_is_flagged_with_its_usual_range(tmp_path):
