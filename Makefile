@@ -1,6 +1,7 @@
 # SellerPulse — thin wrappers around the README's commands.
 #   make demo   set up, write the demo data, run the latest demo week, print where the PDFs are
-#   make test   set up and run the whole test suite
+#   make test   set up and run the whole test suite (two workers)
+#   make crash  the crash test with many kills (CRASH_RUNS=30)
 #   make dev    the Dagster UI (asset graph, weekly partitions, checks)
 #   make lint   ruff
 #   make bench  the benchmark (SCALE=S|M|L)
@@ -11,18 +12,21 @@ VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 STAMPS := .stamps
 SCALE ?= S
+CRASH_RUNS ?= 30
 export DAGSTER_HOME := $(CURDIR)
 export SELLERPULSE_HOME ?= $(CURDIR)/data
-# Debian packages the PDF renderer needs: Pango (WeasyPrint), HarfBuzz subsetting, and fonts
-# for Latin and Japanese packs. Installed once; nothing is fetched at run time.
+# Debian packages the PDF renderer needs: Pango (WeasyPrint), HarfBuzz subsetting, and fonts:
+# DejaVu for Latin text, Noto Sans CJK (Regular and Bold, Chinese and Japanese faces) for
+# Chinese and Japanese packs. Installed once; nothing is fetched at run time.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
-	fonts-ipaexfont-gothic
+	fonts-noto-cjk
 
-.PHONY: help install demo test dev lint bench clean
+.PHONY: help install demo test crash dev lint bench clean
 help:
 	@sed -n 's/^#   //p' Makefile
 
-$(STAMPS)/system:
+# checked again whenever this file changes (a package added to the list gets installed)
+$(STAMPS)/system: Makefile
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing system packages: $$missing"; \
@@ -45,7 +49,10 @@ demo: install
 	$(BIN)/sellerpulse demo --run
 
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+crash: install
+	SELLERPULSE_CRASH_RUNS=$(CRASH_RUNS) $(BIN)/python -m pytest -p no:xdist tests/integration/test_crash.py
 
 dev: install
 	$(BIN)/dagster dev -m pipelines.definitions

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import socket
 import threading
@@ -13,6 +14,10 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from assets.core.settings import Paths, load_accounts
+
+# runs started by tests use a throwaway Dagster instance, never the one `make` points
+# DAGSTER_HOME at (two test workers would share its run storage)
+os.environ.pop("DAGSTER_HOME", None)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXPORTS = FIXTURES / "exports"
