@@ -255,6 +255,30 @@ CHECKS: tuple[SqlCheck, ...] = (
         """,
     ),
     SqlCheck(
+        name="ads_in_the_accounts_currency",
+        asset=("staging", "stg_sp__report_days"),
+        severity="critical",
+        description="Sponsored Products rows are in the account's currency (their Currency "
+        "column or the currency in their headers); another currency would be added to the "
+        "account's money as if it were its own.",
+        threshold="currency = the account's marketplace currency",
+        sql="""
+            select ads.account_id,
+                ads.source_file || ': ' || count(*) || ' rows in '
+                || coalesce(ads.currency, ads.header_currency) || ' (first at line '
+                || min(ads.source_line) || '), but the account''s currency is '
+                || accounts.currency_code || '. Export the report from the ads console of this '
+                || 'account''s marketplace, or move the file to the account it belongs to.'
+                as detail
+            from staging.stg_sp__report_days as ads
+            inner join raw.accounts as accounts on ads.account_id = accounts.account_id
+            where ads.week_start = $week
+                and coalesce(ads.currency, ads.header_currency) <> accounts.currency_code
+            group by ads.account_id, ads.source_file, coalesce(ads.currency, ads.header_currency),
+                accounts.currency_code
+        """,
+    ),
+    SqlCheck(
         name="grain_unique",
         asset=("marts", "fct_sales_asin_week"),
         severity="critical",
