@@ -1,8 +1,9 @@
 """Delivery of the week's packs as a Dagster asset (after the packs, once per recipient)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import dagster as dg
+from babel.dates import format_date
 from dagster_duckdb import DuckDBResource
 
 from assets.core.check_results import holds
@@ -46,32 +47,20 @@ def pack_emails(
         if not pdf.exists():
             context.log.warning(f"{account.id}: no pack at {pdf}; nothing to send")
             continue
-        title = translations(account.language)["pack_title"]
-        for recipient in account.recipients:
-            items.append(
-                Delivery(
-                    week_start=week,
-                    pack=account.id,
-                    recipient=recipient,
-                    subject=f"{title} · {account.name} · {week:%Y-%m-%d}",
-                    body=f"{title}: {account.name}, {week} – {week + timedelta(days=6)}.\n",
-                    attachment=pdf,
-                )
-            )
+        subject, body = _mail_text("pack_title", account.name, week, account.language,
+                                   account.locale)  # fmt: skip
+        items.extend(
+            Delivery(week, account.id, recipient, subject, body, pdf)
+            for recipient in account.recipients
+        )
     if not selected_account_ids(context):  # a run for some accounts does not mail bosses
-        title = translations("en")["portfolio_title"]
         for portfolio in sellerpulse.accounts().portfolios.values():
             pdf = portfolio_pack_path(paths.reports, week, portfolio.id)
             if pdf.exists():
+                subject, body = _mail_text("portfolio_title", portfolio.name, week,
+                                           portfolio.language, portfolio.locale)  # fmt: skip
                 items.extend(
-                    Delivery(
-                        week,
-                        f"portfolio-{portfolio.id}",
-                        boss,
-                        f"{title} · {portfolio.name} · {week:%Y-%m-%d}",
-                        f"{title}: {portfolio.name}, {week} – {week + timedelta(days=6)}.\n",
-                        pdf,
-                    )
+                    Delivery(week, f"portfolio-{portfolio.id}", boss, subject, body, pdf)
                     for boss in portfolio.bosses
                 )
     with warehouse.get_connection() as conn:
@@ -90,6 +79,20 @@ def pack_emails(
             "<week> <pack> <recipient> --sent|--resend`"
         )
     return dg.MaterializeResult(metadata={**counts, "held": len(held), "outbox": str(paths.outbox)})
+
+
+def _mail_text(
+    title_key: str, name: str, week: date, language: str, locale: str
+) -> tuple[str, str]:
+    """Subject and body in the pack's language, the week's dates as its locale writes them."""
+    t = translations(language)
+    title = t[title_key]
+    days = t["week_of"].format(
+        start=format_date(week, "medium", locale=locale),
+        end=format_date(week + timedelta(days=6), "medium", locale=locale),
+    )
+    subject = f"{title} · {name} · {format_date(week, 'short', locale=locale)}"
+    return subject, t["mail_body"].format(title=title, name=name, week=days) + "\n"
 
 
 def _smtp_settings(smtp: SmtpResource) -> SmtpSettings | None:

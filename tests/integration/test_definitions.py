@@ -1,6 +1,7 @@
 """The Dagster definitions: loadable, wired as designed, one run per week."""
 
 import json
+from email import message_from_bytes, policy
 import os
 from pathlib import Path
 
@@ -119,3 +120,14 @@ def test_the_weekly_job_mails_through_the_smtp_resource(home, smtp_server, monke
         ]
     )
     assert not list(home.outbox.glob("*.eml")), "with SMTP set nothing goes to the outbox"
+    # each in its pack's language, the week as its locale writes dates
+    subjects = {
+        rcpt[0]: message_from_bytes(raw, policy=policy.default)["Subject"]
+        for rcpt, raw in mailbox.messages
+    }
+    assert (
+        subjects["owner@messer.example"]
+        == "Wöchentlicher Verkäuferbericht · Messerwerk DE · 16.11.26"
+    )
+    assert subjects["owner@ocha.example"] == "週次セラーレポート · Ocha Japan · 2026/11/16"
+    assert subjects["lead@agency.example"] == "Weekly portfolio report · EU brands · 16/11/2026"
