@@ -86,7 +86,10 @@ def snapshot(warehouse: Path) -> dict[str, tuple[int, str]]:
             ]
             select = ", ".join(f'"{c}"' for c in columns)
             rows = conn.execute(f"select {select} from {schema}.{table} order by all").fetchall()
-            result[f"{schema}.{table}"] = (len(rows), hashlib.sha256(repr(rows).encode()).hexdigest())
+            result[f"{schema}.{table}"] = (
+                len(rows),
+                hashlib.sha256(repr(rows).encode()).hexdigest(),
+            )
         return result
 
 

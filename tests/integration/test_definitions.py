@@ -1,8 +1,8 @@
 """The Dagster definitions: loadable, wired as designed, one run per week."""
 
 import json
-from email import message_from_bytes, policy
 import os
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import dagster as dg
