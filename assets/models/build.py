@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 import duckdb
+import rjieba
 
 from assets.core.catalog import Model
 
@@ -24,6 +25,23 @@ create or replace macro in_look_back(week_start, weeks) as
         and getvariable('sellerpulse_build_week')::date
 """
 
+
+
+def words_zh(text: str | None) -> str | None:
+    """Chinese text with a space between its words (jieba's dictionary, built into rjieba: no
+    download), so the SQL can count words rather than whole sentences."""
+    return None if text is None else " ".join(rjieba.cut(text))
+
+
+def register_functions(conn: duckdb.DuckDBPyConnection) -> None:
+    """Python functions the models call (``words_zh``), once per connection."""
+    known = conn.execute(
+        "select function_name from duckdb_functions() where function_name = 'words_zh'"
+    ).fetchall()
+    if not known:
+        conn.create_function("words_zh", words_zh, ["VARCHAR"], "VARCHAR", side_effects=False)
+
+
 META_DDL = """
 create schema if not exists meta;
 create table if not exists meta.models (
@@ -35,6 +53,7 @@ create table if not exists meta.models (
 def build(conn: duckdb.DuckDBPyConnection, model: Model, week: date | None) -> int:
     """Materialise ``model`` for one week (or whole when ``week`` is None); returns its rows."""
     conn.execute(META_DDL)
+    register_functions(conn)
     conn.execute(f"create schema if not exists {model.schema}")
     if model.is_view:
         conn.execute(f"create or replace view {model.table} as {model.sql}")

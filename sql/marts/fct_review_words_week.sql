@@ -42,8 +42,24 @@ review_counts as (
     group by account_id, week_start
 ),
 
--- words: runs of ≥ 3 latin letters, or (Japanese has no spaces) of ≥ 2 kanji/katakana;
--- anything else (digits, punctuation, hiragana particles) separates words
+-- Chinese has neither spaces nor kana between its words: text with Han characters and no
+-- kana is cut into words (words_zh: jieba's dictionary, registered by the models stage)
+segmented as (
+    select
+        * replace (
+            case
+                when regexp_matches(review_text, '\p{Han}')
+                    and not regexp_matches(review_text, '[\p{Hiragana}\p{Katakana}]')
+                    then words_zh(review_text)
+                else review_text
+            end as review_text
+        )
+    from low_star
+),
+
+-- words: runs of ≥ 3 latin letters, or (Japanese has no spaces) of ≥ 2 kanji/katakana, which
+-- in segmented Chinese are its words of two characters or more; anything else (digits,
+-- punctuation, hiragana particles, one-character Chinese words) separates words
 tokens as (
     select
         account_id,
@@ -54,7 +70,7 @@ tokens as (
         unnest(regexp_extract_all(
             review_text, '\p{Latin}{3,}|[\p{Han}\p{Katakana}][\p{Han}\p{Katakana}ー]+'
         )) as word
-    from low_star
+    from segmented
 ),
 
 words as (

@@ -313,3 +313,55 @@ def test_a_low_star_share_of_one_review_is_not_unusual(warehouse):
 def test_a_low_star_share_of_enough_reviews_is_unusual(warehouse):
     # the same history; week 9: five reviews, all 1★ → share 1.0 > 0.372 with 5 reviews
     assert share_history(warehouse, [1] * 5) == "unusually_high"
+
+
+def test_chinese_reviews_are_cut_into_words(tmp_path):
+    # Chinese has no spaces: without segmentation a whole sentence would be one "word".
+    # Z1 "刀很快就生锈了 这个刀很快就生锈了，质量太差，不推荐购买。包装也破损了。" cuts into
+    #   刀 很快 就 生锈 了 这个 … 质量 太 差 不 推荐 购买 包装 也 破损 了; words of ≥ 2
+    #   characters, minus stop words (这个 购买): 很快 生锈 质量 推荐 包装 破损
+    # Z2 "包装破损 收到的时候包装破损，刀也生锈了。": 包装 破损 生锈 (收到 时候: stop words)
+    # Z3 is 3★. 包装 破损 生锈 in 2 reviews (in code-point order 包 U+5305, 生 U+751F,
+    # 破 U+7834), then 很快 (U+5F88) 推荐 (U+63A8) 质量 (U+8D28) in 1
+    import duckdb
+
+    from assets.core.settings import load_accounts
+    from assets.ingest.inbox import ensure_raw_tables
+    from assets.ingest.reference import write_reference_tables
+
+    path = tmp_path / "accounts.yaml"
+    path.write_text(
+        "portfolios: [{id: cn, base_currency: USD}]\n"
+        "accounts: [{id: shen-us, marketplace: US, language: zh, portfolio: cn}]\n",
+        "utf-8",
+    )
+    conn = duckdb.connect()
+    ensure_raw_tables(conn)
+    write_reference_tables(conn, load_accounts(path))
+    reviews = [
+        ("Z1", 1, "刀很快就生锈了", "这个刀很快就生锈了，质量太差，不推荐购买。包装也破损了。"),
+        ("Z2", 2, "包装破损", "收到的时候包装破损，刀也生锈了。"),
+        ("Z3", 3, "一般", "包装破损，刀生锈。"),
+    ]
+    day = date(2026, 9, 22)
+    insert(
+        conn,
+        "customer_reviews",
+        [
+            {"period_start": day, "period_end": day, "review_id": rid, "product_id": "Z",
+             "product_title": "刀", "star_rating": stars, "review_headline": headline,
+             "review_body": body, "review_date": day}
+            for rid, stars, headline, body in reviews
+        ],
+        account_id="shen-us",
+        locale="zh",
+    )  # fmt: skip
+    build_models(conn, *MODELS)
+    assert words(conn, "shen-us") == [
+        (1, "包装", 2, 2),
+        (2, "生锈", 2, 2),
+        (3, "破损", 2, 2),
+        (4, "很快", 1, 2),
+        (5, "推荐", 1, 2),
+        (6, "质量", 1, 2),
+    ]
