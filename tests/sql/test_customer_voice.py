@@ -209,10 +209,8 @@ def test_german_stop_words_and_only_the_accounts_language(conn):
     ]
 
 
-def test_stop_words_of_the_marketplace_language_go_too(tmp_path):
-    # a Shenzhen seller on Amazon.de reads its pack in Chinese; its reviews are German, so the
-    # German stop words (die ist leider nicht kein für mich) go as well: the same words stay as
-    # for messer-de above
+def one_account(tmp_path, account_id, marketplace, currency):
+    """A warehouse with one account whose packs are in Chinese, on ``marketplace``."""
     import duckdb
 
     from assets.core.settings import load_accounts
@@ -221,13 +219,22 @@ def test_stop_words_of_the_marketplace_language_go_too(tmp_path):
 
     path = tmp_path / "accounts.yaml"
     path.write_text(
-        "portfolios: [{id: eu, base_currency: EUR}]\n"
-        "accounts: [{id: shen-de, marketplace: DE, language: zh, portfolio: eu}]\n",
+        f"portfolios: [{{id: p, base_currency: {currency}}}]\n"
+        f"accounts: [{{id: {account_id}, marketplace: {marketplace}, language: zh, "
+        "portfolio: p}]\n",
         "utf-8",
     )
     conn = duckdb.connect()
     ensure_raw_tables(conn)
     write_reference_tables(conn, load_accounts(path))
+    return conn
+
+
+def test_stop_words_of_the_marketplace_language_go_too(tmp_path):
+    # a Shenzhen seller on Amazon.de reads its pack in Chinese; its reviews are German, so the
+    # German stop words (die ist leider nicht kein für mich) go as well: the same words stay as
+    # for messer-de above
+    conn = one_account(tmp_path, "shen-de", "DE", "EUR")
     _, rid, day, asin, stars, headline, body, loaded = next(r for r in REVIEWS if r[1] == "D1")
     review = {
         "period_start": day, "period_end": day, "review_id": rid, "product_id": asin,
@@ -323,21 +330,7 @@ def test_chinese_reviews_are_cut_into_words(tmp_path):
     # Z2 "包装破损 收到的时候包装破损，刀也生锈了。": 包装 破损 生锈 (收到 时候: stop words)
     # Z3 is 3★. 包装 破损 生锈 in 2 reviews (in code-point order 包 U+5305, 生 U+751F,
     # 破 U+7834), then 很快 (U+5F88) 推荐 (U+63A8) 质量 (U+8D28) in 1
-    import duckdb
-
-    from assets.core.settings import load_accounts
-    from assets.ingest.inbox import ensure_raw_tables
-    from assets.ingest.reference import write_reference_tables
-
-    path = tmp_path / "accounts.yaml"
-    path.write_text(
-        "portfolios: [{id: cn, base_currency: USD}]\n"
-        "accounts: [{id: shen-us, marketplace: US, language: zh, portfolio: cn}]\n",
-        "utf-8",
-    )
-    conn = duckdb.connect()
-    ensure_raw_tables(conn)
-    write_reference_tables(conn, load_accounts(path))
+    conn = one_account(tmp_path, "shen-us", "US", "USD")
     reviews = [
         ("Z1", 1, "刀很快就生锈了", "这个刀很快就生锈了，质量太差，不推荐购买。包装也破损了。"),
         ("Z2", 2, "包装破损", "收到的时候包装破损，刀也生锈了。"),
