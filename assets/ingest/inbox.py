@@ -59,6 +59,7 @@ from assets.ingest.readers import (
     Readable,
     batch_key,
     catalog,
+    locale_country,
     parse_batch,
     readable,
     shown,
@@ -550,7 +551,9 @@ def _prepare(
         detected,
         delimiter,
         account.marketplace.date_order,
-        account.marketplace.iso_country,
+        locale_country(
+            detected.locale, account.marketplace.iso_country, account.marketplace.locale
+        ),
         replaces_anyway=bool(seen) and seen[1] == HELD and path.name.startswith(REPLACE_PREFIX),
     )
 

@@ -17,12 +17,14 @@ import re
 import tempfile
 import unicodedata
 import weakref
+import zipfile
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 import duckdb
 import yaml
+from babel import Locale
 
 from assets.core.registry import currency_symbols, languages
 from assets.ingest.converters import ConversionError, json_to_csv, xlsx_to_csv
@@ -58,8 +60,24 @@ CURRENCY_SUFFIX = re.compile(  # "14 Day Total Sales (₹)", "… (USD)"
     )
     + r")\)\s*$"
 )
-WINDOW_PREFIX = re.compile(r"^(?P<days>\d+)\s*day\s+", re.IGNORECASE)
+# The attribution window as each Ads console language writes it (export-headers.md §2): read
+# off the header into attribution_days, so "7 Day Total Sales" and "14 Day Total Sales" are one
+# column. English "7 Day Total Sales"; German "7 Tage, Umsatz gesamt", "7-Tage-Konversionsrate",
+# "7Tage, …"; Chinese "7天总销售额", "7天内广告SKU销售额", "7天的转化率", "7 天内的总订单数";
+# Japanese "広告がクリックされてから7日間の総売上高"; Spanish "Ventas totales de 7 días",
+# "Unidades SKU anunciadas 7 días (#)" (the window inside the name, not before it).
+WINDOWS = tuple(
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        r"^(?P<days>\d+)\s*day\s+",
+        r"^(?P<days>\d+)\s*[-\u2010-\u2015]?\s*tage\s*[,\-\u2010-\u2015]?\s*",
+        r"^(?P<days>\d+)\s*天(?:内的|内|的)?\s*",
+        r"^広告がクリックされてから(?P<days>\d+)日間の?",
+        r"\s+(?:de\s+)?(?P<days>\d+)\s+días\b",
+    )
+)
 WINDOW_SUFFIX = re.compile(r"^(?P<name>[a-z]+?)(?P<days>\d+)d$", re.IGNORECASE)
+DELIMITERS = ("\t", ";", ",")  # ";" in Spanish (and other decimal-comma) ads exports
 
 
 class ExportError(ValueError):
@@ -145,9 +163,22 @@ class ParsedFile:
 
     @property
     def locale(self) -> str:
-        """The header language with the account's country, e.g. en-GB, de-DE, ja-JP."""
+        """The header language with a country (``locale_country``), e.g. en-GB, de-DE, ja-JP,
+        zh-CN."""
         language = self.detected.locale
         return f"{language}-{self.country}" if self.country and language != "api" else language
+
+
+def locale_country(language: str, country: str, marketplace_locale: str) -> str:
+    """The country of the locale an export is recorded with: the marketplace's when the header
+    language is English or the marketplace's own (en on JP → en-JP, es on ES → es-ES), else
+    the language's home in the registry: Chinese Seller Central writes zh-CN on every
+    marketplace (zh on US → zh-CN, not a zh-US no one writes)."""
+    if language in ("en", "api", marketplace_locale.split("_")[0]):
+        return country
+    home = languages().get(language)
+    territory = Locale.parse(home.locale).territory if home and home.locale else None
+    return territory or country
 
 
 def normalise_header(text: str) -> str:
@@ -155,11 +186,19 @@ def normalise_header(text: str) -> str:
     the attribution window and a currency in brackets are read separately."""
     text = unicodedata.normalize("NFKC", text).replace("\ufeff", "").strip()
     text = CURRENCY_SUFFIX.sub("", text)
-    text = WINDOW_PREFIX.sub("", text)
+    text, _ = _window(text)
     if match := WINDOW_SUFFIX.match(text):
         text = match["name"]
     text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
     return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def _window(text: str) -> tuple[str, int | None]:
+    """``text`` without its attribution window, and the window's days (None without one)."""
+    for pattern in WINDOWS:
+        if match := pattern.search(text):
+            return (text[: match.start()] + " " + text[match.end() :]).strip(), int(match["days"])
+    return text, None
 
 
 def header_window(cells: list[str]) -> tuple[int | None, str | None]:
@@ -170,9 +209,10 @@ def header_window(cells: list[str]) -> tuple[int | None, str | None]:
         if match := CURRENCY_SUFFIX.search(text):
             currency = CURRENCY_SYMBOLS.get(match["cur"], match["cur"])
             text = CURRENCY_SUFFIX.sub("", text)
-        match = WINDOW_PREFIX.match(text) or WINDOW_SUFFIX.match(text)
-        if match:
-            days = days or int(match["days"])
+        text, window = _window(text)
+        if window is None and (match := WINDOW_SUFFIX.match(text)):
+            window = int(match["days"])
+        days = days or window
     return days, currency
 
 
@@ -331,8 +371,19 @@ def readable(path: Path, workdir: Path, limits: Limits | None = None, name: str 
     name = name or path.name
     with path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
-    if not head.strip():
+    if not head.removeprefix(b"\xef\xbb\xbf").strip():
         raise ExportError(f"{name}: the file is empty; download the export again")
+    start = head.lstrip(b"\xef\xbb\xbf \r\n\t")[:15].lower()
+    if start.startswith((b"<!doctype html", b"<html")):
+        raise ExportError(
+            f"{name}: a web page (HTML), not an export: the download failed (often a signed-out "
+            "session); sign in to Seller Central and download the report again"
+        )
+    if head.startswith(b"PK\x03\x04") and suffix != ".xlsx" and not _is_workbook(path):
+        raise ExportError(
+            f"{name}: a ZIP archive, not an export; unzip it and put the export inside it in "
+            "the inbox"
+        )
     spreadsheet = suffix == ".xlsx" or head.startswith(b"PK\x03\x04")
     document = suffix == ".json" or head.lstrip(b"\xef\xbb\xbf \r\n\t")[:1] in (b"{", b"[")
     encoding = "utf-8" if spreadsheet or document else sniff_encoding(head)
@@ -359,6 +410,15 @@ def readable(path: Path, workdir: Path, limits: Limits | None = None, name: str 
         raise
 
 
+def _is_workbook(path: Path) -> bool:
+    """A ZIP file that is an Excel workbook (an XLSX saved under another name)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
 def _transcode(path: Path, target: Path, encoding: str, name: str) -> None:
     """``path`` from ``encoding`` to UTF-8, a block at a time (a file's size never in memory)."""
     decoder = codecs.getincrementaldecoder(encoding)()
@@ -383,17 +443,29 @@ def sniff(source: Readable, name: str, limits: Limits | None = None) -> tuple[De
     lines = _first_lines(source.path, "utf-16" if source.encoding == "utf-16" else "utf-8")
     widest: list[str] = []
     for number, line in enumerate(lines, start=1):
-        delimiter = "\t" if line.count("\t") > line.count(",") else ","
-        cells = _split(line, delimiter)
-        if len(cells) > limits.columns:
-            too_wide = limits.exceeded(name, f"line {number} has", len(cells), "columns")
-            raise ExportError(str(too_wide))
-        found = detect(cells)
-        if found:
+        # each separator the line has is tried: a header cell may hold another one
+        # ("7 Tage, Umsatz gesamt (€)" in a ";" file); the reading that recognises most
+        # columns wins, then the separator that occurs most
+        best: tuple[tuple[int, int], Detected, str] | None = None
+        candidates = [d for d in DELIMITERS if d in line] or [","]
+        usual = max(candidates, key=line.count)
+        for delimiter in candidates:
+            cells = _split(line, delimiter)
+            if len(cells) > limits.columns:
+                if delimiter != usual:
+                    continue
+                too_wide = limits.exceeded(name, f"line {number} has", len(cells), "columns")
+                raise ExportError(str(too_wide))
+            if len(cells) > len(widest):
+                widest = cells
+            found = detect(cells)
+            score = (len(found.positions), line.count(delimiter)) if found else None
+            if found and (best is None or score > best[0]):
+                best = (score, found, delimiter)
+        if best:
+            _, found, delimiter = best
             found.header_line = number
             return found, delimiter
-        if len(cells) > len(widest):
-            widest = cells
     label, unknown, missing = closest_kind(widest)
     columns = ", ".join(repr(c) for c in unknown[:12]) or "none"
     lacks = f", which also needs {', '.join(missing)}" if missing else ""
@@ -409,20 +481,24 @@ def _quote(text: str) -> str:
 
 
 # A number as exports write it: optional sign or parentheses, an optional currency symbol or
-# code before or after (£, US$, €, JP¥, ￥, Rs., EUR…), grouping by , . space NBSP NNBSP or
-# apostrophe, an optional % sign.
-# Dates: ISO (with time and offset), "Nov 16, 2026", DD.MM.YY(YY), day/month order by the
-# account's marketplace, YYYY/MM/DD, and Excel serial numbers.
+# code before or after (£, US$, €, JP¥, ￥, Rs., EUR…), grouping by the language's thousands
+# separator, space, NBSP, NNBSP or apostrophe, an optional % sign.
+# Dates: ISO (with time and offset), "Nov 16, 2026" and "ago 20, 2026" (a month word first or
+# after the day, in en, de, fr, it or es), DD.MM.YY(YY), day/month order by the account's
+# marketplace, YYYY/MM/DD, and Excel serial numbers.
 PARSE_MACROS = r"""
 create or replace temp macro sp_currency() as (
     '[A-Z]{1,3}[£$€¥￥₹]|[£$€¥￥₹][A-Z]{1,3}|[£$€¥￥₹]|Rs\.?|[A-Z]{3}'
 );
+-- The number itself: digits grouped by the locale's thousands separator (or a space), then
+-- at most one decimal separator with digits after it. "1,234.56" is no es number (es writes
+-- "1.234,56"): rejected, never read as 1.23456 by a reader of the wrong convention.
 create or replace temp macro sp_number(v, thousands, decimal_sep) as (
     case when regexp_full_match(
         v,
         '\s*[(\x{2212}-]?\s*(?:' || sp_currency() || ')?\s*[(\x{2212}-]?\s*'
-        || '[0-9][0-9.,\x{202F}\x{00A0} '']*(?:[eE][-+]?[0-9]+)?\s*(?:%|' || sp_currency()
-        || ')?\s*\)?\s*'
+        || '[0-9][0-9' || thousands || '\x{202F}\x{00A0} '']*(?:[' || decimal_sep || '][0-9]*)?'
+        || '(?:[eE][-+]?[0-9]+)?[\s\x{202F}\x{00A0}]*(?:%|' || sp_currency() || ')?\s*\)?\s*'
     )
     then (case when regexp_matches(v, '^\s*(?:' || sp_currency() || ')?\s*[(\x{2212}-]')
                then -1 else 1 end)
@@ -431,6 +507,51 @@ create or replace temp macro sp_number(v, thousands, decimal_sep) as (
                '[\x{202F}\x{00A0} '']', '', 'g'), thousands, ''), decimal_sep, '.'), '')
            as double)
     end
+);
+-- The month a word names in an export language that writes months as words (en, de, fr,
+-- it, es), abbreviated or not, any case, accents and a final dot ignored ("août", "Sept."),
+-- or NULL.
+create or replace temp macro sp_month(word) as (
+    map {
+        'jan': 1, 'january': 1, 'januar': 1, 'janv': 1, 'janvier': 1, 'ene': 1, 'enero': 1,
+        'gen': 1, 'gennaio': 1,
+        'feb': 2, 'february': 2, 'februar': 2, 'fev': 2, 'fevr': 2, 'fevrier': 2,
+        'febrero': 2, 'febbraio': 2,
+        'mar': 3, 'march': 3, 'marz': 3, 'mrz': 3, 'mars': 3, 'marzo': 3,
+        'apr': 4, 'april': 4, 'avr': 4, 'avril': 4, 'abr': 4, 'abril': 4, 'aprile': 4,
+        'may': 5, 'mai': 5, 'mayo': 5, 'mag': 5, 'maggio': 5,
+        'jun': 6, 'june': 6, 'juni': 6, 'juin': 6, 'junio': 6, 'giu': 6, 'giugno': 6,
+        'jul': 7, 'july': 7, 'juli': 7, 'juil': 7, 'juillet': 7, 'julio': 7, 'lug': 7,
+        'luglio': 7,
+        'aug': 8, 'august': 8, 'aout': 8, 'ago': 8, 'agosto': 8,
+        'sep': 9, 'sept': 9, 'september': 9, 'septembre': 9, 'septiembre': 9,
+        'setiembre': 9, 'set': 9, 'settembre': 9,
+        'oct': 10, 'october': 10, 'okt': 10, 'oktober': 10, 'octobre': 10, 'octubre': 10,
+        'ott': 10, 'ottobre': 10,
+        'nov': 11, 'november': 11, 'novembre': 11, 'noviembre': 11,
+        'dec': 12, 'december': 12, 'dez': 12, 'dezember': 12, 'decembre': 12,
+        'diciembre': 12, 'dic': 12, 'dicembre': 12
+    }[regexp_replace(strip_accents(lower(word)), '\.$', '')]
+);
+-- A date with its month written as a word in an export language ("ago 20, 2026",
+-- "20 août 2026", "17 dic 2026", "5. März 2026", "20 de agosto de 2026"), or NULL.
+create or replace temp macro sp_named_month_date(v) as (
+    coalesce(
+        try_strptime(
+            regexp_replace(v, '^([^\d\s.,]+)\.?\s+(\d{1,2}),?\s+(\d{4})$', '\3-\2-')
+            || sp_month(regexp_extract(v, '^([^\d\s.,]+)\.?\s+\d{1,2},?\s+\d{4}$', 1)),
+            '%Y-%d-%m'
+        ),
+        try_strptime(
+            regexp_replace(
+                v, '^(\d{1,2})\.?\s+(?:de\s+)?([^\d\s.,]+)\.?,?\s+(?:de\s+)?(\d{4})$', '\3-\1-'
+            )
+            || sp_month(regexp_extract(
+                v, '^\d{1,2}\.?\s+(?:de\s+)?([^\d\s.,]+)\.?,?\s+(?:de\s+)?\d{4}$', 1
+            )),
+            '%Y-%d-%m'
+        )
+    )::date
 );
 create or replace temp macro sp_date(v, date_order) as (
     case
@@ -454,7 +575,8 @@ create or replace temp macro sp_date(v, date_order) as (
             then try_strptime(trim(v), '%d/%m/%y')::date
         else coalesce(
             try_strptime(trim(v), '%b %d, %Y')::date,
-            try_strptime(trim(v), '%d %b %Y')::date
+            try_strptime(trim(v), '%d %b %Y')::date,
+            sp_named_month_date(trim(v))
         )
     end
 );
@@ -598,6 +720,12 @@ def parse_batch(
             reason = f"'{header}' is not {EXPECTED[col.type]} in {detected.locale} format"
             failed = f"nullif(trim(c{pos}), '') is not null and v{pos} is null"
             failures.append((col.name, pos, failed, reason))
+        if col.type == "int":  # units, sessions, clicks, stock: counts are never negative
+            reason = f"'{header}' is negative; a count cannot be"
+            failures.append((col.name, pos, f"v{pos} < 0", reason))
+        if col.name == detected.kind.period:  # a dated row after the day it is loaded
+            reason = f"'{header}' is in the future (after today); check the export's dates"
+            failures.append((col.name, pos, f"v{pos} > current_date", reason))
     start, end = (detected.positions.get(c) for c in (detected.kind.period, "end_date"))
     if start is not None and end is not None:
         reason = (

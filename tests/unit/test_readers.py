@@ -1,12 +1,15 @@
 """Export readers on our own fixtures: detection from the header, locale values, rejects."""
 
 import codecs
+from collections import defaultdict
 
 import duckdb
 import pytest
 
+from assets.core.registry import languages
 from assets.ingest.readers import (
     ExportError,
+    catalog,
     detect,
     normalise_header,
     parse_file,
@@ -47,9 +50,56 @@ def test_business_report_is_recognised_from_its_header(fixture, locale):
     assert detected.ignored == []  # all 22 columns mapped
 
 
+def kind_languages():
+    """Every kind with each language it is read in (all its required columns spelt there)."""
+    return [
+        (kind, language)
+        for kind in catalog().kinds.values()
+        for language in sorted({lang for col in kind.columns.values() for lang in col.names})
+        if all(col.names.get(language) for col in kind.columns.values() if col.required)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "language"), kind_languages(), ids=lambda x: getattr(x, "name", x)
+)
+def test_no_two_kinds_or_languages_share_a_header_signature(kind, language):
+    """A header of a kind's required columns and of the columns no other kind has, in one
+    language, is read as that kind in that language and no other."""
+    kinds_of = defaultdict(set)
+    for other in catalog().kinds.values():
+        for col in other.columns.values():
+            for spelling in (s for names in col.names.values() for s in names):
+                kinds_of[spelling].add(other.name)
+    cells = [
+        col.names[language][0]
+        for col in kind.columns.values()
+        if col.names.get(language)
+        and (col.required or kinds_of[col.names[language][0]] == {kind.name})
+    ]
+    found = detect(cells)
+    assert (found.kind.name, found.locale) == (kind.name, language)
+    # one spelling never names two columns of a kind in a language
+    columns_of = defaultdict(set)
+    for col in kind.columns.values():
+        for spelling in col.names.get(language, ()):
+            columns_of[spelling].add(col.name)
+    assert {s: c for s, c in columns_of.items() if len(c) > 1} == {}
+
+
+def test_header_languages_are_languages_of_the_registry():
+    used = {lang for kind, lang in kind_languages()}
+    assert used <= {*languages(), "api"}
+
+
 def test_headers_compare_by_meaning_not_spelling():
     assert normalise_header("\ufeffSessions – Total ") == normalise_header("sessions - total")
-    assert normalise_header("（子）ASIN") == "(子)asin"
+    assert normalise_header("（子）ASIN") == "(子)asin" == normalise_header("(子)ASIN")
+    # the attribution window as each language writes it is read off, like "7 Day"
+    assert normalise_header("7天内广告SKU销售额($)") == "广告sku销售额"
+    assert normalise_header("Pedidos totales de 7 días (#)") == "pedidos totales (#)"
+    assert normalise_header("7-Tage, Andere SKU-Einheiten (#)") == "andere sku-einheiten (#)"
+    assert normalise_header("広告がクリックされてから7日間の総売上高") == "総売上高"
 
 
 def test_us_title_case_and_older_buy_box_form_are_the_same_report():

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import duckdb
 import pytest
+from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -19,6 +20,7 @@ LOCALES = {
     "ja_JP": "ja",
     "it_IT": "it",
     "es_ES": "es",
+    "zh_Hans_CN": "zh",
 }
 CURRENCIES = ["GBP", "USD", "EUR", "JPY", "INR"]
 
@@ -91,6 +93,14 @@ def test_percentages_parse_back(conn, fraction, locale):
         ("(12.50)", "en", -12.5),
         ("1\u202f234,5", "fr", 1234.5),
         ("$0.00", "en", 0.0),
+        ("US$1,100.15", "zh", 1100.15),  # export-headers.md §1.2 zh-D
+        ("JP¥5,000", "zh", 5000),
+        ("3.12%", "zh", 3.12),
+        ("€1.234,56", "es", 1234.56),  # §2.5
+        ("2,0000%", "es", 2.0),
+        ("12.480", "es", 12480),
+        ("100,00", "it", 100.0),  # §2.6
+        ("1 234,56 €", "fr", 1234.56),
     ],
 )
 def test_amazon_number_spellings(conn, text, language, value):
@@ -100,6 +110,15 @@ def test_amazon_number_spellings(conn, text, language, value):
 @pytest.mark.parametrize("text", ["12x", "abc", "1.2.3x", "£", "--", "12 34 boxes"])
 def test_things_that_are_not_numbers_are_null(conn, text):
     assert number(conn, text, "en") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("€1,234.56", "es"), ("1,234.56", "it"), ("1.234,56", "en"), ("US$1.100,15", "zh")],
+)
+def test_a_number_in_the_other_convention_is_null_not_a_thousandth(conn, text, language):
+    # read with "," for decimals, "1,234.56" would otherwise become 1.23456
+    assert number(conn, text, language) is None
 
 
 dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2068, 12, 31))
@@ -122,7 +141,35 @@ def test_dates_in_every_written_form(conn, day):
         assert parsed_date(conn, day.strftime("%m/%d/%y"), "mdy") == day
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    day=dates,
+    locale=st.sampled_from(["en_US", "de_DE", "fr_FR", "it_IT", "es_ES"]),
+    pattern=st.sampled_from(["MMM d, y", "d MMM y", "d MMMM y", "MMMM d, y"]),
+)
+def test_dates_with_month_words_in_every_export_language(conn, day, locale, pattern):
+    # "ago 20, 2026" (export-headers.md §2.5), "17 dic 2026" (§3.2), "20 août 2026", "5 März 2026"
+    assert parsed_date(conn, format_date(day, pattern, locale=locale)) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("ago 20, 2026", date(2026, 8, 20)),
+        ("17 dic 2026", date(2026, 12, 17)),
+        ("janv. 5, 2026", date(2026, 1, 5)),
+        ("5. März 2026", date(2026, 3, 5)),
+        ("20 de agosto de 2026", date(2026, 8, 20)),
+        ("3 set 2026", date(2026, 9, 3)),
+    ],
+)
+def test_month_words_as_exports_write_them(conn, text, day):
+    assert parsed_date(conn, text) == day
+
+
 def test_not_a_date_is_null(conn):
     assert parsed_date(conn, "32.13.2026") is None
     assert parsed_date(conn, "soon") is None
+    assert parsed_date(conn, "feb 30, 2026") is None
+    assert parsed_date(conn, "fooday 3, 2026") is None
     assert parsed_date(conn, str((date(2026, 1, 1) - timedelta(days=1)).year)) is None
