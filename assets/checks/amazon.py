@@ -226,7 +226,8 @@ CHECKS: tuple[SqlCheck, ...] = (
                 || ', not the week ' || strftime($week::date, '%Y-%m-%d') || ' to '
                 || strftime($week::date + 6, '%Y-%m-%d') || '. Export "Detail Page Sales and '
                 || 'Traffic by Child Item" for exactly those 7 days and put it in the same '
-                || 'folder: it replaces this one.' as detail
+                || 'folder named replace-<its name>: it replaces this one (a shorter report '
+                || 'would otherwise be held as less complete).' as detail
             from judged left join files using (account_id)
             where ratio > {PERIOD_RATIO} or ratio < 1.0 / {PERIOD_RATIO}
         """,

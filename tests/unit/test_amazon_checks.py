@@ -192,7 +192,8 @@ def test_a_business_report_of_another_period_is_held_with_what_to_do(loaded, hom
         "detail": f"oak-uk/{WEEK}/uk_business_report.csv has 4.29× the sessions of the median "
         "of the 2 weeks before, as if it covered about 30 days, not the week 2026-11-16 to "
         '2026-11-22. Export "Detail Page Sales and Traffic by Child Item" for exactly those 7 '
-        "days and put it in the same folder: it replaces this one.",
+        "days and put it in the same folder named replace-<its name>: it replaces this one (a "
+        "shorter report would otherwise be held as less complete).",
     }
     # the business report by date of the week, when complete, is the better baseline: 7 days
     # of 2,000 sessions = 14,000; 2,000 / 14,000 = 0.14×, 7 × 0.1429 = 1 day
