@@ -44,6 +44,18 @@ example (``prefulfillmentCancelRate``, ``ahrStatus``); the others use the schema
 beyond the six named ones are ``acct-007``, ``acct-008``… cycling UK, DE, JP, US, without
 stories.
 
+Whenever all six named accounts are written, two language accounts come on top (accounts.yaml
+``language_accounts``, portfolio ``cross-border`` with a Chinese boss pack), each drawing from
+``default_rng([seed, stream])`` with a stream of its own (1001, 1002), so no other account's
+file changes: **shenzhen-us** (Amazon.com, pack ``zh``) downloads Seller Central in Chinese —
+the 2024–26 Chinese business report (13 columns, no B2B; ``US$1,100.15``; BOM) and the "new"
+Chinese ads reports (``开始日期,结束日期`` per row, retailer and country columns, ``US$0.85``) —
+with English titles, inventory and reviews; **milano-it** (Amazon.it, EUR, pack ``it``) has its
+business report in English (the UK header, ``€1,234.56``: Italian business reports are not
+evidenced), its search term report in Italian (``;``, BOM, ``nov 16, 2026``, ``4.200``,
+``67,20``, campaign and ad group ids, no sales columns) and the advertised product report in
+English; its titles and reviews are English too (the catalogue has no Italian yet).
+
 The package, by job:
 
 * ``catalogue.yaml``, ``reviews.yaml``, ``accounts.yaml`` — the data: product lines and titles

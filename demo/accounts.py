@@ -14,18 +14,22 @@ from demo.markets import LANGUAGE, MARKET_CYCLE
 
 ACCOUNTS_FILE = Path(__file__).with_name("accounts.yaml")
 _doc = yaml.safe_load(ACCOUNTS_FILE.read_text("utf-8"))
-# portfolio id -> (name, base currency, bosses)
-PORTFOLIOS: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    pid: (p["name"], p["base_currency"], tuple(p["bosses"]))
+# portfolio id -> (name, base currency, bosses, pack language)
+PORTFOLIOS: dict[str, tuple[str, str, tuple[str, ...], str]] = {
+    pid: (p["name"], p["base_currency"], tuple(p["bosses"]), p.get("language", "en"))
     for pid, p in _doc["portfolios"].items()
 }
 PORTFOLIO_OF: dict[str, str] = _doc["portfolio_of"]  # marketplace -> portfolio id
 NAMED: list[dict] = _doc["named"]
+# Written on top of ``accounts`` whenever all the named ones are (accounts.yaml)
+LANGUAGE_ACCOUNTS: list[dict] = _doc["language_accounts"]
 GENERIC_BRANDS: tuple[str, ...] = tuple(_doc["generic_brands"])
 THEME_CYCLE = ("kitchen", "outdoor", "tea")
 
 # Folders under inbox/ that a demo run owns (and may clear when it no longer writes them).
-DEMO_ACCOUNT = re.compile("^(" + "|".join(re.escape(a["id"]) for a in NAMED) + r"|acct-\d{3,})$")
+DEMO_ACCOUNT = re.compile(
+    "^(" + "|".join(re.escape(a["id"]) for a in NAMED + LANGUAGE_ACCOUNTS) + r"|acct-\d{3,})$"
+)
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,13 @@ class Spec:
     example_spelling: bool
     merchant_skus: tuple[int, ...] = ()  # catalogue positions of ASINs with a second, FBM SKU
     search_term_summary_weeks: int = 0  # oldest weeks of search terms in one summary export
+    listing_language: str = ""  # of titles, search terms and reviews; "" = language
+    business_report_language: str = ""  # Seller Central UI of the business report; "" = market's
+    ads_language: str = ""  # of the ads console's downloads; "" = the marketplace's
+
+    @property
+    def listing(self) -> str:
+        return self.listing_language or self.language
 
     def entry(self) -> dict:
         return {
@@ -67,38 +78,42 @@ def _spec(i: int, market: str, **fields) -> Spec:
     return Spec(
         index=i,
         market=market,
-        language=LANGUAGE[market],
-        portfolio=PORTFOLIO_OF[market],
+        language=fields.pop("language", LANGUAGE[market]),
+        portfolio=fields.pop("portfolio", PORTFOLIO_OF[market]),
         **fields,
+    )
+
+
+def _named(i: int, a: dict, **extra) -> Spec:
+    return _spec(
+        i,
+        a["market"],
+        id=a["id"],
+        name=a["name"],
+        recipients=tuple(a["recipients"]),
+        acos=a["targets"]["acos"],
+        tacos=a["targets"]["tacos"],
+        lead_time_days=a["lead_time_days"],
+        brand=a["brand"],
+        code=a["code"],
+        theme=a["theme"],
+        xlsx_ads=a.get("xlsx_ads", False),
+        example_spelling=a.get("example_spelling", False),
+        merchant_skus=tuple(a.get("merchant_skus", ())),
+        search_term_summary_weeks=a.get("search_term_summary_weeks", 0),
+        **extra,
     )
 
 
 def specs(count: int) -> list[Spec]:
     """The first ``count`` accounts: the named ones, then acct-007, acct-008… cycling UK, DE,
-    JP, US with rotating targets, lead times, brands and themes."""
+    JP, US with rotating targets, lead times, brands and themes; then, when all the named ones
+    are in, the language accounts (shenzhen-us, milano-it), each with ``index`` its own
+    generator stream from accounts.yaml, so adding them moved no other account's numbers."""
     out = []
     for i in range(count):
         if i < len(NAMED):
-            a = NAMED[i]
-            out.append(
-                _spec(
-                    i,
-                    a["market"],
-                    id=a["id"],
-                    name=a["name"],
-                    recipients=tuple(a["recipients"]),
-                    acos=a["targets"]["acos"],
-                    tacos=a["targets"]["tacos"],
-                    lead_time_days=a["lead_time_days"],
-                    brand=a["brand"],
-                    code=a["code"],
-                    theme=a["theme"],
-                    xlsx_ads=a.get("xlsx_ads", False),
-                    example_spelling=a.get("example_spelling", False),
-                    merchant_skus=tuple(a.get("merchant_skus", ())),
-                    search_term_summary_weeks=a.get("search_term_summary_weeks", 0),
-                )
-            )
+            out.append(_named(i, NAMED[i]))
             continue
         number = i + 1
         aid = f"acct-{number:03d}"
@@ -119,6 +134,19 @@ def specs(count: int) -> list[Spec]:
                 example_spelling=False,
             )
         )
+    if count >= len(NAMED):
+        for a in LANGUAGE_ACCOUNTS:
+            out.append(
+                _named(
+                    a["stream"],
+                    a,
+                    language=a["language"],
+                    portfolio=a["portfolio"],
+                    listing_language=a.get("listing", ""),
+                    business_report_language=a.get("business_report", ""),
+                    ads_language=a.get("ads", ""),
+                )
+            )
     return out
 
 
@@ -127,10 +155,12 @@ def accounts_yaml(specs: list[Spec]) -> str:
     used = [p for p in PORTFOLIOS if any(s.portfolio == p for s in specs)]
     lines = ["portfolios:"]
     for pid in used:
-        name, currency, bosses = PORTFOLIOS[pid]
+        name, currency, bosses, language = PORTFOLIOS[pid]
         lines.append(
             f"  - {{id: {pid}, name: {name}, base_currency: {currency}, "
-            f"bosses: [{', '.join(bosses)}]}}"
+            f"bosses: [{', '.join(bosses)}]"
+            + ("" if language == "en" else f", language: {language}")
+            + "}"
         )
     lines.append("accounts:")
     for s in specs:

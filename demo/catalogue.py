@@ -113,7 +113,7 @@ def build_catalog(spec: Spec, n: int, rng: np.random.Generator) -> Catalog:
     """``n`` ASINs as variation families of 1–3 children built from the theme's product lines;
     once the lines run out they come round again as packs."""
     category, lines = THEMES[spec.theme]
-    lang, market = spec.language, MARKETS[spec.market]
+    lang, market = spec.listing, MARKETS[spec.market]
     taken: set[str] = set()
     child = codes(rng, n, "B0", 8, taken)
     fnsku = codes(rng, n, "X00", 7, set())

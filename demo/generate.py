@@ -22,6 +22,10 @@ from demo.markets import (
     ADVERTISED_PRODUCT_FILE,
     DEMO_FILE,
     SEARCH_TERM_FILE,
+    ZH_ADVERTISED_PRODUCT_HEADER,
+    ZH_COUNTRY,
+    ZH_MONEY_SYMBOL,
+    ZH_SEARCH_TERM_HEADER,
     advertised_product_header,
     csv_field,
     formatter,
@@ -44,10 +48,12 @@ from demo.writers import (
     business_report,
     health_json,
     inventory,
+    it_search_term_csv,
     reviews_tsv,
     row_prefixes,
     summary_rows,
     write,
+    zh_ads_csv,
 )
 from demo.xlsx import ads_xlsx
 
@@ -190,15 +196,24 @@ def _write_account(
         revenue=acct.revenue,
         second=second,
     )
-    fmt = formatter(acct.market)
-    prefix = row_prefixes(acct.catalog, second)
     market = acct.market
+    zh_br, ads_lang = spec.business_report_language == "zh", spec.ads_language
+    fmt = formatter(market, ZH_MONEY_SYMBOL[market.currency] if zh_br else "")
+    prefix = row_prefixes(acct.catalog, second)
     us = market.code == "US"
     st_header, ap_header = search_term_header(us), advertised_product_header(us)
-    st_quoted, ap_quoted = (
-        [",".join(csv_field(v) for v in text) for text in texts]
-        for texts in (ads.st_text, ads.ap_text)
-    )
+    if ads_lang == "zh":  # the Chinese console adds retailer and country after the ad group
+        st_header, ap_header = ZH_SEARCH_TERM_HEADER, ZH_ADVERTISED_PRODUCT_HEADER
+        where = ["Amazon", ZH_COUNTRY[market.code]]
+        st_quoted, ap_quoted = (
+            [",".join(csv_field(v) for v in [*text[:4], *where, *text[4:]]) for text in texts]
+            for texts in (ads.st_text, ads.ap_text)
+        )
+    else:
+        st_quoted, ap_quoted = (
+            [",".join(csv_field(v) for v in text) for text in texts]
+            for texts in (ads.st_text, ads.ap_text)
+        )
     st_sheet = "Sponsored Product Search Term Report"
     ap_sheet = "Sponsored Product Advertised Product Report"
     # the oldest weeks' search terms as one summary export in the folder of its first week, and
@@ -220,7 +235,7 @@ def _write_account(
             write(
                 folder / f"BusinessReport-{downloaded:%d-%m-%Y}.csv",
                 business_report(acct, second, w, fmt, prefix),
-                market.br_encoding,
+                "utf-8-sig" if zh_br else market.br_encoding,  # the Chinese UI's has a BOM
             )
         )
         written.append(
@@ -250,7 +265,13 @@ def _write_account(
                 path = folder / f"{name}.xlsx"
                 path.write_bytes(ads_xlsx(rows, header, texts, market, sheet, stamp))
                 written.append(path)
-            else:
+            elif ads_lang == "it" and name == SEARCH_TERM_FILE:  # Italian: ";", BOM, no sales
+                text = it_search_term_csv(rows, texts)
+                written.append(write(folder / f"{name}.csv", text, "utf-8-sig"))
+            elif ads_lang == "zh":
+                text = zh_ads_csv(rows, header, quoted, market)
+                written.append(write(folder / f"{name}.csv", text))
+            else:  # (the Italian console's advertised product report: English, not evidenced)
                 text = ads_csv(rows, header, quoted, market)
                 written.append(write(folder / f"{name}.csv", text))
         reviews = simulate_reviews(acct, story, w, nrng)

@@ -34,9 +34,11 @@ MARKETS = {
     "US": Market("US", "USD", "$", "ATVPDKIKX0DER", 2, "cp1252", "utf-8", (25, 350), 1.0),
     "DE": Market("DE", "EUR", "€", "A1PA6795UKMFR9", 2, "utf-8", "utf-8-sig", (20, 300), 1.0),
     "JP": Market("JP", "JPY", "￥", "A1VC38T7YXB528", 0, "utf-8", "utf-8-sig", (15, 400), 150.0),
+    # only for the language account milano-it (accounts.yaml), not in the generic cycle
+    "IT": Market("IT", "EUR", "€", "APJ6JRA9NG5V4", 2, "utf-8", "utf-8-sig", (20, 300), 1.0),
 }
 MARKET_CYCLE = ("UK", "DE", "JP", "US")
-LANGUAGE = {"UK": "en", "US": "en", "DE": "de", "JP": "ja"}
+LANGUAGE = {"UK": "en", "US": "en", "DE": "de", "JP": "ja", "IT": "it"}
 
 # Header rows verbatim (UK: en dash U+2013 and sentence case, as in the real UK export).
 BUSINESS_HEADERS = {
@@ -83,6 +85,14 @@ BUSINESS_HEADERS = {
         "注文商品の売上額,注文商品の売上額 - B2B,注文品目総数,注文品目総数 - B2B"
     ).split(","),
 }
+# The Chinese Seller Central's 2024–26 business report (no B2B columns), as in
+# tests/fixtures/exports/zh_business_report_a.csv; money as US$1,100.15.
+ZH_BUSINESS_HEADER = (
+    "（父）ASIN,（子）ASIN,商品名称,SKU,买家访问次数,买家访问次数百分比,页面浏览次数,"
+    "页面浏览次数百分比,购买按钮页面浏览率,已订购商品数量,订单商品数量转化率,已订购商品销售额,"
+    "订单商品种类"
+).split(",")
+ZH_MONEY_SYMBOL = {"USD": "US$"}
 INVENTORY_HEADER = [
     "sku",
     "fnsku",
@@ -180,6 +190,57 @@ def advertised_product_header(us: bool) -> list[str]:
     ]
 
 
+# The Chinese ads console's "new" (2024–26) reports, as in
+# tests/fixtures/exports/zh_sp_search_term_new.csv: a start and an end date per row (the same
+# day in a daily export), retailer and country columns, money as US$0.85.
+_ZH_SP_HEAD = [
+    "开始日期",
+    "结束日期",
+    "广告组合名称",
+    "货币",
+    "广告活动名称",
+    "广告组名称",
+    "零售商",
+    "国家/地区",
+]
+_ZH_SP_TAIL = [
+    "展示量",
+    "点击量",
+    "点击率 (CTR)",
+    "单次点击成本 (CPC)",
+    "花费",
+    "7天总销售额",
+    "广告投入产出比 (ACOS) 总计",
+    "总广告投资回报率 (ROAS)",
+    "7天总订单数(#)",
+    "7天总销售量(#)",
+    "7天的转化率",
+    "7天内广告SKU销售量(#)",
+    "7天内其他SKU销售量(#)",
+    "7天内广告SKU销售额",
+    "7天内其他SKU销售额",
+]
+ZH_SEARCH_TERM_HEADER = [*_ZH_SP_HEAD, "投放", "匹配类型", "客户搜索词", *_ZH_SP_TAIL]
+ZH_ADVERTISED_PRODUCT_HEADER = [*_ZH_SP_HEAD, "广告SKU", "广告ASIN", *_ZH_SP_TAIL]
+ZH_COUNTRY = {"US": "美国"}
+# The Italian ads console's search term report, as in tests/fixtures/exports/it_sp_search_term.csv
+# (";"-separated, with BOM, "ott 12, 2026" dates, 4.200 and 67,20; no 7-day sales columns).
+IT_SEARCH_TERM_HEADER = [
+    "Data di inizio",
+    "Data di fine",
+    "Nome campagna",
+    "ID campagna",
+    "Nome del gruppo di annunci",
+    "ID gruppo di annunci",
+    "Parole chiave",
+    "Tipo di corrispondenza",
+    "Termine di ricerca del cliente",
+    "Impressioni",
+    "Clic",
+    "Spesa",
+]
+IT_MONTHS = ("gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic")
+
 SEARCH_TERM_FILE = "Sponsored Products Search term report"
 ADVERTISED_PRODUCT_FILE = "Sponsored Products Advertised product report"
 DEMO_FILE = re.compile(
@@ -201,8 +262,9 @@ class Formatter:
 
     CACHE = 20000
 
-    def __init__(self, market: Market) -> None:
+    def __init__(self, market: Market, symbol: str = "") -> None:
         self.market = market
+        self.symbol = symbol or market.symbol
         self.german = market.code == "DE"
         self.ints = [self._int(v) for v in range(self.CACHE)]
         self.pcts = [self._pct(v) for v in range(self.CACHE)]
@@ -231,22 +293,25 @@ class Formatter:
     def money(self, minor: int) -> str:
         market = self.market
         if market.decimals == 0:
-            text = f"{market.symbol}{minor:,}"
+            text = f"{self.symbol}{minor:,}"
             return f'"{text}"' if "," in text else text
         whole, cents = divmod(minor, 100)
         if self.german:
-            return f'"{self._group(whole)},{cents:02d} {market.symbol}"'
-        text = f"{market.symbol}{whole:,}.{cents:02d}"
+            return f'"{self._group(whole)},{cents:02d} {self.symbol}"'
+        text = f"{self.symbol}{whole:,}.{cents:02d}"
         return f'"{text}"' if "," in text else text
 
 
-_FORMATTERS: dict[str, Formatter] = {}
+_FORMATTERS: dict[tuple[str, str], Formatter] = {}
 
 
-def formatter(market: Market) -> Formatter:
-    if market.code not in _FORMATTERS:
-        _FORMATTERS[market.code] = Formatter(market)
-    return _FORMATTERS[market.code]
+def formatter(market: Market, symbol: str = "") -> Formatter:
+    """The business report's formatter; ``symbol`` replaces the marketplace's currency symbol
+    (the Chinese UI writes US$)."""
+    key = (market.code, symbol)
+    if key not in _FORMATTERS:
+        _FORMATTERS[key] = Formatter(market, symbol)
+    return _FORMATTERS[key]
 
 
 def csv_field(text: str) -> str:
@@ -257,6 +322,10 @@ def csv_field(text: str) -> str:
 
 def ads_date(day: date) -> str:
     return f'"{MONTHS[day.month - 1]} {day.day}, {day.year}"'
+
+
+def it_ads_date(day: date) -> str:
+    return f"{IT_MONTHS[day.month - 1]} {day.day}, {day.year}"
 
 
 # Windows-1252 has neither U+202F nor ℃: the UK/US inventory report writes their nearest cousins.

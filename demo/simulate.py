@@ -331,7 +331,7 @@ def simulate_ads(acct: Account, story: Story, rng: np.random.Generator) -> Ads:
     sales_same = orders * price_t
     sales_other = other_units * np.rint(price_t * 0.8).astype(np.int64)
 
-    lang = spec.language
+    lang = spec.listing
     mods = MODIFIERS[lang]
     campaign, ad_group, portfolio, targeting, match_type, terms = [], [], [], [], [], []
     for i in range(k):

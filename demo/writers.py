@@ -10,6 +10,7 @@ number.
 from __future__ import annotations
 
 import json
+import zlib
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -20,11 +21,15 @@ from demo.markets import (
     BUSINESS_HEADERS,
     CP1252_FIX,
     INVENTORY_HEADER,
+    IT_SEARCH_TERM_HEADER,
     REVIEWS_HEADER,
+    ZH_BUSINESS_HEADER,
+    ZH_MONEY_SYMBOL,
     Formatter,
     Market,
     ads_date,
     csv_field,
+    it_ads_date,
 )
 from demo.simulate import (
     TERMS,
@@ -59,8 +64,12 @@ def business_report(
     """One week's Detail Page Sales and Traffic by Child Item, one row per SKU in the ASINs'
     file order. Traffic (sessions, page views, their shares, Featured Offer %) belongs to the
     ASIN and is repeated on each of its SKU rows; units, unit session %, sales and order
-    items are the SKU's, a second SKU's row right after the ASIN's own SKU's."""
-    header = ",".join(csv_field(h) for h in BUSINESS_HEADERS[acct.spec.market])
+    items are the SKU's, a second SKU's row right after the ASIN's own SKU's. Downloaded with
+    the Chinese UI (``business_report_language`` zh) it has the 2024–26 Chinese columns, no
+    B2B ones; in English on a marketplace without its own English header (IT), the UK one."""
+    zh = acct.spec.business_report_language == "zh"
+    headers = ZH_BUSINESS_HEADER if zh else BUSINESS_HEADERS.get(acct.spec.market)
+    header = ",".join(csv_field(h) for h in headers or BUSINESS_HEADERS["UK"])
     s, sb = acct.sessions[w], acct.sessions_b2b[w]
     pv, pvb = acct.page_views[w], acct.page_views_b2b[w]
     n = len(s)
@@ -105,6 +114,18 @@ def business_report(
             strict=True,
         )
     ]
+    if zh:  # no B2B columns
+        traffic = [
+            ",".join((num(c_s), pct(c_sp), num(c_pv), pct(c_pvp), pct(c_bb)))
+            for c_s, c_sp, c_pv, c_pvp, c_bb in zip(
+                s.tolist(),
+                share(s),
+                pv.tolist(),
+                share(pv),
+                acct.buy_box_bps[w].tolist(),
+                strict=True,
+            )
+        ]
     # per SKU row: the ASINs' own SKUs (rows 0..n-1) keep what their second SKU (n + j) has not
     cols = second.index
     sales = {}
@@ -122,6 +143,14 @@ def business_report(
     lines = [header]
     for i in acct.order[w].tolist():
         for r in rows_of.get(i, (i,)):
+            if zh:
+                lines.append(
+                    prefix[r]
+                    + traffic[i]
+                    + ","
+                    + ",".join((num(c_u[r]), pct(c_usp[r]), money(c_r[r]), num(c_oi[r])))
+                )
+                continue
             lines.append(
                 prefix[r]
                 + traffic[i]
@@ -263,11 +292,83 @@ def ads_csv(rows: list[tuple], header: list[str], quoted: list[str], market: Mar
     return "\n".join(lines) + "\n"
 
 
+def zh_ads_csv(rows: list[tuple], header: list[str], quoted: list[str], market: Market) -> str:
+    """The Chinese ads console's "new" CSV: ISO start and end dates (the same day in a daily
+    export), grouped numbers ("3,200"), money as US$81.60, percentages with two decimals.
+    ``quoted`` already holds the retailer and country columns."""
+    symbol = ZH_MONEY_SYMBOL.get(market.currency, market.currency)
+
+    def num(v: int) -> str:
+        text = f"{v:,}"
+        return f'"{text}"' if "," in text else text
+
+    def money(v: int) -> str:
+        text = f"{symbol}{v // 100:,}.{v % 100:02d}"
+        return f'"{text}"' if "," in text else text
+
+    lines = [",".join(csv_field(h) for h in header)]
+    for day, key, imp, clk, spend, sales, orders, units, adv_u, oth_u, adv_s, oth_s in rows:
+        start, end = day if isinstance(day, tuple) else (day, day)
+        if clk:
+            cpc = money(round(spend / clk))
+            ctr, cvr = f"{clk * 100 / imp:.2f}%", f"{orders * 100 / clk:.2f}%"
+        else:
+            cpc, ctr, cvr = "", "0.00%", "0.00%"
+        acos = f"{spend * 100 / sales:.2f}%" if sales else ""
+        roas = f"{sales / spend:.2f}" if spend else "0.00"
+        lines.append(
+            f"{start.isoformat()},{end.isoformat()},{quoted[key]},{num(imp)},{num(clk)},{ctr},"
+            f"{cpc},{money(spend)},{money(sales)},{acos},{roas},{num(orders)},{num(units)},{cvr},"
+            f"{num(adv_u)},{num(oth_u)},{money(adv_s)},{money(oth_s)}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _it_field(text: str) -> str:
+    if any(c in text for c in ';"\n\r'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _it_id(name: str, base: int) -> str:
+    """A stable 12-digit console id for a campaign or ad group name (no random draw)."""
+    return str(base + zlib.crc32(name.encode("utf-8")) % 10**10)
+
+
+def it_search_term_csv(rows: list[tuple], texts: list[list[str]]) -> str:
+    """The Italian ads console's search term report: ";"-separated, "ott 12, 2026" dates
+    (start and end: the same day in a daily export), campaign and ad group ids, 4.200 and
+    67,20; no sales columns."""
+    lines = [";".join(IT_SEARCH_TERM_HEADER)]
+    for day, key, imp, clk, spend, *_ in rows:
+        start, end = day if isinstance(day, tuple) else (day, day)
+        _, _, campaign, ad_group, targeting, match_type, term = texts[key]
+        lines.append(
+            ";".join(
+                (
+                    it_ads_date(start),
+                    it_ads_date(end),
+                    _it_field(campaign),
+                    _it_id(campaign, 180_000_000_000),
+                    _it_field(ad_group),
+                    _it_id(campaign + "\0" + ad_group, 290_000_000_000),
+                    _it_field(targeting),
+                    _it_field(match_type),
+                    _it_field(term),
+                    f"{imp:,}".replace(",", "."),
+                    f"{clk:,}".replace(",", "."),
+                    f"{spend // 100:,}".replace(",", ".") + f",{spend % 100:02d}",
+                )
+            )
+        )
+    return "\n".join(lines) + "\n"
+
+
 def reviews_tsv(acct: Account, w: int, rv: WeekReviews) -> str:
     """Week ``w``'s reviews in the Customer Reviews dataset's TSV layout; the first account's
     last week also carries a review with untrusted markup for the escaping tests."""
     spec, cat = acct.spec, acct.catalog
-    lang, text = spec.language, REVIEW_TEXT[spec.language]
+    lang, text = spec.listing, REVIEW_TEXT[spec.listing]
     last = len(acct.weeks) - 1
     week = acct.weeks[w]
     asin, star, complaint, pick, day = rv.asin, rv.star, rv.complaint, rv.pick, rv.day

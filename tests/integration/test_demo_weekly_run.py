@@ -22,7 +22,8 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    """The default demo (6 accounts, 4 marketplaces, 16 weeks), ingested and run once."""
+    """The default demo (6 named accounts in 4 marketplaces and the 2 language accounts,
+    shenzhen-us and milano-it; 16 weeks), ingested and run once."""
     home = tmp_path_factory.mktemp("demo")
     manifest = write_demo(home, DemoScale())
     paths = Paths(home).ensure()

@@ -24,6 +24,9 @@ from demo import DEMO_LAST_WEEK, DemoScale, write_demo
 from demo.stories import STORIES
 
 NAMED = ["acme-uk", "acme-de", "nordwind-de", "sakura-jp", "acme-us", "pacific-us"]
+# On top of the named ones whenever all six are written: Chinese Seller Central on Amazon.com,
+# and an Amazon.it account with an English business report and Italian search terms.
+LANGUAGE_ACCOUNTS = ["shenzhen-us", "milano-it"]
 MARKET = {
     "acme-uk": "UK",
     "acme-de": "DE",
@@ -211,8 +214,15 @@ def test_same_inputs_give_byte_identical_trees(default, tmp_path: Path) -> None:
 # advertised product exports). Every other file kept its bytes, acct-007's all of them: the
 # split draws from a generator of its own. Before: 7226d7ac…f6636ffe (pipelines/demo.py at
 # 54ae712, before the generator was split into the demo package).
+# Recorded again for issue 16 (point 5), which added the two language accounts on top of the
+# named ones: shenzhen-us (Amazon.com, Chinese Seller Central: the 2024–26 Chinese business
+# report and "new" ads reports; pack zh) and milano-it (Amazon.it, English business report
+# with € amounts, Italian search term report; pack it), in a new portfolio cross-border
+# (pack zh). Only their 60 files are new and accounts.yaml gained them; every other file kept
+# its bytes (checked against the generator before the change): they draw from generators of
+# their own ([seed, 1001], [seed, 1002]). Before: 1a43be6c…05b8391db0.
 PINNED_SCALE = DemoScale(accounts=7, asins=4, weeks=5)
-PINNED_DIGEST = "1a43be6c56fda381860a45858b72f5de3fcc91ffe041e90c04f7eb05b8391db0"
+PINNED_DIGEST = "c89ac037d738ec0918a92c4a7b0388da1ff394d488410c79de1e25a2d2d84bab"
 
 
 def tree_digest(root: Path) -> str:
@@ -226,8 +236,9 @@ def tree_digest(root: Path) -> str:
 
 def test_output_is_byte_identical_to_the_recorded_digest(tmp_path: Path) -> None:
     manifest = write_demo(tmp_path, PINNED_SCALE)
-    # six files per account-week, but nordwind-de's weeks 1-3 have one search term summary
-    assert len(manifest.files) == 7 * 5 * 6 - (2 * SUMMARY_WEEKS - 1)
+    # six files per account-week (7 accounts and the 2 language accounts), but nordwind-de's
+    # weeks 1-3 have one search term summary
+    assert len(manifest.files) == 9 * 5 * 6 - (2 * SUMMARY_WEEKS - 1)
     assert tree_digest(tmp_path) == PINNED_DIGEST
 
 
@@ -252,21 +263,25 @@ def test_another_seed_gives_other_numbers(default, tmp_path: Path) -> None:
 def test_accounts_portfolios_weeks_and_five_families_every_week(default) -> None:
     home, manifest = default
     doc = yaml.safe_load((home / "accounts.yaml").read_text("utf-8"))
-    assert [a["id"] for a in doc["accounts"]] == NAMED
+    assert [a["id"] for a in doc["accounts"]] == NAMED + LANGUAGE_ACCOUNTS
     assert doc["accounts"] == manifest.accounts
     assert {p["id"]: p["base_currency"] for p in doc["portfolios"]} == {
         "eu": "EUR",
         "apac-us": "USD",
+        "cross-border": "USD",
     }
     assert {a["portfolio"] for a in doc["accounts"] if a["marketplace"] in ("UK", "DE")} == {"eu"}
-    assert {a["marketplace"]: a["language"] for a in doc["accounts"]} == {
-        "UK": "en",
-        "DE": "de",
-        "JP": "ja",
-        "US": "en",
+    assert {a["id"]: a["language"] for a in doc["accounts"]} == {
+        **{a: {"UK": "en", "DE": "de", "JP": "ja", "US": "en"}[MARKET[a]] for a in NAMED},
+        "shenzhen-us": "zh",
+        "milano-it": "it",
+    }
+    assert {a["portfolio"] for a in doc["accounts"] if a["id"] in LANGUAGE_ACCOUNTS} == {
+        "cross-border"
     }
     loaded = load_accounts(home / "accounts.yaml")  # the project's own validation accepts it
-    assert list(loaded.accounts) == NAMED
+    assert list(loaded.accounts) == NAMED + LANGUAGE_ACCOUNTS
+    assert loaded.portfolios["cross-border"].language == "zh"
     assert manifest.weeks[-1] == DEMO_LAST_WEEK and len(manifest.weeks) == 16
     assert all(w.weekday() == 0 for w in manifest.weeks)
     assert manifest.weeks == sorted(manifest.weeks)
@@ -275,8 +290,8 @@ def test_accounts_portfolios_weeks_and_five_families_every_week(default) -> None
     )
     written = sorted(p for p in (home / "inbox").rglob("*") if p.is_file())
     assert sorted(manifest.files) == written
-    assert len(written) == 6 * 16 * 6 - (2 * SUMMARY_WEEKS - 1)
-    for account in NAMED:
+    assert len(written) == 8 * 16 * 6 - (2 * SUMMARY_WEEKS - 1)
+    for account in NAMED + LANGUAGE_ACCOUNTS:
         ads = "xlsx" if account == "pacific-us" else "csv"
         for w, week in enumerate(manifest.weeks):
             names = sorted(p.name for p in (home / "inbox" / account / week.isoformat()).iterdir())
@@ -291,7 +306,7 @@ def test_accounts_portfolios_weeks_and_five_families_every_week(default) -> None
                 # one summary search term export, in the folder of its first week
                 sponsored = sponsored[1:] if w == 0 else []
             assert names[2:] == [*sponsored, "account-health.json", "reviews.tsv"]
-    assert len(manifest.business_rows) == 6 * 16
+    assert len(manifest.business_rows) == 8 * 16
     assert {s["story"] for s in manifest.stories} == {
         "stock-out",
         "acos-above-target",
@@ -434,7 +449,10 @@ def test_titles_carry_the_characters_that_must_survive_quoting(default) -> None:
         assert {r["title"] for r in rows} == titles
     jp = "".join(r["title"] for r in manifest.business_rows[("sakura-jp", DEMO_LAST_WEEK)])
     assert any("\u3040" <= ch <= "\u30ff" for ch in jp)
-    assert all(a["name"].isascii() for a in manifest.accounts)
+    assert all(a["name"].isascii() for a in manifest.accounts if a["id"] in NAMED)
+    # the Chinese seller's name is in Chinese and Latin letters (a pack header, a mail subject)
+    (zh_name,) = [a["name"] for a in manifest.accounts if a["id"] == "shenzhen-us"]
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in zh_name) and "Shenzhen" in zh_name
 
 
 def test_inventory_is_tab_separated_cp1252_for_uk_us_and_one_row_per_sku(default) -> None:
@@ -802,10 +820,76 @@ def test_more_accounts_cycle_marketplaces_and_report_progress(tmp_path: Path) ->
     lines: list[str] = []
     manifest = write_demo(tmp_path, DemoScale(accounts=10, asins=2, weeks=1), progress=lines.append)
     ids = [a["id"] for a in manifest.accounts]
-    assert ids == NAMED + ["acct-007", "acct-008", "acct-009", "acct-010"]
-    assert [a["marketplace"] for a in manifest.accounts[6:]] == ["UK", "DE", "JP", "US"]
-    assert len(lines) == 10 and all(line.startswith(i) for line, i in zip(lines, ids, strict=True))
-    assert len(manifest.files) == 10 * 6
+    assert ids == NAMED + ["acct-007", "acct-008", "acct-009", "acct-010"] + LANGUAGE_ACCOUNTS
+    assert [a["marketplace"] for a in manifest.accounts[6:10]] == ["UK", "DE", "JP", "US"]
+    assert len(lines) == 12 and all(line.startswith(i) for line, i in zip(lines, ids, strict=True))
+    assert len(manifest.files) == 12 * 6
     load_accounts(tmp_path / "accounts.yaml")
     _, header, _ = business_report(tmp_path, "acct-009", DEMO_LAST_WEEK, "JP")
     assert ",".join(header) == HEADERS["JP"]
+
+
+# Spelled out here, not imported, as the fixtures in tests/fixtures/exports/ have them.
+ZH_BUSINESS_HEADER = (
+    "（父）ASIN,（子）ASIN,商品名称,SKU,买家访问次数,买家访问次数百分比,页面浏览次数,"
+    "页面浏览次数百分比,购买按钮页面浏览率,已订购商品数量,订单商品数量转化率,已订购商品销售额,"
+    "订单商品种类"
+)
+ZH_SP_HEAD = "开始日期,结束日期,广告组合名称,货币,广告活动名称,广告组名称,零售商,国家/地区,"
+ZH_SP_TAIL = (
+    "展示量,点击量,点击率 (CTR),单次点击成本 (CPC),花费,7天总销售额,"
+    "广告投入产出比 (ACOS) 总计,总广告投资回报率 (ROAS),7天总订单数(#),7天总销售量(#),"
+    "7天的转化率,7天内广告SKU销售量(#),7天内其他SKU销售量(#),7天内广告SKU销售额,"
+    "7天内其他SKU销售额"
+)
+IT_SEARCH_TERM_HEADER = (
+    "Data di inizio;Data di fine;Nome campagna;ID campagna;Nome del gruppo di annunci;"
+    "ID gruppo di annunci;Parole chiave;Tipo di corrispondenza;Termine di ricerca del cliente;"
+    "Impressioni;Clic;Spesa"
+)
+
+
+def test_language_accounts_download_in_their_seller_central_language(default) -> None:
+    home, manifest = default
+    week = DEMO_LAST_WEEK.isoformat()
+    fixtures = Path(__file__).parents[1] / "fixtures" / "exports"
+    # shenzhen-us: the Chinese 2024-26 business report, "new" ads reports, English inventory
+    zh = home / "inbox" / "shenzhen-us" / week
+    (path,) = zh.glob("BusinessReport-*.csv")
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and not raw.endswith(b"\n")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert ",".join(rows[0]) == ZH_BUSINESS_HEADER
+    fixture = (fixtures / "zh_business_report_a.csv").read_text("utf-8-sig").splitlines()[0]
+    assert fixture == ZH_BUSINESS_HEADER
+    assert all(len(r) == 13 and r[11].startswith("US$") and r[5].endswith("%") for r in rows[1:])
+    truth = manifest.business_rows[("shenzhen-us", DEMO_LAST_WEEK)]
+    assert [r[3] for r in rows[1:]] == [r["sku"] for r in truth]
+    assert [Decimal(r[11][3:].replace(",", "")) for r in rows[1:]] == [r["revenue"] for r in truth]
+    st = (zh / "Sponsored Products Search term report.csv").read_text("utf-8").splitlines()
+    assert st[0] == ZH_SP_HEAD + "投放,匹配类型,客户搜索词," + ZH_SP_TAIL
+    fixture = (fixtures / "zh_sp_search_term_new.csv").read_text("utf-8-sig").splitlines()[0]
+    assert fixture == st[0]
+    first = next(csv.reader([st[1]]))
+    assert first[0] == first[1] and first[6:8] == ["Amazon", "美国"] and first[15][:3] == "US$"
+    ap = (zh / "Sponsored Products Advertised product report.csv").read_text("utf-8")
+    assert ap.splitlines()[0] == ZH_SP_HEAD + "广告SKU,广告ASIN," + ZH_SP_TAIL
+    (inventory,) = zh.glob("Manage_FBA_Inventory_*.txt")
+    assert inventory.read_text("cp1252").split("\n")[0].split("\t")[:3] == ["sku", "fnsku", "asin"]
+    # milano-it: the English (UK) business report in €1,234.56, Italian search terms
+    it = home / "inbox" / "milano-it" / week
+    _, header, rows = business_report(home, "milano-it", DEMO_LAST_WEEK, "UK")
+    assert ",".join(header) == HEADERS["UK"]
+    (path,) = it.glob("BusinessReport-*.csv")
+    text = path.read_text("utf-8-sig")
+    assert "€" in text and " €" not in text and "£" not in text
+    truth = manifest.business_rows[("milano-it", DEMO_LAST_WEEK)]
+    assert [r["revenue"] for r in rows] == [r["revenue"] for r in truth]
+    st = (it / "Sponsored Products Search term report.csv").read_bytes()
+    assert st.startswith(b"\xef\xbb\xbf")
+    lines = st.decode("utf-8-sig").splitlines()
+    fixture = (fixtures / "it_sp_search_term.csv").read_text("utf-8-sig").splitlines()[0]
+    assert lines[0] == fixture == IT_SEARCH_TERM_HEADER
+    day = next(csv.reader([lines[1]], delimiter=";"))
+    assert day[0] == day[1] == "nov 16, 2026" and day[3].isdigit() and len(day[3]) == 12
+    assert "," in day[11] and "." not in day[11]
