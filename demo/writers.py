@@ -277,19 +277,22 @@ def ads_csv(rows: list[tuple], header: list[str], quoted: list[str], market: Mar
         when = dates.get(day) or dates.setdefault(
             day, ",".join(map(ads_date, day)) if isinstance(day, tuple) else ads_date(day)
         )
-        if clk:
-            cpc = f"{prefix}{spend / clk / 10**market.decimals:.2f}"
-            ctr, cvr = f"{clk * 100 / imp:.2f}%", f"{orders * 100 / clk:.2f}%"
-        else:
-            cpc, ctr, cvr = "", "0.00%", "0.00%"
-        acos = f"{spend * 100 / sales:.2f}%" if sales else ""
-        roas = f"{sales / spend:.2f}" if spend else "0.00"
+        cpc = f"{prefix}{spend / clk / 10**market.decimals:.2f}" if clk else ""
+        ctr, cvr, acos, roas = _ad_ratios(imp, clk, spend, sales, orders)
         lines.append(
             f"{when},{quoted[key]},{imp},{clk},{ctr},{cpc},{money(spend)},{money(sales)},"
             f"{acos},{roas},{orders},{units},{cvr},{adv_u},{oth_u},{money(adv_s)},"
             f"{money(oth_s)}"
         )
     return "\n".join(lines) + "\n"
+
+
+def _ad_ratios(imp: int, clk: int, spend: int, sales: int, orders: int) -> tuple[str, ...]:
+    """CTR, conversion rate, ACoS and ROAS as the ads console prints them."""
+    ctr, cvr = (f"{clk * 100 / imp:.2f}%", f"{orders * 100 / clk:.2f}%") if clk else ("0.00%",) * 2
+    acos = f"{spend * 100 / sales:.2f}%" if sales else ""
+    roas = f"{sales / spend:.2f}" if spend else "0.00"
+    return ctr, cvr, acos, roas
 
 
 def zh_ads_csv(rows: list[tuple], header: list[str], quoted: list[str], market: Market) -> str:
@@ -309,13 +312,8 @@ def zh_ads_csv(rows: list[tuple], header: list[str], quoted: list[str], market: 
     lines = [",".join(csv_field(h) for h in header)]
     for day, key, imp, clk, spend, sales, orders, units, adv_u, oth_u, adv_s, oth_s in rows:
         start, end = day if isinstance(day, tuple) else (day, day)
-        if clk:
-            cpc = money(round(spend / clk))
-            ctr, cvr = f"{clk * 100 / imp:.2f}%", f"{orders * 100 / clk:.2f}%"
-        else:
-            cpc, ctr, cvr = "", "0.00%", "0.00%"
-        acos = f"{spend * 100 / sales:.2f}%" if sales else ""
-        roas = f"{sales / spend:.2f}" if spend else "0.00"
+        cpc = money(round(spend / clk)) if clk else ""
+        ctr, cvr, acos, roas = _ad_ratios(imp, clk, spend, sales, orders)
         lines.append(
             f"{start.isoformat()},{end.isoformat()},{quoted[key]},{num(imp)},{num(clk)},{ctr},"
             f"{cpc},{money(spend)},{money(sales)},{acos},{roas},{num(orders)},{num(units)},{cvr},"
