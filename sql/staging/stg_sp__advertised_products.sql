@@ -1,15 +1,7 @@
 -- Sponsored Products advertised products: one row per account × day × campaign × ad group × advertised SKU/ASIN
 with source as (
-    -- one row per day: summary rows spread over their days (see stg_sp__report_days)
+    -- one row per day, typed and in the account's currency (see stg_sp__report_days)
     select * from staging.stg_sp__report_days where report = 'advertised_product'
-),
-
-accounts as (
-    select account_id, currency_code, marketplace from raw.accounts
-),
-
-marketplaces as (
-    select marketplace, threshold_provisional_days from raw.marketplaces
 ),
 
 latest as (
@@ -33,24 +25,17 @@ final as (
         latest.advertised_asin,
         latest.impressions,
         latest.clicks,
-        latest.spend as spend_amount,
-        latest.sales as ad_sales_amount,
-        latest.orders as ad_orders,
-        -- unknown stays NULL, never 0: a campaign report has no units column
-        latest.units as ad_units,
+        latest.spend_amount,
+        latest.ad_sales_amount,
+        latest.ad_orders,
+        latest.ad_units,
         latest.is_estimated,
-        -- a header without its window ("Total Sales") has Amazon's default for sellers
-        coalesce(latest.attribution_days, 7) as attribution_days,
-        -- Amazon keeps attributing sales to the last days' clicks after an export (the
-        -- export's period ends on its last day); how many: marketplaces.yaml
-        latest.report_date > latest.period_end - marketplaces.threshold_provisional_days::integer
-        as is_provisional,
-        coalesce(latest.currency, latest.header_currency, accounts.currency_code) as currency_code,
+        latest.attribution_days,
+        latest.is_provisional,
+        latest.currency_code,
         latest.source_file,
         latest.source_line
     from latest
-    inner join accounts on latest.account_id = accounts.account_id
-    left join marketplaces on accounts.marketplace = marketplaces.marketplace
 )
 
 select * from final

@@ -88,15 +88,42 @@ summary_days as (
     ) = 1
 ),
 
+accounts as (
+    select account_id, currency_code, marketplace from raw.accounts
+),
+
+marketplaces as (
+    select marketplace, threshold_provisional_days from raw.marketplaces
+),
+
+days as (
+    select * from daily
+    union all by name
+    select * from summary_days
+),
+
 final as (
+    -- the canonical measures every Sponsored Products staging view shares
     select
-        * exclude (span_start, span_end, days_in_span, spend_cents, sales_cents),
-        date_trunc('week', report_date)::date as week_start
-    from (
-        select * from daily
-        union all by name
-        select * from summary_days
-    )
+        days.* exclude (span_start, span_end, days_in_span, spend_cents, sales_cents)
+        replace (
+            -- a header without its window ("Total Sales") has Amazon's default for sellers
+            coalesce(days.attribution_days, 7) as attribution_days
+        ),
+        date_trunc('week', days.report_date)::date as week_start,
+        days.spend as spend_amount,
+        days.sales as ad_sales_amount,
+        days.orders as ad_orders,
+        -- unknown stays NULL, never 0: a campaign report has no units column
+        days.units as ad_units,
+        -- Amazon keeps attributing sales to the last days' clicks after an export (the
+        -- export's period ends on its last day); how many: marketplaces.yaml
+        days.report_date > days.period_end - marketplaces.threshold_provisional_days::integer
+        as is_provisional,
+        coalesce(days.currency, days.header_currency, accounts.currency_code) as currency_code
+    from days
+    inner join accounts on days.account_id = accounts.account_id
+    left join marketplaces on accounts.marketplace = marketplaces.marketplace
 )
 
 select * from final
