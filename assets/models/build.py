@@ -8,6 +8,7 @@ dimension) is rebuilt whole. When a model's SQL changes, its table is rebuilt wh
 
 from __future__ import annotations
 
+import weakref
 from datetime import date
 
 import duckdb
@@ -33,13 +34,15 @@ def words_zh(text: str | None) -> str | None:
     return None if text is None else " ".join(rjieba.cut(text))
 
 
+_WITH_FUNCTIONS: weakref.WeakSet = weakref.WeakSet()  # connections that have them
+
+
 def register_functions(conn: duckdb.DuckDBPyConnection) -> None:
-    """Python functions the models call (``words_zh``), once per connection."""
-    known = conn.execute(
-        "select function_name from duckdb_functions() where function_name = 'words_zh'"
-    ).fetchall()
-    if not known:
+    """Python functions the models call (``words_zh``), once per connection (as the parse
+    macros of the readers), not once per model."""
+    if conn not in _WITH_FUNCTIONS:
         conn.create_function("words_zh", words_zh, ["VARCHAR"], "VARCHAR", side_effects=False)
+        _WITH_FUNCTIONS.add(conn)
 
 
 META_DDL = """
