@@ -13,13 +13,26 @@ from dataclasses import dataclass
 
 import duckdb
 
+# per kind of account: the exports expected every week and how much their absence matters
 EXPECTED_EXPORTS = {
-    "business_report_child_item": "critical",
-    "fba_inventory": "warning",
-    "sp_campaign|sp_advertised_product|sp_search_term": "warning",
-    "customer_reviews": "warning",
-    "account_health": "warning",
+    "seller": {
+        "business_report_child_item": "critical",
+        "fba_inventory": "warning",
+        "sp_campaign|sp_advertised_product|sp_search_term": "warning",
+        "customer_reviews": "warning",
+        "account_health": "warning",
+    },
+    # a vendor's week comes from day or week exports (a month's does not make a week)
+    "vendor": {
+        "vendor_sales": "critical",
+        "vendor_inventory": "warning",
+        "vendor_traffic|vendor_sales": "warning",
+        "vendor_net_ppm|vendor_sales": "warning",
+    },
 }
+# shipped COGS above shipped revenue by more than this factor is a misread export, not a loss
+COGS_REVENUE_FACTOR = 3
+VENDOR_TOTALS_TOLERANCE = 0.01  # per ASIN row: rounding of the per-ASIN amounts
 RECONCILE_TOLERANCE = 0.01  # 1 % of revenue, at least one unit of currency
 # a week's business report with this many times more (or fewer) sessions than its baseline
 # covers another period: a month has ~4.3 weeks, a day 1/7 of one; Prime Day stays under 3
@@ -44,21 +57,26 @@ class SqlCheck:
 
 def _expected_exports_sql() -> str:
     families = " union all ".join(
-        f"select '{kinds}' as kinds, '{severity}' as severity"
-        for kinds, severity in EXPECTED_EXPORTS.items()
+        f"select '{account_kind}' as account_kind, '{kinds}' as kinds, '{severity}' as severity"
+        for account_kind, expected in EXPECTED_EXPORTS.items()
+        for kinds, severity in expected.items()
     )
     return f"""
         with expected as ({families}),
         loaded as (
             select account_id, kind from raw.ingest_log
-            where status in ('loaded', 'loaded_with_rejects')
+            where status in ('loaded', 'loaded_with_rejects') and kind not like 'vendor_%'
               and period_start <= $week::date + 6 and period_end >= $week::date
+            union all
+            -- a vendor export makes the week it lands in only at day or week grain
+            select account_id, 'vendor_' || family from staging.stg_vendor__asin_periods
+            where week_start = $week
         )
         select accounts.account_id,
             'no ' || replace(expected.kinds, '|', ' or ') || ' export for this week' as detail,
             expected.severity
         from raw.accounts as accounts
-        cross join expected
+        inner join expected on accounts.account_kind = expected.account_kind
         where not exists (
             select 1 from loaded
             where loaded.account_id = accounts.account_id
@@ -74,8 +92,9 @@ CHECKS: tuple[SqlCheck, ...] = (
         severity="critical",
         description="Every expected export is present per account and week (the business "
         "report is critical; the others are warnings).",
-        threshold="business report, FBA inventory, one Sponsored Products report, reviews, "
-        "account health",
+        threshold="sellers: business report, FBA inventory, one Sponsored Products report, "
+        "reviews, account health; vendors: a day or week Sales export (critical), Inventory, "
+        "Traffic and Net PPM",
         sql=_expected_exports_sql(),
     ),
     SqlCheck(
@@ -301,7 +320,9 @@ CHECKS: tuple[SqlCheck, ...] = (
         sql="""
             with files as (
                 select * from raw.ingest_log
-                where status in ('loaded', 'loaded_with_rejects')
+                -- vendor exports of one period are counted once per row, and a month kept
+                -- apart from the weeks it overlaps (stg_vendor__asin_periods)
+                where status in ('loaded', 'loaded_with_rejects') and kind not like 'vendor_%'
                   and period_start <= $week::date + 6 and period_end >= $week::date
             )
             select a.account_id, a.kind || ': ' || a.source_file || ' overlaps '
@@ -341,5 +362,121 @@ CHECKS: tuple[SqlCheck, ...] = (
             where week_start = $week and is_provisional
             group by account_id, campaign_name
         """,
+    ),
+    SqlCheck(
+        name="vendor_banner_matches_account",
+        asset=("staging", "stg_vendor__asin_periods"),
+        severity="critical",
+        description="A vendor export's banner (or SP-API report options) is of the account's "
+        "distributor view and in its currency: a Sourcing view counts other units and money "
+        "than a Manufacturing one, and another currency would be added as if it were the "
+        "account's. Rows of another view are left out of the figures; the pack waits.",
+        threshold="Distributor View = the account's distributor_view; Currency = the account's",
+        sql="""
+            select periods.account_id,
+                periods.source_file || ': ' || string_agg(distinct
+                    case
+                        when periods.distributor_view <> accounts.distributor_view
+                            then 'Distributor View is ' || periods.distributor_view
+                                || ', but the account''s distributor_view is '
+                                || accounts.distributor_view
+                        when periods.currency_code <> accounts.currency_code
+                            then 'Currency is ' || periods.currency_code
+                                || ', but the account''s currency is ' || accounts.currency_code
+                    end, '; ')
+                || '. Download the report again in the account''s view and marketplace, or '
+                || 'correct distributor_view in accounts.yaml if the account changed views.'
+                as detail
+            from staging.stg_vendor__asin_periods as periods
+            inner join raw.accounts as accounts on periods.account_id = accounts.account_id
+            where periods.week_start = $week
+                and (periods.distributor_view <> accounts.distributor_view
+                    or periods.currency_code <> accounts.currency_code)
+            group by periods.account_id, periods.source_file
+        """,
+    ),
+    SqlCheck(
+        name="vendor_totals_reconcile",
+        asset=("staging", "stg_vendor__asin_periods"),
+        severity="critical",
+        description="A vendor export's per-ASIN rows add up to the file's own totals (the "
+        "SP-API report's aggregate): ordered and shipped revenue, shipped COGS and units. A "
+        "gap means rows were lost or cut off on the way.",
+        threshold=f"|Σ ASINs − total| ≤ {VENDOR_TOTALS_TOLERANCE} per ASIN row for amounts; "
+        "units exactly",
+        sql=f"""
+            with files as (
+                select account_id, source_file, family, period_start, period_end,
+                    count(*) filter (where not is_file_total) as asin_rows,
+                    sum(ordered_revenue_amount) filter (where not is_file_total) as ordered_asins,
+                    sum(ordered_revenue_amount) filter (where is_file_total) as ordered_total,
+                    sum(shipped_revenue_amount) filter (where not is_file_total) as shipped_asins,
+                    sum(shipped_revenue_amount) filter (where is_file_total) as shipped_total,
+                    sum(shipped_cogs_amount) filter (where not is_file_total) as cogs_asins,
+                    sum(shipped_cogs_amount) filter (where is_file_total) as cogs_total,
+                    sum(ordered_units) filter (where not is_file_total) as units_asins,
+                    sum(ordered_units) filter (where is_file_total) as units_total,
+                    sum(shipped_units) filter (where not is_file_total) as shipped_units_asins,
+                    sum(shipped_units) filter (where is_file_total) as shipped_units_total
+                from staging.stg_vendor__asin_periods
+                where week_start = $week
+                group by all
+                having count(*) filter (where is_file_total) > 0
+            ),
+            gaps as (
+                select files.*, unnest([
+                    'ordered revenue', 'shipped revenue', 'shipped COGS', 'ordered units',
+                    'shipped units'
+                ]) as measure,
+                unnest([ordered_asins, shipped_asins, cogs_asins, units_asins,
+                    shipped_units_asins]::double[]) as asins,
+                unnest([ordered_total, shipped_total, cogs_total, units_total,
+                    shipped_units_total]::double[]) as total,
+                unnest([{VENDOR_TOTALS_TOLERANCE} * asin_rows, {VENDOR_TOTALS_TOLERANCE}
+                    * asin_rows, {VENDOR_TOTALS_TOLERANCE} * asin_rows, 0, 0]) as tolerance
+                from files
+            )
+            select account_id,
+                source_file || ' (' || period_start || ' to ' || period_end || '): the ASINs'' '
+                || measure || ' add up to ' || round(coalesce(asins, 0), 2) || ', the file''s '
+                || 'total says ' || round(total, 2) || '. Download the report again; if the '
+                || 'new copy differs the same way, tell Amazon Vendor Central support.' as detail
+            from gaps
+            where total is not null and abs(coalesce(asins, 0) - total) > tolerance
+        """,
+    ),
+    SqlCheck(
+        name="vendor_margin_plausible",
+        asset=("marts", "fct_vendor_asin_week"),
+        severity="critical",
+        description="Net PPM is a margin: the account's lies within 0–100 % and no ASIN's "
+        "above 100 % (an ASIN Amazon sells below cost has a negative one, which is real); "
+        "shipped COGS far above shipped revenue means a misread or mislabelled column.",
+        threshold=f"0 ≤ account Net PPM ≤ 1; ASIN Net PPM ≤ 1; shipped COGS ≤ "
+        f"{COGS_REVENUE_FACTOR} × shipped revenue",
+        sql=f"""
+            select account_id,
+                'Net PPM of the account is ' || round(100 * net_ppm, 1)
+                || ' %, outside 0–100 %: check that the Net PPM export is a percentage of '
+                || 'this account''s view' as detail
+            from marts.fct_vendor_account_week
+            where week_start = $week and (net_ppm < 0 or net_ppm > 1)
+            union all
+            select account_id,
+                asin || ': Net PPM ' || round(100 * net_ppm, 1)
+                || ' % is above 100 %: the column was probably read in the wrong unit; check '
+                || 'the export' as detail
+            from marts.fct_vendor_asin_week
+            where week_start = $week and net_ppm > 1
+            union all
+            select account_id,
+                'shipped COGS ' || round(shipped_cogs_amount, 2) || ' is more than '
+                || {COGS_REVENUE_FACTOR} || '× shipped revenue ' || round(shipped_revenue_amount, 2)
+                || ': check that the Sales export''s columns are what their headers say' as detail
+            from marts.fct_vendor_account_week
+            where week_start = $week
+                and shipped_cogs_amount > {COGS_REVENUE_FACTOR} * shipped_revenue_amount
+        """,
+        additional_deps=(("marts", "fct_vendor_account_week"),),
     ),
 )

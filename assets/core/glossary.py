@@ -15,7 +15,7 @@ import yaml
 from assets.core.catalog import SQL_ROOT
 from assets.core.registry import pack_languages
 
-UNITS = {"fraction", "amount", "count", "days", "weeks", "rating", "score"}
+UNITS = {"fraction", "points", "amount", "count", "days", "weeks", "rating", "score"}
 DIRECTIONS = {"higher", "lower", "neutral"}  # which way is good news
 
 

@@ -112,6 +112,12 @@ class Account:
     recipients: tuple[str, ...]
     targets: dict[str, float] = field(default_factory=dict)
     lead_time_days: int = 21
+    kind: str = "seller"  # seller (3P, Seller Central) or vendor (1P, Vendor Central)
+    distributor_view: str | None = None  # a vendor's: manufacturing or sourcing
+
+    @property
+    def is_vendor(self) -> bool:
+        return self.kind == "vendor"
 
     @property
     def currency(self) -> str:
@@ -286,6 +292,36 @@ def _portfolio_language(entry: dict, where: _Where) -> str:
     return language
 
 
+ACCOUNT_KINDS = ("seller", "vendor")
+DISTRIBUTOR_VIEWS = ("manufacturing", "sourcing")
+
+
+def _account_kind(entry: dict, where: _Where) -> tuple[str, str | None]:
+    """``kind`` (default seller) and, for a vendor, its ``distributor_view`` (default
+    manufacturing: the view Vendor Central opens with)."""
+    kind = entry.get("kind", "seller")
+    if kind not in ACCOUNT_KINDS:
+        raise ConfigError(
+            f"{where.at('kind')}: kind {kind!r} unknown; write seller (Seller Central, 3P) or "
+            "vendor (Vendor Central, 1P)"
+        )
+    view = entry.get("distributor_view")
+    if kind == "seller":
+        if view is not None:
+            raise ConfigError(
+                f"{where.at('distributor_view')}: only a vendor account has a distributor view; "
+                "add kind: vendor or remove distributor_view"
+            )
+        return kind, None
+    view = str(view or "manufacturing").lower()
+    if view not in DISTRIBUTOR_VIEWS:
+        raise ConfigError(
+            f"{where.at('distributor_view')}: distributor_view {view!r} unknown; write "
+            "manufacturing or sourcing (the view the account's Vendor Central reports use)"
+        )
+    return kind, view
+
+
 def load_accounts(path: Path) -> Accounts:
     """Read and validate the accounts file; every problem names the entry and the fix."""
     if not path.is_file():
@@ -326,6 +362,7 @@ def load_accounts(path: Path) -> Accounts:
         portfolio = str(_require(entry, "portfolio", str(where)))
         if portfolio not in portfolios:
             raise ConfigError(f"{where}: portfolio '{portfolio}' is not in 'portfolios'")
+        kind, view = _account_kind(entry, where)
         accounts[aid] = Account(
             id=aid,
             name=str(entry.get("name", aid)),
@@ -335,6 +372,8 @@ def load_accounts(path: Path) -> Accounts:
             recipients=_emails(entry, "recipients", where),
             targets={k: float(v) for k, v in (entry.get("targets") or {}).items()},
             lead_time_days=int(entry.get("lead_time_days", 21)),
+            kind=kind,
+            distributor_view=view,
         )
     if not accounts:
         raise ConfigError(f"{path}: no accounts configured")

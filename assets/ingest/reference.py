@@ -113,6 +113,8 @@ def write_reference_tables(
                 "language": a.language,
                 "portfolio_id": a.portfolio,
                 "lead_time_days": a.lead_time_days,
+                "account_kind": a.kind,
+                "distributor_view": a.distributor_view,
                 "target_acos": a.targets.get("acos"),
                 "target_tacos": a.targets.get("tacos"),
                 "target_revenue": a.targets.get("revenue"),

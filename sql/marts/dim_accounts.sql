@@ -1,4 +1,4 @@
--- Accounts as configured, one row per account: name, marketplace, currency, language, portfolio and its base currency, lead time, targets and the marketplace's thresholds
+-- Accounts as configured, one row per account: name, kind (seller or vendor) and a vendor's distributor view, marketplace, currency, language, portfolio and its base currency, lead time, targets and the marketplace's thresholds
 -- A dimension without week_start: small, and rebuilt whole in every run, so an edited target or
 -- a new account shows up in the next weekly run (weeks already built keep the flags they got).
 with accounts as (
@@ -17,6 +17,8 @@ final as (
     select
         accounts.account_id,
         accounts.account_name,
+        accounts.account_kind,
+        accounts.distributor_view::varchar as distributor_view,
         accounts.marketplace,
         accounts.currency_code,
         accounts.language,

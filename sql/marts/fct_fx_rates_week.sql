@@ -22,8 +22,15 @@ rates as (
     select distinct rate_date, 'EUR', 1.0 from ecb_rates
 ),
 
+vendor_periods as (
+    select * from staging.stg_vendor__asin_periods
+),
+
 weeks as (
     select distinct week_start from business_report
+    union
+    -- weeks only a vendor account reported
+    select distinct week_start from vendor_periods where week_start is not null
 ),
 
 per_euro as (

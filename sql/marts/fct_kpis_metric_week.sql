@@ -35,6 +35,11 @@ risk as (
     where in_look_back(week_start, 13)
 ),
 
+vendor as (
+    select * from marts.fct_vendor_account_week
+    where in_look_back(week_start, 13)
+),
+
 accounts as (
     select account_id, currency_code, threshold_flag_min_reviews, threshold_flag_min_sessions
     from marts.dim_accounts
@@ -123,6 +128,32 @@ metric_values as (
     select account_id, week_start, metric, rate from health
     union all
     select account_id, week_start, 'risk_score', risk_score from risk
+    union all
+    -- vendor (1P) accounts: their own measures (sql/glossary/vendor.yaml)
+    select
+        account_id,
+        week_start,
+        unnest([
+            'ordered_revenue', 'ordered_units', 'shipped_revenue', 'shipped_cogs',
+            'shipped_units', 'customer_returns', 'customer_returns_rate', 'vendor_asp',
+            'net_ppm', 'net_ppm_change_pts', 'net_ppm_yoy_pts', 'vendor_asp_yoy_pct',
+            'vendor_revenue_wow_pct', 'vendor_revenue_yoy_pct', 'featured_offer_page_views',
+            'vendor_conversion', 'procurable_oos_pct', 'oos_revenue_lost', 'lbb_price_pct',
+            'lbb_revenue_at_stake', 'sellable_on_hand_units', 'vendor_weeks_of_cover',
+            'open_po_units', 'po_shortfall_units', 'vendor_aged_90_plus_units',
+            'sell_through_pct', 'vendor_margin', 'vendor_margin_pct', 'risk_score'
+        ]),
+        unnest([
+            ordered_revenue_amount, ordered_units, shipped_revenue_amount, shipped_cogs_amount,
+            shipped_units, customer_returns, customer_returns_rate, asp_amount,
+            net_ppm, net_ppm_change_pts, net_ppm_yoy_pts, asp_yoy_pct,
+            revenue_wow_pct, revenue_yoy_pct, page_views,
+            conversion, procurable_oos_pct, oos_revenue_lost_amount, lbb_price_pct,
+            lbb_revenue_at_stake_amount, sellable_on_hand_units, weeks_of_cover,
+            open_po_units, po_shortfall_units, aged_90_plus_units,
+            sell_through_pct, vendor_margin_amount, vendor_margin_pct, risk_score
+        ]::double[])
+    from vendor
 ),
 
 history as (

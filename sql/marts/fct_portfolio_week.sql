@@ -16,7 +16,12 @@ totals as (
         count(*) filter (where is_comparable) as comparable_accounts,
         string_agg(account_id, ', ' order by account_id) filter (where not is_comparable)
         as not_comparable_account_ids,
+        count(*) filter (where account_kind = 'vendor') as vendor_accounts,
         sum(revenue_base_amount) as revenue_base_amount,
+        -- TACoS is a seller measure: vendor accounts' revenue has no ads of theirs here
+        sum(revenue_base_amount) filter (where account_kind = 'seller')
+        as seller_revenue_base_amount,
+        sum(oos_revenue_lost_base_amount) as oos_revenue_lost_base_amount,
         sum(revenue_base_amount) filter (where is_comparable) as comparable_revenue_base_amount,
         sum(previous_revenue_base_amount) filter (where is_comparable)
         as previous_revenue_base_amount,
@@ -55,8 +60,11 @@ final as (
             then ad_spend_base_amount / nullif(ad_sales_base_amount, 0)
         end as acos,
         case when accounts_without_fx_rate = 0
-            then ad_spend_base_amount / nullif(revenue_base_amount, 0)
+            then ad_spend_base_amount / nullif(seller_revenue_base_amount, 0)
         end as tacos,
+        vendor_accounts,
+        case when accounts_without_fx_rate = 0 then oos_revenue_lost_base_amount end
+        as oos_revenue_lost_base_amount,
         accounts_with_health_breach,
         accounts_at_high_risk,
         max_risk_score

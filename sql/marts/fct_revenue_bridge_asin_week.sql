@@ -1,8 +1,26 @@
--- Week-on-week revenue change per account × child ASIN × week, split into traffic, conversion and price effects that add up exactly
-with sales as (
+-- Week-on-week revenue change per account × child ASIN × week (a vendor's ordered revenue too), split into traffic, conversion and price effects that add up exactly
+with seller_sales as (
     select * from marts.fct_sales_asin_week
     -- this week against the one before
     where in_look_back(week_start, 1)
+),
+
+vendor_sales as (
+    select * from marts.fct_vendor_asin_week
+    where in_look_back(week_start, 1)
+),
+
+sales as (
+    -- one bridge for both kinds of account: a vendor's traffic is its featured-offer page
+    -- views, its units and revenue the ordered ones, and its Buy Box share the page views not
+    -- lost to a lower price (1 − LBB (Price))
+    select account_id, week_start, child_asin, title, currency_code, sessions, units,
+        revenue_amount, buy_box_pct
+    from seller_sales
+    union all
+    select account_id, week_start, asin, title, currency_code, page_views, ordered_units,
+        ordered_revenue_amount, 1 - lbb_price_pct
+    from vendor_sales
 ),
 
 report_weeks as (

@@ -5,6 +5,9 @@ with bridge as (
 
 inventory as (
     select account_id, week_start, asin, stock_status from marts.fct_inventory_asin_week
+    union all
+    -- a vendor's stock is Amazon's (out_of_stock when its sellable on-hand units run out)
+    select account_id, week_start, asin, stock_status from marts.fct_vendor_asin_week
 ),
 
 named as (

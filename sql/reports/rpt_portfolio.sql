@@ -10,6 +10,7 @@ final as (
         week_start,
         base_currency,
         accounts,
+        vendor_accounts,
         comparable_accounts,
         not_comparable_account_ids,
         accounts_without_fx_rate,
@@ -21,6 +22,7 @@ final as (
         revenue_wow_pct,
         acos,
         tacos,
+        oos_revenue_lost_base_amount,
         accounts_with_health_breach,
         accounts_at_high_risk,
         max_risk_score

@@ -1,4 +1,4 @@
--- One row per account × week for the boss pack: revenue, growth, ads, health, stock risk and risk score, also in the portfolio's base currency
+-- One row per account × week for the boss pack (seller and vendor accounts side by side): revenue, growth, ads, health, Net PPM, stock risk and risk score, also in the portfolio's base currency
 with accounts as (
     select * from marts.fct_portfolio_account_week
 ),
@@ -9,6 +9,7 @@ final as (
         portfolio_name,
         account_id,
         account_name,
+        account_kind,
         week_start,
         currency_code,
         base_currency,
@@ -27,6 +28,11 @@ final as (
         ad_sales_base_amount,
         acos,
         tacos,
+        net_ppm,
+        net_ppm_change_pts,
+        procurable_oos_pct,
+        oos_revenue_lost_amount,
+        lbb_price_pct,
         health_breaches,
         breached_metrics,
         revenue_at_risk_pct,
@@ -35,6 +41,9 @@ final as (
         sales_points,
         ads_points,
         reviews_points,
+        margin_points,
+        buy_box_points,
+        po_points,
         risk_score,
         is_high_risk
     from accounts
