@@ -48,6 +48,8 @@ def entries_for(names: list[str], language: str) -> list[dict]:
             "metric": n,
             "label": known[n]["label"][language],
             "definition": known[n]["definition"][language],
+            "unit": known[n]["unit"],
+            "direction": known[n]["direction"],
         }
         for n in names
         if n in known

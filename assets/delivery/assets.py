@@ -47,8 +47,8 @@ def pack_emails(
         if not pdf.exists():
             context.log.warning(f"{account.id}: no pack at {pdf}; nothing to send")
             continue
-        subject, body = _mail_text("pack_title", account.name, week, account.language,
-                                   account.locale)  # fmt: skip
+        title = "vendor_pack_title" if account.is_vendor else "pack_title"
+        subject, body = _mail_text(title, account.name, week, account.language, account.locale)
         items.extend(
             Delivery(week, account.id, recipient, subject, body, pdf)
             for recipient in account.recipients

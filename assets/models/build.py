@@ -41,7 +41,10 @@ def register_functions(conn: duckdb.DuckDBPyConnection) -> None:
     """Python functions the models call (``words_zh``), once per connection (as the parse
     macros of the readers), not once per model."""
     if conn not in _WITH_FUNCTIONS:
-        conn.create_function("words_zh", words_zh, ["VARCHAR"], "VARCHAR", side_effects=False)
+        try:
+            conn.create_function("words_zh", words_zh, ["VARCHAR"], "VARCHAR", side_effects=False)
+        except duckdb.CatalogException:
+            pass  # a cursor of a connection that has it: they share one catalogue
         _WITH_FUNCTIONS.add(conn)
 
 

@@ -9,7 +9,7 @@ from assets.core.catalog import discover
 from assets.core.check_results import holds
 from assets.core.partitions import partition_week, selected_account_ids, weekly_partitions
 from assets.core.resources import SellerPulseHome
-from assets.reports.packs import portfolio_pack_jobs, seller_pack_jobs
+from assets.reports.packs import account_pack_jobs, portfolio_pack_jobs
 from assets.reports.render import render_packs
 
 
@@ -34,7 +34,8 @@ def seller_packs_asset(guarded: Iterable[dg.AssetKey]) -> dg.AssetsDefinition:
         warehouse: DuckDBResource,
         sellerpulse: SellerPulseHome,
     ) -> dg.MaterializeResult:
-        """One PDF per account and week, in the account's language and currency:
+        """One PDF per account and week (a seller pack, or a vendor pack for a vendor account),
+        in the account's language and currency:
         ``reports/<week>/<account>.<lang>.pdf``. Tag a run with ``sellerpulse/accounts=<id>``
         to render one account only."""
         week = partition_week(context)
@@ -42,7 +43,7 @@ def seller_packs_asset(guarded: Iterable[dg.AssetKey]) -> dg.AssetsDefinition:
         paths = sellerpulse.paths
         with warehouse.get_connection() as conn:
             held = holds(conn, week.isoformat())
-            jobs = seller_pack_jobs(
+            jobs = account_pack_jobs(
                 conn, [a for a in accounts if a.id not in held], week, paths.reports
             )
         for account_id, reasons in held.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -58,6 +59,55 @@ SELLER_PACK_METRICS = [
 
 # the metrics the portfolio pack names in its table heads
 PORTFOLIO_PACK_METRICS = [*SELLER_PACK_METRICS, "risk_score"]
+
+# the metrics each vendor pack shows, in the order its glossary lists them
+VENDOR_PACK_METRICS = [
+    "ordered_revenue",
+    "ordered_units",
+    "shipped_revenue",
+    "shipped_cogs",
+    "shipped_units",
+    "customer_returns_rate",
+    "vendor_asp",
+    "net_ppm",
+    "net_ppm_change_pts",
+    "net_ppm_yoy_pts",
+    "vendor_asp_yoy_pct",
+    "featured_offer_page_views",
+    "vendor_conversion",
+    "procurable_oos_pct",
+    "oos_revenue_lost",
+    "lbb_price_pct",
+    "lbb_revenue_at_stake",
+    "sellable_on_hand_units",
+    "vendor_weeks_of_cover",
+    "open_po_units",
+    "po_shortfall_units",
+    "vendor_aged_90_plus_units",
+    "sell_through_pct",
+    "vendor_margin",
+    "vendor_margin_pct",
+    "traffic_effect",
+    "conversion_effect",
+    "price_effect",
+    "risk_score",
+]
+# the vendor headline's rows: metric and how its change is shown (relative, or in points)
+VENDOR_HEADLINE = [
+    ("ordered_revenue", "relative"),
+    ("ordered_units", "relative"),
+    ("shipped_revenue", "relative"),
+    ("shipped_cogs", "relative"),
+    ("net_ppm", "points"),
+    ("vendor_margin", "relative"),
+    ("vendor_asp", "relative"),
+    ("featured_offer_page_views", "relative"),
+    ("vendor_conversion", "points"),
+    ("procurable_oos_pct", "points"),
+    ("lbb_price_pct", "points"),
+    ("customer_returns_rate", "points"),
+    ("vendor_weeks_of_cover", "relative"),
+]
 
 # one query per section of the seller pack, each reading one report for the week's accounts:
 # (context key, "one" row or "many", SQL)
@@ -124,6 +174,49 @@ SELLER_SECTIONS = [
 ]
 
 
+# one query per section of the vendor pack, as for the seller pack
+VENDOR_SECTIONS = [
+    ("summary", "one", f"select * from reports.rpt_vendor_summary where {THIS_WEEK}"),
+    (
+        "actions",
+        "many",
+        f"select * from reports.rpt_vendor_actions where {THIS_WEEK} and action_rank <= 8 "
+        "order by action_rank",
+    ),
+    (
+        "movers",
+        "many",
+        f"select * from reports.rpt_vendor_asins where {THIS_WEEK} and mover_rank <= 6 "
+        "and (revenue_change_amount <> 0 or net_ppm_effect_amount <> 0) order by mover_rank",
+    ),
+    (
+        "yoy",
+        "many",
+        f"select * from reports.rpt_vendor_asins where {THIS_WEEK} and yoy_rank <= 6 "
+        "and ly_ordered_revenue_amount is not null order by yoy_rank",
+    ),
+    (
+        "stock",
+        "many",
+        f"select * from reports.rpt_vendor_asins where {THIS_WEEK} and stock_status in "
+        "('out_of_stock', 'po_short', 'overstock') order by stock_rank limit 10",
+    ),
+    (
+        "buy_box",
+        "many",
+        f"select * from reports.rpt_vendor_asins where {THIS_WEEK} and lbb_price_pct > 0 "
+        "order by lbb_revenue_at_stake_amount desc nulls last, asin limit 6",
+    ),
+    (
+        "aged",
+        "many",
+        f"select * from reports.rpt_vendor_asins where {THIS_WEEK} and aged_90_plus_units > 0 "
+        "order by aged_90_plus_amount desc nulls last, asin limit 6",
+    ),
+    *[section for section in SELLER_SECTIONS if section[0] in ("data_health", "check_failures")],
+]
+
+
 def report_names(conn: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Report kinds by the names Seller Central gives them (the reference table)."""
     return dict(conn.execute("select kind, label from raw.report_kinds").fetchall())
@@ -135,18 +228,50 @@ def _rows(conn: duckdb.DuckDBPyConnection, sql: str, params: list | dict) -> lis
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+@dataclass(frozen=True)
+class PackKind:
+    """What one kind of account's pack prints: its template, glossary and sections."""
+
+    template: str
+    metrics: list[str]
+    sections: list[tuple[str, str, str]]
+    headline: list[tuple[str, str]] = field(default_factory=list)
+
+
+SELLER_PACK = PackKind("seller_pack.html", SELLER_PACK_METRICS, SELLER_SECTIONS)
+VENDOR_PACK = PackKind("vendor_pack.html", VENDOR_PACK_METRICS, VENDOR_SECTIONS, VENDOR_HEADLINE)
+
+
 def seller_pack_job(
     conn: duckdb.DuckDBPyConnection, account: Account, week: date, reports_dir: Path
 ) -> PackJob:
-    """The seller pack of one account and week; it reads only that account's rows."""
-    return seller_pack_jobs(conn, [account], week, reports_dir)[0]
+    """The pack of one account and week (a seller or a vendor pack); it reads only that
+    account's rows."""
+    return account_pack_jobs(conn, [account], week, reports_dir)[0]
+
+
+def account_pack_jobs(
+    conn: duckdb.DuckDBPyConnection, accounts: list[Account], week: date, reports_dir: Path
+) -> list[PackJob]:
+    """The packs of some accounts for one week: a seller pack for a seller account, a vendor
+    pack for a vendor account."""
+    sellers = [a for a in accounts if not a.is_vendor]
+    vendors = [a for a in accounts if a.is_vendor]
+    return [
+        *(seller_pack_jobs(conn, sellers, week, reports_dir) if sellers else []),
+        *(seller_pack_jobs(conn, vendors, week, reports_dir, VENDOR_PACK) if vendors else []),
+    ]
 
 
 def seller_pack_jobs(
-    conn: duckdb.DuckDBPyConnection, accounts: list[Account], week: date, reports_dir: Path
+    conn: duckdb.DuckDBPyConnection,
+    accounts: list[Account],
+    week: date,
+    reports_dir: Path,
+    kind: PackKind = SELLER_PACK,
 ) -> list[PackJob]:
-    """The seller packs of some accounts for one week. Each section is one query for all of
-    them (hundreds of accounts would otherwise scan every report table hundreds of times);
+    """The packs of some accounts of one kind for one week. Each section is one query for all
+    of them (hundreds of accounts would otherwise scan every report table hundreds of times);
     each pack's context holds only its own account's rows."""
     ids = [a.id for a in accounts]
     checks_ran = (
@@ -169,7 +294,7 @@ def seller_pack_jobs(
         else {"checks": 0, "failed": 0}
     )
     sections: dict[str, dict[str, list[dict]]] = {}
-    for key, _, sql in SELLER_SECTIONS:
+    for key, _, sql in kind.sections:
         # no check has run on this warehouse yet: nothing to read
         found = (
             []
@@ -194,14 +319,15 @@ def seller_pack_jobs(
         history: dict[str, dict[date, float]] = {}
         for r in kpis.get(account.id, []):
             history.setdefault(r["metric"], {})[r["week_start"]] = r["value"]
-        glossary = entries_for(SELLER_PACK_METRICS, account.language)
+        glossary = entries_for(kind.metrics, account.language)
         mine = {}
-        for key, shape, _ in SELLER_SECTIONS:
+        for key, shape, _ in kind.sections:
             rows = sections[key].get(account.id, [])
             mine[key] = (rows[0] if rows else None) if shape == "one" else rows
+        baselines = {r["metric"]: r for r in kpis.get(account.id, []) if r["week_start"] == week}
         jobs.append(
             PackJob(
-                template="seller_pack.html",
+                template=kind.template,
                 locale=account.locale,
                 language=account.language,
                 context={
@@ -209,23 +335,59 @@ def seller_pack_jobs(
                         "id": account.id,
                         "name": account.name,
                         "marketplace": account.marketplace.code,
+                        "currency": account.currency,
+                        "distributor_view": account.distributor_view,
                     },
                     "week_start": week,
                     "week_end": week + timedelta(days=6),
                     "checks": check_runs,
                     "report_names": names,
                     **mine,
-                    "baselines": {
-                        r["metric"]: r for r in kpis.get(account.id, []) if r["week_start"] == week
-                    },
+                    "baselines": baselines,
+                    "headline_rows": _headline_rows(kind.headline, baselines, history, week),
                     "trends": {m: [v.get(w) for w in weeks] for m, v in history.items()},
                     "labels": {e["metric"]: e["label"] for e in glossary},
+                    "units": {e["metric"]: e["unit"] for e in glossary},
+                    "directions": {e["metric"]: e["direction"] for e in glossary},
                     "glossary": glossary,
                 },
                 output=pack_path(reports_dir, week, account.id, account.language),
             )
         )
     return jobs
+
+
+def _headline_rows(
+    headline: list[tuple[str, str]],
+    baselines: dict[str, dict],
+    history: dict[str, dict[date, float]],
+    week: date,
+) -> list[dict]:
+    """Each headline metric with this week, last week and the change (relative, or in points
+    for a share), its usual range and flag; a metric without a value this week is left out."""
+    rows = []
+    for metric, change in headline:
+        this_week = history.get(metric, {}).get(week)
+        if this_week is None:
+            continue
+        before = history.get(metric, {}).get(week - timedelta(weeks=1))
+        if before is None:
+            difference = None
+        elif change == "points":
+            difference = this_week - before
+        else:
+            difference = this_week / before - 1 if before else None
+        rows.append(
+            {
+                "metric": metric,
+                "value": this_week,
+                "previous": before,
+                "change": difference,
+                "change_kind": change,
+                "baseline": baselines.get(metric),
+            }
+        )
+    return rows
 
 
 def _by_account(rows: list[dict]) -> dict[str, list[dict]]:

@@ -16,6 +16,8 @@ latest as (
 final as (
     select
         account_id,
+        -- the Monday week the forecast was generated in
+        date_trunc('week', forecast_generated_on)::date as week_start,
         asin,
         forecast_generated_on,
         start_date as period_start,
