@@ -84,7 +84,7 @@ VENDOR_PACK_METRICS = [
     "open_po_units",
     "po_shortfall_units",
     "vendor_aged_90_plus_units",
-    "sell_through_pct",
+    "vendor_sell_through_pct",
     "vendor_margin",
     "vendor_margin_pct",
     "traffic_effect",
@@ -429,6 +429,7 @@ def portfolio_pack_job(
             "id": a.id,
             "name": a.name,
             "marketplace": a.marketplace.code,
+            "kind": a.kind,
             "kpis": rows.get(a.id),
             "held": held.get(a.id, []),
         }
@@ -461,7 +462,9 @@ def portfolio_pack_job(
             "totals": totals[0] if totals else None,
             "labels": {
                 e["metric"]: e["label"]
-                for e in entries_for(PORTFOLIO_PACK_METRICS, portfolio.language)
+                for e in entries_for(
+                    [*PORTFOLIO_PACK_METRICS, *VENDOR_PACK_METRICS], portfolio.language
+                )
             },
             "held": [r for r in table if r["held"]],
         },

@@ -141,7 +141,7 @@ metric_values as (
             'vendor_conversion', 'procurable_oos_pct', 'oos_revenue_lost', 'lbb_price_pct',
             'lbb_revenue_at_stake', 'sellable_on_hand_units', 'vendor_weeks_of_cover',
             'open_po_units', 'po_shortfall_units', 'vendor_aged_90_plus_units',
-            'sell_through_pct', 'vendor_margin', 'vendor_margin_pct', 'risk_score'
+            'vendor_sell_through_pct', 'vendor_margin', 'vendor_margin_pct', 'risk_score'
         ]),
         unnest([
             ordered_revenue_amount, ordered_units, shipped_revenue_amount, shipped_cogs_amount,
