@@ -2,7 +2,9 @@
 
 XLSX cells keep their values (numbers stay numbers, dates become ISO dates), and JSON from the
 SP-API / Ads API is flattened to one row per record. Either way numbers come out plain
-("1234.5"), which the reader is told, so no locale guessing happens on them.
+("1234.5"), which the reader is told, so no locale guessing happens on them. An SP-API vendor
+report's amounts ({amount, currencyCode}) become their amount; their currency is returned for
+the reader to record, as a banner's Currency is.
 
 Both stream against the caps of ``Limits``: an XLSX's unpacked size and declared sheet size are
 checked before a row is read, its rows and columns as they come; a JSON file's size before it
@@ -180,8 +182,71 @@ def json_depth(doc: Any, limit: int) -> int:
     return deepest
 
 
-def json_to_csv(path: Path, target: Path, limits: Limits | None = None, name: str = "") -> None:
-    """Account health reports and Ads API report rows (a list of objects) as CSV."""
+# reportOptions an SP-API vendor report applies to every record (its reportPeriod is seen in
+# each record's startDate..endDate)
+VENDOR_OPTIONS = ("distributorView", "sellingProgram")
+VENDOR_LEADING = ("recordType", "startDate", "endDate", "asin")
+
+
+def vendor_report_rows(doc: dict, name: str) -> tuple[list[str], list[dict], str | None]:
+    """An SP-API vendor report (GET_VENDOR_SALES_REPORT, …_NET_PURE_PRODUCT_MARGIN_REPORT,
+    …_TRAFFIC_REPORT, …_INVENTORY_REPORT, …_FORECASTING_REPORT) as rows: one per record of its
+    ``*Aggregate`` lists (recordType 'aggregate', no asin: the file's own totals) and of its
+    ``*ByAsin`` lists; an amount object becomes its amount, the reportOptions distributorView
+    and sellingProgram (in lower case, as the banner's) a column of every row. Returns the
+    header, the rows and the one currency of the amounts (None without amounts)."""
+    spec = doc.get("reportSpecification")
+    options = spec.get("reportOptions") if isinstance(spec, dict) else None
+    options = options if isinstance(options, dict) else {}
+    present = [key for key in VENDOR_OPTIONS if key in options]
+    records: list[dict] = []
+    currencies: set[str] = set()
+    for key, items in doc.items():
+        if not key.endswith(("Aggregate", "ByAsin")) or not isinstance(items, list):
+            continue
+        for item in items:
+            if not isinstance(item, dict):
+                raise ConversionError(
+                    f"{name}: {key} holds a {type(item).__name__}, not a record; download the "
+                    "report again"
+                )
+            row: dict = {"recordType": "aggregate" if key.endswith("Aggregate") else None}
+            for field, value in item.items():
+                if isinstance(value, dict) and "amount" in value:
+                    if value.get("currencyCode"):
+                        currencies.add(str(value["currencyCode"]))
+                    value = value["amount"]
+                if not isinstance(value, dict | list):  # nothing else nests in these reports
+                    row[field] = value
+            row.update((k, str(options[k]).lower() if options[k] else None) for k in present)
+            records.append(row)
+    if not records:
+        raise ConversionError(
+            f"{name}: the vendor report holds no records (its *Aggregate and *ByAsin lists are "
+            "empty), so there is nothing to load; request it again for a period with data"
+        )
+    if len(currencies) > 1:
+        raise ConversionError(
+            f"{name}: amounts in {', '.join(sorted(currencies))} in one report; request the "
+            "report for one marketplace at a time"
+        )
+    fields = dict.fromkeys(k for r in records for k in r if k not in (*VENDOR_LEADING, *present))
+    header = [*VENDOR_LEADING, *fields, *present]
+    return header, records, next(iter(currencies), None)
+
+
+def is_vendor_report(doc: Any) -> bool:
+    return isinstance(doc, dict) and any(
+        key.endswith(("Aggregate", "ByAsin")) and isinstance(value, list)
+        for key, value in doc.items()
+    )
+
+
+def json_to_csv(
+    path: Path, target: Path, limits: Limits | None = None, name: str = ""
+) -> str | None:
+    """Account health reports, SP-API vendor reports and Ads API report rows (a list of
+    objects) as CSV. Returns the currency a vendor report's amounts are in, else None."""
     limits = limits or Limits()
     name = name or path.name
     size = path.stat().st_size
@@ -197,16 +262,20 @@ def json_to_csv(path: Path, target: Path, limits: Limits | None = None, name: st
     depth = json_depth(doc, limits.json_depth)
     if depth > limits.json_depth:
         raise limits.exceeded(name, "its values nest at least", depth, "json_depth")
+    currency = None
     if isinstance(doc, dict) and "performanceMetrics" in doc:
         header, records = HEALTH_HEADER, account_health_rows(doc)
         rows = iter(records)
+    elif is_vendor_report(doc):
+        header, records, currency = vendor_report_rows(doc, name)
+        rows = ([_cell(r.get(k)) for k in header] for r in records)
     else:
         records = doc.get("rows", doc.get("data")) if isinstance(doc, dict) else doc
         if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
             raise ConversionError(
                 f"{name}: JSON is neither a seller performance report nor a list of "
-                "report rows; SellerPulse reads GET_V2_SELLER_PERFORMANCE_REPORT and Ads API "
-                "v3 report JSON"
+                "report rows; SellerPulse reads GET_V2_SELLER_PERFORMANCE_REPORT, SP-API "
+                "vendor reports (GET_VENDOR_*) and Ads API v3 report JSON"
             )
         header = list(dict.fromkeys(k for r in records for k in r))
         rows = ([_cell(r.get(k)) for k in header] for r in records)
@@ -218,3 +287,4 @@ def json_to_csv(path: Path, target: Path, limits: Limits | None = None, name: st
         writer = csv.writer(CappedWriter(handle, limits, name))
         writer.writerow(header)
         writer.writerows(rows)
+    return currency

@@ -7,12 +7,16 @@ the original is kept under ``archive/<sha256[:2]>/<sha256><suffix>``, which is w
 from then on. The same bytes again (even renamed) are skipped, unless their earlier copy failed
 (misplaced, say): a failure never claims the bytes, so a copy in the right place still loads.
 
-A new export for the same account, report and period replaces the earlier one, because Amazon
-restates recent weeks, but only when it is at least as complete (rows read, rows loaded,
-recognised columns): a header-only or cut-off copy is logged ``held_incomplete`` and its rows
-stay out, and the check ``replacements_complete`` holds the account's pack with a message that
-names both files and what to do. Symbolic links, and anything that is not a regular file, are
-refused unread; names are shown with control characters escaped (``shown``).
+A dated export may also sit loose in ``inbox/<account_id>/``: its rows date it (a Vendor Central
+file by its banner, and its own period sets the week it is logged under, wherever it sits).
+A new export for the same account, report and period (and, for Vendor Central, the same
+distributor view, programme and source, SP-API or download: its ``variant``) replaces the
+earlier one, because Amazon restates recent weeks, but only when it is at least as complete
+(rows read, rows loaded, recognised columns): a header-only or cut-off copy is logged
+``held_incomplete`` and its rows stay out, and the check ``replacements_complete`` holds the
+account's pack with a message that names both files and what to do. Symbolic links, and
+anything that is not a regular file, are refused unread; names are shown with control
+characters escaped (``shown``).
 
 A run hashes and converts (XLSX and JSON to CSV, legacy encodings to UTF-8) before it opens
 the warehouse for more than a look-up, so a long conversion does not hold the DuckDB lock;
@@ -99,10 +103,14 @@ create table if not exists raw.ingest_log (
     loaded_at timestamp not null,
     ignored_columns varchar[],
     columns_read integer,
+    variant varchar,
     check (rows_read = rows_loaded + rows_rejected)
 );
 -- warehouses from before the completeness test lack it; their files are compared by rows only
 alter table raw.ingest_log add column if not exists columns_read integer;
+-- exports of one kind and period that never replace one another: a Vendor Central file's
+-- distributor view, programme and format (NULL for every other kind)
+alter table raw.ingest_log add column if not exists variant varchar;
 create table if not exists raw.rejects (
     file_hash varchar not null,
     source_file varchar not null,
@@ -529,7 +537,7 @@ def _prepare(
         # from here on the archived copy is read: its bytes are the ones hashed
         source = readable(archived_path, workdir, limits, name)
         try:
-            detected, delimiter = sniff(source, name, limits)
+            detected, delimiter = sniff(source, name, limits, account.marketplace.date_order)
             if not detected.kind.dated and week is None:
                 raise ExportError(
                     f"{detected.kind.label} has no dates of its own: move it to "
@@ -677,13 +685,14 @@ def _load_batch(conn: duckdb.DuckDBPyConnection, group: list[_Pending], limits: 
     periods = {}
     if kind.dated:
         # a summary ads report's rows span Start Date..End Date: its period ends at the last End
-        last = f"coalesce(end_date, {kind.period})" if "end_date" in kind.columns else kind.period
+        last = f"coalesce({kind.period_end}, {kind.period})" if kind.period_end else kind.period
         periods = {
             name: (start, end)
             for name, start, end in conn.execute(
                 f"select source_file, min({kind.period}), max({last}) from parsed_rows group by all"
             ).fetchall()
         }
+    variants = _variants(conn, kind, group)
     # files of the batch that replace one another (same account and period) load one after
     # the other, in inbox order; the rest load together
     chunks: list[list[tuple[_Pending, date, date]]] = [[]]
@@ -704,13 +713,13 @@ def _load_batch(conn: duckdb.DuckDBPyConnection, group: list[_Pending], limits: 
                 )
                 continue
             start, end = pending.week, pending.week + timedelta(days=6)
-        key = (pending.account_id, start, end)
-        if any((p.account_id, s, e) == key for p, s, e in chunks[-1]):
+        key = (pending.account_id, start, end, variants.get(pending.name))
+        if any((p.account_id, s, e, variants.get(p.name)) == key for p, s, e in chunks[-1]):
             chunks.append([])
         chunks[-1].append((pending, start, end))
     for chunk in filter(None, chunks):
         try:
-            results = _load_files(conn, kind, chunk, parsed)
+            results = _load_files(conn, kind, chunk, parsed, variants)
         except (duckdb.Error, OSError) as exc:
             results = [_retry_later(pending.name, exc, limits) for pending, _, _ in chunk]
         yield from zip((pending for pending, _, _ in chunk), results, strict=True)
@@ -719,9 +728,34 @@ def _load_batch(conn: duckdb.DuckDBPyConnection, group: list[_Pending], limits: 
 # an earlier export of the same account, report and period, loaded and not yet replaced
 SAME_PERIOD = (
     "log.kind = batch.kind and log.account_id = batch.account_id "
-    "and log.period_start = batch.period_start and log.period_end = batch.period_end"
+    "and log.period_start = batch.period_start and log.period_end = batch.period_end "
+    "and log.variant is not distinct from batch.variant"
 )
 SAME_EXPORT = f"{SAME_PERIOD} and log.status in ('loaded', 'loaded_with_rejects')"
+
+
+def _variants(conn: duckdb.DuckDBPyConnection, kind: Kind, group: list[_Pending]) -> dict[str, str]:
+    """Each file's variant: its values of the kind's ``variant`` columns and its header
+    language, e.g. 'manufacturing/retail/en' or 'sourcing/fresh/api'; nothing for a kind
+    without variant columns.
+
+    A Manufacturing and a Sourcing view, or the Retail and the Fresh programme, of one Vendor
+    Central week are different reports, and its SP-API JSON (with aggregate rows, without
+    titles) and its CSV or XLSX download are two shapes of one report that staging counts
+    once: neither replaces the other, nor is held as less complete than the other."""
+    if not kind.variant:
+        return {}
+    parts = ", ".join(f"coalesce(min({c}), '')" for c in kind.variant)
+    found = {
+        name: values
+        for name, *values in conn.execute(
+            f"select source_file, {parts} from parsed_rows group by all"
+        ).fetchall()
+    }
+    return {
+        p.name: "/".join([*found.get(p.name, [""] * len(kind.variant)), p.detected.locale])
+        for p in group
+    }
 
 
 @dataclass(frozen=True)
@@ -769,6 +803,7 @@ def _load_files(
     kind: Kind,
     chunk: list[tuple[_Pending, date, date]],
     parsed: dict[str, ParsedFile],
+    variants: dict[str, str],
 ) -> list[FileResult]:
     """Load parsed files in one transaction with a few set-based statements: each supersedes
     the earlier exports of its account, report and period, then its rows, rejects and log row
@@ -787,7 +822,7 @@ def _load_files(
             "locale": parsed[pending.name].locale,
             "encoding": parsed[pending.name].encoding,
             "account_id": pending.account_id,
-            "week_start": pending.week or week_start(start),
+            "week_start": _week_of(kind, pending.week, start, end),
             "period_start": start,
             "period_end": end,
             "rows_read": parsed[pending.name].rows_read,
@@ -800,6 +835,7 @@ def _load_files(
             "columns_read": len(pending.detected.positions),
             "attribution_days": pending.detected.attribution_days,
             "header_currency": pending.detected.header_currency,
+            "variant": variants.get(pending.name),
         }
         for pending, start, end in chunk
     ]
@@ -867,10 +903,10 @@ def _load_files(
                 "insert into raw.ingest_log (file_hash, source_file, archived_as, kind, locale, "
                 "encoding, account_id, week_start, period_start, period_end, rows_read, "
                 "rows_loaded, rows_rejected, status, message, loaded_at, ignored_columns, "
-                "columns_read) select file_hash, source_file, archived_as, kind, locale, "
-                "encoding, account_id, week_start, period_start, period_end, rows_read, "
-                "rows_loaded, rows_rejected, status, message, loaded_at, "
-                "ignored_columns::varchar[], columns_read from batch"
+                "columns_read, variant) select file_hash, source_file, archived_as, kind, "
+                "locale, encoding, account_id, week_start, period_start, period_end, "
+                "rows_read, rows_loaded, rows_rejected, status, message, loaded_at, "
+                "ignored_columns::varchar[], columns_read, variant from batch"
             )
         except Exception:
             conn.execute("rollback")
@@ -894,6 +930,16 @@ def _load_files(
         )
         for row in rows
     ]
+
+
+def _week_of(kind: Kind, folder: date | None, start: date, end: date) -> date:
+    """The week a file is logged under: its week folder's, else its first day's; a kind that
+    says ``week_start: period_middle`` takes the Monday week holding the middle day of its own
+    period wherever it sits, so a Sunday-Saturday Vendor Central week lands in the week
+    holding six of its days."""
+    if kind.week_start == "period_middle":
+        return week_start(start + timedelta(days=(end - start).days // 2))
+    return folder or week_start(start)
 
 
 def _fail(

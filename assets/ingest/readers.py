@@ -1,6 +1,9 @@
 """Read one export file as Amazon delivered it: find its kind and language from the header,
 parse every value for that locale, and split the rows into loaded and rejected.
 
+A Vendor Central banner above the header (``Label=[value]`` pairs, ``banner``) gives the rows
+their period, distributor view and programme, the file its currency and number format.
+
 Parsing runs inside DuckDB (``read_csv`` with every column as text, then typed SQL
 expressions) so a large export costs little more than a bare ``read_csv``. XLSX and JSON are
 first turned into CSV (``converters``). Nothing here knows about Dagster;
@@ -12,6 +15,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import os
 import re
 import tempfile
@@ -27,6 +31,7 @@ import yaml
 from babel import Locale
 
 from assets.core.registry import currency_symbols, languages
+from assets.ingest.banner import parse_banner
 from assets.ingest.converters import ConversionError, json_to_csv, xlsx_to_csv
 from assets.ingest.limits import LimitExceeded, Limits
 
@@ -120,6 +125,11 @@ class Kind:
     period: str  # "inbox_week" or the date column that dates each row
     grain: tuple[str, ...]
     columns: dict[str, Column]
+    period_end: str | None = None  # the date column ending a row's period, if any
+    banner: bool = False  # a Vendor Central banner above the header gives the period
+    total_rows: str | None = None  # a row with a value here is a file total: none required
+    variant: tuple[str, ...] = ()  # columns telling apart exports that never replace one another
+    week_start: str = "folder"  # or "period_middle": see report_kinds.yaml
 
     @property
     def dated(self) -> bool:
@@ -141,6 +151,11 @@ class Detected:
     cells: list[str] = field(default_factory=list)  # the header as written
     attribution_days: int | None = None  # "7 Day Total Sales" → 7
     header_currency: str | None = None  # "14 Day Total Sales (₹)" → INR
+    # the same value for every row, for a column the header lacks (a banner's Viewing Range)
+    constants: dict[str, str] = field(default_factory=dict)
+    # the language whose number format the values follow when it is not the header's (an
+    # English Vendor Central header above de_DE amounts, per its banner's Locale)
+    number_language: str | None = None
 
     @property
     def ignored(self) -> list[str]:
@@ -233,8 +248,19 @@ def catalog(path: Path = KINDS_FILE) -> Catalog:
             )
             for col, c in spec["columns"].items()
         }
-        if spec["period"] != "inbox_week" and spec["period"] not in columns:
-            raise ValueError(f"{path.name}: {name}: period column '{spec['period']}' unknown")
+        period_end = spec.get("period_end", "end_date" if "end_date" in columns else None)
+        named = {
+            "period": [spec["period"]],
+            "period_end": [period_end],
+            "total_rows": [spec.get("total_rows")],
+            "variant": spec.get("variant", []),
+        }
+        for key, values in named.items():
+            for value in values:
+                if value not in (None, "inbox_week") and value not in columns:
+                    raise ValueError(f"{path.name}: {name}: {key} column '{value}' unknown")
+        if spec.get("week_start", "folder") not in ("folder", "period_middle"):
+            raise ValueError(f"{path.name}: {name}: week_start must be folder or period_middle")
         kinds[name] = Kind(
             name=name,
             label=spec["label"],
@@ -242,6 +268,11 @@ def catalog(path: Path = KINDS_FILE) -> Catalog:
             period=spec["period"],
             grain=tuple(spec.get("grain", ())),
             columns=columns,
+            period_end=period_end,
+            banner=bool(spec.get("banner", False)),
+            total_rows=spec.get("total_rows"),
+            variant=tuple(spec.get("variant", ())),
+            week_start=spec.get("week_start", "folder"),
         )
     # number formats per header language come from the language registry
     locales = {
@@ -357,6 +388,7 @@ class Readable:
     file_format: str
     plain_numbers: bool
     temporary: bool
+    currency: str | None = None  # the currency a JSON report gives its amounts in
 
     def cleanup(self) -> None:
         if self.temporary:
@@ -397,8 +429,8 @@ def readable(path: Path, workdir: Path, limits: Limits | None = None, name: str 
             xlsx_to_csv(path, target, limits, name)
             return Readable(target, "utf-8", "xlsx", True, True)
         if document:
-            json_to_csv(path, target, limits, name)
-            return Readable(target, "utf-8", "json", True, True)
+            currency = json_to_csv(path, target, limits, name)
+            return Readable(target, "utf-8", "json", True, True, currency)
         # DuckDB reads UTF-8/16 and Latin-1 only: transcode Windows-1252 and Shift-JIS
         _transcode(path, target, encoding, name)
         return Readable(target, encoding, "csv", False, True)
@@ -437,8 +469,12 @@ def _transcode(path: Path, target: Path, encoding: str, name: str) -> None:
         out.write(decoder.decode(b"", final=True))
 
 
-def sniff(source: Readable, name: str, limits: Limits | None = None) -> tuple[Detected, str]:
-    """Find the delimiter and the header row (title rows above it are skipped)."""
+def sniff(
+    source: Readable, name: str, limits: Limits | None = None, date_order: str = "dmy"
+) -> tuple[Detected, str]:
+    """Find the delimiter and the header row (title rows above it are skipped, a Vendor
+    Central banner among them is read: ``date_order`` is the account marketplace's, for its
+    viewing range)."""
     limits = limits or Limits()
     lines = _first_lines(source.path, "utf-16" if source.encoding == "utf-16" else "utf-8")
     widest: list[str] = []
@@ -465,6 +501,10 @@ def sniff(source: Readable, name: str, limits: Limits | None = None) -> tuple[De
         if best:
             _, found, delimiter = best
             found.header_line = number
+            if source.currency and not found.header_currency:
+                found.header_currency = source.currency
+            if found.kind.banner:
+                _apply_banner(found, lines[: number - 1], date_order, source, delimiter, name)
             return found, delimiter
     label, unknown, missing = closest_kind(widest)
     columns = ", ".join(repr(c) for c in unknown[:12]) or "none"
@@ -473,6 +513,109 @@ def sniff(source: Readable, name: str, limits: Limits | None = None) -> tuple[De
         f"{name}: header not recognised as any known export (closest: {label}{lacks}); "
         f"unrecognised columns: {columns}. If this is a real Amazon export, add its header "
         f"spellings to assets/ingest/{KINDS_FILE.name}"
+    )
+
+
+def _apply_banner(
+    found: Detected,
+    above: list[str],
+    date_order: str,
+    source: Readable,
+    delimiter: str,
+    name: str,
+) -> None:
+    """Fill the columns the header lacks from the banner above it (its viewing range, view and
+    programme) and take its currency and number format; a kind dated by the banner fails
+    without a readable viewing range."""
+    banner = parse_banner(above, date_order)
+    kind = found.kind
+    if banner:
+        found.constants = {
+            column: value
+            for column, value in banner.columns().items()
+            if column in kind.columns and column not in found.positions
+        }
+        found.header_currency = banner.currency or found.header_currency
+        language = banner.locale.partition("_")[0] if banner.locale else None
+        # spreadsheets and JSON give numbers plain, whatever the locale
+        if language and not source.plain_numbers:
+            found.number_language = number_language(source, delimiter, found, language)
+    if kind.period in found.positions or kind.period in found.constants:
+        return
+    if banner is None:
+        problem = (
+            "has no banner above its header (the Programme=[…], Viewing Range=[…] line Vendor "
+            "Central writes first), so nothing dates its rows"
+        )
+    elif banner.unreadable_range:
+        problem = (
+            f"has a banner whose viewing range [{banner.unreadable_range}] is not a date range "
+            "in either day/month order"
+        )
+    else:
+        problem = (
+            f"has a banner without a viewing range (a value like [01/07/26 - 31/07/26]): "
+            f"{banner.written()}"
+        )
+    raise ExportError(
+        f"{name}: {kind.label} {problem}. Download the report again from Vendor Central and "
+        "put the file in the inbox as it came (opening and saving it in a spreadsheet, or "
+        "deleting the rows above the header, loses the banner). A week folder cannot stand in "
+        "for it: a Vendor Central report covers a day, a Sunday-Saturday week, a month or a "
+        "custom range, and only its banner says which"
+    )
+
+
+NUMBER_ROWS_SCANNED = 10_000
+_AROUND_NUMBER = re.compile(r"^\D+|\D+$")  # currency, sign, brackets, "%" around the digits
+
+
+def number_language(source: Readable, delimiter: str, found: Detected, language: str) -> str | None:
+    """The banner locale's ``language`` if the file's numbers follow it rather than its header
+    language's convention, else None (the header's).
+
+    Vendor Central writes its headers in English whatever the banner's Locale, and nothing
+    public shows whether a de_DE banner brings "€1.234,56" or "€1,234.56", so the values
+    decide: a value only one convention can read ("€123.45", "1.234,56") settles it. Without
+    one (every value reads alike in both, e.g. "1,234"), the banner's locale is taken; with both
+    kinds, the header's, and the misfits are rejected rather than misread."""
+    own, other = catalog().locales[found.locale], catalog().locales.get(language)
+    if other is None or other == own:
+        return None
+    numeric = [
+        pos
+        for column, pos in found.positions.items()
+        if found.kind.columns[column].type not in ("text", "date")
+    ]
+    own_only = other_only = 0
+    encoding = "utf-16" if source.encoding == "utf-16" else "utf-8"
+    with source.path.open("r", encoding=encoding, errors="replace", newline="") as handle:
+        rows = csv.reader(handle, delimiter=delimiter)
+        for row in itertools.islice(rows, found.header_line, NUMBER_ROWS_SCANNED):
+            for pos in numeric:
+                cell = (
+                    row[pos].replace("\u00a0", " ").replace("\u202f", " ") if pos < len(row) else ""
+                )
+                core = _AROUND_NUMBER.sub("", cell)
+                mine, theirs = _fits(core, own), _fits(core, other)
+                own_only += mine and not theirs
+                other_only += theirs and not mine
+    return language if not own_only else None
+
+
+def _fits(core: str, convention: dict[str, str]) -> bool:
+    """Whether digits ``core`` are a number as ``convention`` writes it: grouped in threes (or
+    Indian twos before the last three: 3,05,148.87) or not at all, then a decimal part."""
+    if not core:
+        return False
+    thousands = re.escape(convention["thousands"])
+    fraction = f"(?:{re.escape(convention['decimal'])}\\d+)?"
+    return bool(
+        re.fullmatch(
+            rf"(?:\d{{1,3}}(?:{thousands}\d{{3}})+|\d{{1,2}}(?:{thousands}\d{{2}})+"
+            rf"{thousands}\d{{3}}|\d+){fraction}",
+            core,
+        )
     )
 
 
@@ -657,7 +800,7 @@ def parse_file(
     source_line) and ``parsed_rejects`` (source_file, line, column, value, reason)."""
     source = readable(path, workdir or path.parent, limits, source_name)
     try:
-        detected, delimiter = sniff(source, source_name, limits)
+        detected, delimiter = sniff(source, source_name, limits, date_order)
         return parse_batch(conn, [(source, source_name)], detected, delimiter, date_order, country)[
             source_name
         ]
@@ -674,6 +817,8 @@ def batch_key(source: Readable, detected: Detected, delimiter: str) -> tuple:
         detected.header_line,
         detected.attribution_days,
         detected.header_currency,
+        tuple(sorted(detected.constants.items())),  # a banner's values go into the SQL
+        detected.number_language,
         delimiter,
         source.encoding == "utf-16",
         source.plain_numbers,
@@ -695,7 +840,11 @@ def parse_batch(
     if conn not in _WITH_MACROS:
         conn.execute(PARSE_MACROS)
         _WITH_MACROS.add(conn)
-    locale = catalog().locales["api" if sources[0][0].plain_numbers else detected.locale]
+    locale = catalog().locales[detected.number_language or detected.locale]
+    if sources[0][0].plain_numbers and locale["decimal"] != ".":
+        # spreadsheet and JSON numbers are written "1234.5"; a "."-decimal language reads them
+        # as they are and also reads amounts a spreadsheet keeps as text ("₹3,05,148.87")
+        locale = catalog().locales["api"]
     columns = {
         pos: col
         for col in detected.kind.columns.values()
@@ -704,35 +853,45 @@ def parse_batch(
     _parse_values(
         conn, {p: c.type for p, c in columns.items() if c.type != "text"}, locale, date_order
     )
+    kind = detected.kind
+    total = detected.positions.get(kind.total_rows) if kind.total_rows else None
     typed, finals, failures = [], [], []
-    for col in detected.kind.columns.values():
+    for col in kind.columns.values():
         pos = detected.positions.get(col.name)
         if pos is None:
-            finals.append(f"null::{SQL_TYPES[col.type]} as {col.name}")
+            value = detected.constants.get(col.name)
+            constant = "null" if value is None else _quote(value)
+            finals.append(f"{constant}::{SQL_TYPES[col.type]} as {col.name}")
             continue
         typed.append(f"{_typed(col, pos)} as v{pos}")
         finals.append(f"v{pos} as {col.name}")
         header = detected.cells[pos].replace("\ufeff", "").strip()
         if col.required:
             reason = f"'{header}' is empty; this column is required"
-            failures.append((col.name, pos, f"nullif(trim(c{pos}), '') is null", reason))
+            empty = f"nullif(trim(c{pos}), '') is null"
+            if total is not None:  # a file's total row (e.g. an SP-API aggregate) has no ASIN
+                empty += f" and nullif(trim(c{total}), '') is null"
+            failures.append((col.name, pos, empty, reason))
         if col.type != "text":
-            reason = f"'{header}' is not {EXPECTED[col.type]} in {detected.locale} format"
+            written = detected.number_language or detected.locale
+            reason = f"'{header}' is not {EXPECTED[col.type]} in {written} format"
             failed = f"nullif(trim(c{pos}), '') is not null and v{pos} is null"
             failures.append((col.name, pos, failed, reason))
         if col.type == "int":  # units, sessions, clicks, stock: counts are never negative
             reason = f"'{header}' is negative; a count cannot be"
             failures.append((col.name, pos, f"v{pos} < 0", reason))
-        if col.name == detected.kind.period:  # a dated row after the day it is loaded
+        if col.name == kind.period:  # a dated row after the day it is loaded
             reason = f"'{header}' is in the future (after today); check the export's dates"
             failures.append((col.name, pos, f"v{pos} > current_date", reason))
-    start, end = (detected.positions.get(c) for c in (detected.kind.period, "end_date"))
-    if start is not None and end is not None:
-        reason = (
-            f"'{detected.cells[end].strip()}' is before '{detected.cells[start].strip()}'; "
-            "a row's period must end on or after its start"
-        )
-        failures.append(("end_date", end, f"v{end} < v{start}", reason))
+    spans = {(kind.period, kind.period_end), ("start_date", "end_date")}
+    for first, last in sorted(spans, key=str):
+        start, end = (detected.positions.get(c) for c in (first, last))
+        if start is not None and end is not None and start != end:
+            reason = (
+                f"'{detected.cells[end].strip()}' is before '{detected.cells[start].strip()}'; "
+                "a row's period must end on or after its start"
+            )
+            failures.append((last, end, f"v{end} < v{start}", reason))
     conn.execute(
         f"create or replace temp table parsed_typed as select *, {', '.join(typed) or 'null as v'} "
         "from parsed_source left join parsed_values using (row_id)"
