@@ -8,8 +8,11 @@ inputs give byte-identical files, whether one process writes them or a pool (lar
 
 What gets written under ``home``:
 
-* ``accounts.yaml`` and ``fx_rates.csv`` (ECB reference-rate layout, newest day first);
-* ``inbox/<account>/<week start>/`` with five export families per account and week:
+* ``accounts.yaml``, ``fx_rates.csv`` (ECB reference-rate layout, newest day first) and
+  ``unit_costs.csv`` (``account,sku,cost,currency``: the vendor account's own cost price per
+  ASIN, the ASIN in the sku column; no seller rows, so the sellers' ROI stays empty as before;
+  header only when no vendor account is written, so a smaller rerun leaves no stale cost);
+* ``inbox/<account>/<week start>/`` with five export families per seller account and week:
   ``BusinessReport-DD-MM-YYYY.csv`` (Detail Page Sales and Traffic by Child Item; UK en-dash
   sentence case with BOM, US title case with hyphens, German, Japanese),
   ``Manage_FBA_Inventory_<digits>.txt`` (tab-separated; Windows-1252 for UK/US),
@@ -56,6 +59,46 @@ evidenced), its search term report in Italian (``;``, BOM, ``nov 16, 2026``, ``4
 ``67,20``, campaign and ad group ids, no sales columns) and the advertised product report in
 English; its titles and reviews are English too (the catalogue has no Italian yet).
 
+With them comes a vendor account (accounts.yaml ``vendor_accounts``; demo/vendor.py), from
+``default_rng([seed, 1003])``: **rhein-vendor-de** "Rheinwerk Küchen (Vendor) DE" sells its
+kitchen line (the catalogue's German titles, ``scale.asins`` ASINs) to Amazon.de (Vendor
+Central, 1P, EUR, pack ``de``) and sits in portfolio ``eu`` beside the sellers, so the boss pack
+shows both kinds. The home's accounts.yaml gives it ``kind: vendor``, ``distributor_view:
+manufacturing``, recipients, ``lead_time_days: 28`` and no ads targets. Its exports are Vendor
+Central's Retail Analytics shapes (../shared/export-headers.md §4) with English headers, the
+only ones evidenced: the German UI shows only in the banner (``Locale=[de_DE]``,
+``Currency=[EUR]``, dd/mm/yy dates); money is written ``€1,234.56`` as in the real IN/US
+exports. Vendor weeks run Sunday to Saturday; each weekly file sits in the folder of the Monday
+week holding six of its seven days (``inbox/<account>/<Monday>/``), for the demo's weeks and
+the same weeks a year earlier (364 days back, for year-on-year Net PPM and ASP):
+
+* ``Sales_ASIN_Manufacturing_Retail_DE_Weekly_<dd-mm-yyyy>_<dd-mm-yyyy>.csv`` — the Sales
+  Diagnostic: the banner row (one ``Label=[value]`` per cell: Programme, Distributor View, View
+  By, Countries, Businesses, Locale, Currency, Reporting Range, Viewing Range, Report Updated),
+  then ASIN, Product Title, Brand and ordered revenue and units, shipped revenue, COGS and units,
+  customer returns, each with its "- Prior Period (%)" and "- Same Period Last Year (%)"
+  (US 2025 layout), and LBB (Price) (legacy sales diagnostic);
+* ``Inventory_…xlsx`` — Inventory Health (US 2025 columns), the whole banner in one cell
+  separated by spaces; numbers with number formats, percentages as fractions;
+* ``Traffic_…csv`` — Featured Offer Page Views with their two changes, the banner wrapped onto
+  two rows; ``NetPPM_…csv`` — Net PPM % and the prior period's in basis points;
+* in this year's fourth-last week ``GET_VENDOR_SALES_REPORT_<start>_<end>.json`` (SP-API; the
+  aggregate is the sum of the ASINs) in place of that week's Sales CSV; in the last week
+  ``GET_VENDOR_FORECASTING_REPORT_<date>.json``, generated on the Sunday that ends it, with the
+  next 8 weeks' mean/P70/P80/P90 units per ASIN;
+* loose in ``inbox/rhein-vendor-de/``: the Sales Diagnostic of the last full calendar month
+  before the last week (``Reporting Range=[Month]``, ``Viewing Range=[01/10/26 - 31/10/26]``
+  by default), a month kept at its grain: its period comes from its banner, not a folder.
+
+Its story (demo/stories.py (f)): in the last week but one a third party undercuts Amazon on its
+best seller (LBB (Price) ~35 % of page views); in the last week Amazon matches (LBB ~5 %, ASP
+−15 %): ordered units +~40 %, ordered revenue up less, Net PPM from 28 % to ~19 %. A second
+ASIN runs out at Amazon (Sourceable Product OOS ~60 %, sellable on hand ~0) while the forecast
+keeps its demand and its open PO units cover about a third of the forecast over the lead time;
+the last ASIN is overstocked with mostly aged 90+ stock. The manifest lists the three parts
+(``vendor-price-match``, ``vendor-out-of-stock``, ``vendor-aged-stock``); a vendor has no
+``business_rows``.
+
 The package, by job:
 
 * ``catalogue.yaml``, ``reviews.yaml``, ``accounts.yaml`` — the data: product lines and titles
@@ -65,6 +108,8 @@ The package, by job:
 * ``markets.py`` — each marketplace's header text, encodings and number formats;
 * ``simulate.py`` — sales, inventory, ads, reviews and account health, in a fixed draw order;
 * ``stories.py`` — the stories, one small object per account, called through hooks;
+* ``vendor.py`` — the vendor account: its weeks, stock and forecast, and its Vendor Central
+  files;
 * ``writers.py``, ``xlsx.py``, ``fx.py`` — the numbers as files;
 * ``manifest.py`` — ``DemoScale`` in, ``DemoManifest`` out;
 * ``generate.py`` — ``write_demo``, the entry point.

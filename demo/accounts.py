@@ -23,12 +23,15 @@ PORTFOLIO_OF: dict[str, str] = _doc["portfolio_of"]  # marketplace -> portfolio 
 NAMED: list[dict] = _doc["named"]
 # Written on top of ``accounts`` whenever all the named ones are (accounts.yaml)
 LANGUAGE_ACCOUNTS: list[dict] = _doc["language_accounts"]
+VENDOR_ACCOUNTS: list[dict] = _doc["vendor_accounts"]  # Vendor Central (1P), after those
 GENERIC_BRANDS: tuple[str, ...] = tuple(_doc["generic_brands"])
 THEME_CYCLE = ("kitchen", "outdoor", "tea")
 
 # Folders under inbox/ that a demo run owns (and may clear when it no longer writes them).
 DEMO_ACCOUNT = re.compile(
-    "^(" + "|".join(re.escape(a["id"]) for a in NAMED + LANGUAGE_ACCOUNTS) + r"|acct-\d{3,})$"
+    "^("
+    + "|".join(re.escape(a["id"]) for a in NAMED + LANGUAGE_ACCOUNTS + VENDOR_ACCOUNTS)
+    + r"|acct-\d{3,})$"
 )
 
 
@@ -43,8 +46,8 @@ class Spec:
     language: str
     portfolio: str
     recipients: tuple[str, ...]
-    acos: float
-    tacos: float
+    acos: float | None  # ads targets; None for a vendor (no ads targets)
+    tacos: float | None
     lead_time_days: int
     brand: str
     code: str
@@ -56,12 +59,31 @@ class Spec:
     listing_language: str = ""  # of titles, search terms and reviews; "" = language
     business_report_language: str = ""  # Seller Central UI of the business report; "" = market's
     ads_language: str = ""  # of the ads console's downloads; "" = the marketplace's
+    kind: str = "seller"  # seller (Seller Central, 3P) or vendor (Vendor Central, 1P)
+    distributor_view: str = ""  # a vendor's: manufacturing or sourcing
+    business: str = ""  # a vendor's legal name, as its reports' Businesses=[...] banner shows it
+
+    @property
+    def vendor(self) -> bool:
+        return self.kind == "vendor"
 
     @property
     def listing(self) -> str:
         return self.listing_language or self.language
 
     def entry(self) -> dict:
+        if self.vendor:  # no ads targets: a vendor's ads are not in its exports
+            return {
+                "id": self.id,
+                "name": self.name,
+                "marketplace": self.market,
+                "language": self.language,
+                "portfolio": self.portfolio,
+                "kind": self.kind,
+                "distributor_view": self.distributor_view,
+                "recipients": list(self.recipients),
+                "lead_time_days": self.lead_time_days,
+            }
         return {
             "id": self.id,
             "name": self.name,
@@ -91,8 +113,8 @@ def _named(i: int, a: dict, **extra) -> Spec:
         id=a["id"],
         name=a["name"],
         recipients=tuple(a["recipients"]),
-        acos=a["targets"]["acos"],
-        tacos=a["targets"]["tacos"],
+        acos=a["targets"]["acos"] if "targets" in a else None,
+        tacos=a["targets"]["tacos"] if "targets" in a else None,
         lead_time_days=a["lead_time_days"],
         brand=a["brand"],
         code=a["code"],
@@ -105,11 +127,24 @@ def _named(i: int, a: dict, **extra) -> Spec:
     )
 
 
+def _vendor(a: dict) -> Spec:
+    return _named(
+        a["stream"],
+        a,
+        language=a["language"],
+        portfolio=a["portfolio"],
+        kind="vendor",
+        distributor_view=a["distributor_view"],
+        business=a["business"],
+    )
+
+
 def specs(count: int) -> list[Spec]:
     """The first ``count`` accounts: the named ones, then acct-007, acct-008… cycling UK, DE,
     JP, US with rotating targets, lead times, brands and themes; then, when all the named ones
-    are in, the language accounts (shenzhen-us, milano-it), each with ``index`` its own
-    generator stream from accounts.yaml, so adding them moved no other account's numbers."""
+    are in, the language accounts (shenzhen-us, milano-it) and the vendor account
+    (rhein-vendor-de), each with ``index`` its own generator stream from accounts.yaml, so
+    adding them moved no other account's numbers."""
     out = []
     for i in range(count):
         if i < len(NAMED):
@@ -147,6 +182,7 @@ def specs(count: int) -> list[Spec]:
                     ads_language=a.get("ads", ""),
                 )
             )
+        out += [_vendor(a) for a in VENDOR_ACCOUNTS]
     return out
 
 
@@ -164,6 +200,19 @@ def accounts_yaml(specs: list[Spec]) -> str:
         )
     lines.append("accounts:")
     for s in specs:
+        if s.vendor:
+            lines += [
+                f"  - id: {s.id}",
+                f"    name: {s.name}",
+                f"    marketplace: {s.market}",
+                f"    language: {s.language}",
+                f"    portfolio: {s.portfolio}",
+                f"    kind: {s.kind}",
+                f"    distributor_view: {s.distributor_view}",
+                f"    recipients: [{', '.join(s.recipients)}]",
+                f"    lead_time_days: {s.lead_time_days}",
+            ]
+            continue
         lines += [
             f"  - id: {s.id}",
             f"    name: {s.name}",

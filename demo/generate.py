@@ -1,5 +1,6 @@
 """The entry point: ``write_demo`` checks its arguments, writes the home's accounts.yaml and
-fx_rates.csv, then simulates and writes every account (in a process pool at large scales).
+fx_rates.csv, then simulates and writes every account (in a process pool at large scales), and
+last unit_costs.csv (the vendor accounts' own cost prices).
 
 Each account draws from ``numpy.random.default_rng([seed, account position])`` and no clock is
 read, so the same inputs give byte-identical files, whichever process writes them.
@@ -11,6 +12,7 @@ import os
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -42,6 +44,7 @@ from demo.simulate import (
     simulate_second_skus,
 )
 from demo.stories import story_of
+from demo.vendor import write_vendor
 from demo.writers import (
     ads_csv,
     ads_rows,
@@ -82,11 +85,14 @@ def _check(scale: DemoScale, last_week: date) -> None:
 
 def _clear_stale(account_dir: Path, keep: set[Path]) -> None:
     """Remove demo exports an earlier run left that this run does not write again (another
-    seed, fewer weeks), so rerunning into the same home never duplicates an export."""
+    seed, fewer weeks), so rerunning into the same home never duplicates an export; in week
+    folders and loose in the account's folder (a vendor's monthly report)."""
     if not account_dir.is_dir():
         return
     for folder in sorted(account_dir.iterdir()):
         if not folder.is_dir():
+            if folder.is_file() and DEMO_FILE.match(folder.name) and folder not in keep:
+                folder.unlink()
             continue
         for item in folder.iterdir():
             if item.is_file() and DEMO_FILE.match(item.name) and item not in keep:
@@ -124,12 +130,18 @@ def write_demo(
         if folder.is_dir() and DEMO_ACCOUNT.match(folder.name) and folder.name not in wanted:
             _clear_stale(folder, set())
     jobs = [(spec, scale, weeks, inbox) for spec in specs]
-    for spec, (written, account_stories, block) in zip(specs, _run(jobs, scale), strict=True):
-        business._add(spec.id, block)
-        stories += account_stories
-        files += written
+    costs: list[str] = []
+    for spec, result in zip(specs, _run(jobs, scale), strict=True):
+        if result.block is not None:  # a vendor has no business reports
+            business._add(spec.id, result.block)
+        stories += result.stories
+        files += result.files
+        costs += result.unit_costs
         if progress is not None:
-            progress(f"{spec.id}: {len(weeks)} weeks, {len(written)} exports")
+            progress(f"{spec.id}: {len(weeks)} weeks, {len(result.files)} exports")
+    # every run writes it, if only its header, so a smaller rerun leaves no cost of an account
+    # it no longer writes (which the pipeline would refuse as unknown)
+    write(home / "unit_costs.csv", "\n".join(["account,sku,cost,currency", *costs]) + "\n")
     return DemoManifest(
         home=home,
         weeks=weeks,
@@ -143,7 +155,14 @@ def write_demo(
 PARALLEL_WORK = 250_000  # accounts × ASINs × weeks from which a process pool pays off
 
 
-def _run(jobs: list[tuple], scale: DemoScale) -> Iterator[tuple[list[Path], list[dict], RowBlock]]:
+class AccountResult(NamedTuple):
+    files: list[Path]  # the exports written
+    stories: list[dict]  # the manifest's story entries
+    block: RowBlock | None  # the business reports' truth; None for a vendor
+    unit_costs: list[str]  # unit_costs.csv rows (a vendor's own cost prices)
+
+
+def _run(jobs: list[tuple], scale: DemoScale) -> Iterator[AccountResult]:
     """Each account's exports, in account order. Large scales (the benchmark's 200 × 200 × 104
     is ~125k files) are split over a process pool: every account draws from its own seeded
     generator, so the bytes do not depend on which process wrote them."""
@@ -165,16 +184,21 @@ def _run(jobs: list[tuple], scale: DemoScale) -> Iterator[tuple[list[Path], list
         yield from pool.map(_write_account_job, jobs)
 
 
-def _write_account_job(job: tuple) -> tuple[list[Path], list[dict], RowBlock]:
+def _write_account_job(job: tuple) -> AccountResult:
     return _write_account(*job)
 
 
-def _write_account(
-    spec: Spec, scale: DemoScale, weeks: list[date], inbox: Path
-) -> tuple[list[Path], list[dict], RowBlock]:
+def _write_account(spec: Spec, scale: DemoScale, weeks: list[date], inbox: Path) -> AccountResult:
     """Simulate one account and write all its weekly exports; return the files, its stories
-    and the compact truth of its business reports."""
+    and the compact truth of its business reports (a vendor: its own cost prices instead)."""
     nrng = np.random.default_rng([scale.seed, spec.index])
+    if spec.vendor:
+        account_dir = inbox / spec.id
+        existed = account_dir.exists()
+        vendor = write_vendor(spec, scale.asins, weeks, inbox, nrng)
+        if existed:
+            _clear_stale(account_dir, set(vendor.files))
+        return AccountResult(vendor.files, vendor.stories, None, vendor.unit_costs)
     story = story_of(spec.id)
     acct = simulate_sales(spec, story, scale.asins, weeks, nrng)
     inv = simulate_inventory(acct, story, nrng)
@@ -280,4 +304,4 @@ def _write_account(
         written.append(write(folder / "account-health.json", health_json(acct, w, health)))
     if existed:
         _clear_stale(account_dir, set(written))
-    return written, stories, block
+    return AccountResult(written, stories, block, [])

@@ -241,12 +241,84 @@ IT_SEARCH_TERM_HEADER = [
 ]
 IT_MONTHS = ("gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic")
 
+# Vendor Central (1P) Retail Analytics, as in ../shared/export-headers.md §4. Vendor Central
+# writes these headers in English whatever its UI language: no German (or any non-English)
+# Vendor Central header is evidenced, so a German vendor's exports show their language only in
+# the banner (Locale=[de_DE], Currency=[EUR], dd/mm/yy dates).
+# Sales Diagnostic: the US 2025 layout [B] (each measure with its "- Prior Period (%)" and
+# "- Same Period Last Year (%)") plus the legacy sales diagnostic's LBB (Price) [B].
+VENDOR_SALES_MEASURES = (
+    "Ordered Revenue",
+    "Ordered Units",
+    "Shipped Revenue",
+    "Shipped COGS",
+    "Shipped Units",
+    "Customer Returns",
+)
+VENDOR_SALES_HEADER = [
+    "ASIN",
+    "Product Title",
+    "Brand",
+    *(
+        column
+        for measure in VENDOR_SALES_MEASURES
+        for column in (
+            measure,
+            f"{measure} - Prior Period (%)",
+            f"{measure} - Same Period Last Year (%)",
+        )
+    ),
+    "LBB (Price)",
+]
+# Inventory Health: the US 2025 columns [B] after the ASIN columns of the Sales Diagnostic
+VENDOR_INVENTORY_HEADER = [
+    "ASIN",
+    "Product Title",
+    "Brand",
+    "Sourceable Product OOS %",
+    "Vendor Confirmation %",
+    "Net Received",
+    "Net Received Units",
+    "Open Purchase Order Quantity",
+    "Receive Fill %",
+    "Overall Vendor Lead Time (days)",
+    "Unfilled Customer Ordered Units",
+    "Aged 90+ Days Sellable Inventory",
+    "Aged 90+ Days Sellable Units",
+    "Sellable On Hand Inventory",
+    "Sellable On Hand Units",
+    "Unsellable On Hand Inventory",
+    "Unsellable On Hand Units",
+    "Unhealthy Inventory",
+    "Unhealthy Units",
+    "Sell-Through %",
+]
+VENDOR_TRAFFIC_HEADER = [
+    "ASIN",
+    "Product Title",
+    "Featured Offer Page Views",
+    "Featured Offer Page Views - Prior Period (%)",
+    "Featured Offer Page Views - Same Period Last Year (%)",
+]
+VENDOR_NET_PPM_HEADER = ["ASIN", "Product Title", "Net PPM %", "Net PPM % - Prior Period (bps)"]
+
+
+def vendor_file(report: str, view: str, country: str, grain: str, start: date, end: date) -> str:
+    """A Retail Analytics download's name: report, view by, distributor view, programme,
+    country, reporting range, viewing range. The pattern is not evidenced (nothing public shows
+    Vendor Central's file names); the readers go by the banner and header, never by the name."""
+    return f"{report}_ASIN_{view.title()}_Retail_{country}_{grain}_{start:%d-%m-%Y}_{end:%d-%m-%Y}"
+
+
 SEARCH_TERM_FILE = "Sponsored Products Search term report"
 ADVERTISED_PRODUCT_FILE = "Sponsored Products Advertised product report"
 DEMO_FILE = re.compile(
     r"^(BusinessReport-\d{2}-\d{2}-\d{4}\.csv|Manage_FBA_Inventory_\d+\.txt"
     r"|Sponsored Products (Search term|Advertised product) report\.(csv|xlsx)"
-    r"|reviews\.tsv|account-health\.json)$"
+    r"|reviews\.tsv|account-health\.json"
+    r"|(Sales|Inventory|Traffic|NetPPM)_ASIN_(Manufacturing|Sourcing)_Retail_[A-Z]{2}_"
+    r"(Weekly|Monthly)_\d{2}-\d{2}-\d{4}_\d{2}-\d{2}-\d{4}\.(csv|xlsx)"
+    r"|GET_VENDOR_(SALES|FORECASTING)_REPORT(_\d{4}-\d{2}-\d{2}){1,2}\.json)$"
 )
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 

@@ -24,7 +24,7 @@ from demo.markets import MARKETS, Market
 from demo.stories import Story
 
 
-def _season(day: date) -> float:
+def season(day: date) -> float:
     """Smooth yearly shape: winter a little higher, Prime Day, Black Friday and Christmas."""
     doy = day.timetuple().tm_yday
     return (
@@ -71,7 +71,7 @@ def simulate_sales(
     catalog = build_catalog(spec, n, rng)
     nw = len(weeks)
     last = nw - 1
-    season = np.array([_season(w + timedelta(days=3)) for w in weeks])
+    seasonal = np.array([season(w + timedelta(days=3)) for w in weeks])
     top = rng.uniform(1800, 4200)
     base = top * (np.arange(n) + 1.0) ** -0.85
     base[0] *= 1.35  # a clear best-seller
@@ -79,7 +79,7 @@ def simulate_sales(
         base[-1] = 0.8  # a long-tail ASIN: some weeks without a single session
     trend = rng.normal(0.003, 0.006, n)
     age = np.arange(nw)[:, None] - last
-    lam = base[None, :] * season[:, None] * np.exp(trend[None, :] * age)
+    lam = base[None, :] * seasonal[:, None] * np.exp(trend[None, :] * age)
     lam *= rng.lognormal(0.0, 0.09, (nw, n))
 
     bb_norm = rng.uniform(0.90, 0.995, n)

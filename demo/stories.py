@@ -25,6 +25,20 @@ in ``DemoManifest.stories``):
 (e) **acme-de — Buy Box lost.** Its top ASIN (index 0) holds the Featured Offer ~95 % of the
     time until W-2, then 45 % in W-1 and ~20 % in W; its units, sales and ads fall with it.
 
+(f) **rhein-vendor-de — Amazon matches a price, another ASIN runs out at Amazon, a third
+    sits on aged stock** (Vendor Central, 1P; ``VendorStory``, played by demo/vendor.py, not
+    through the hooks above: a vendor's numbers are not the sellers' simulation). In W-1 a
+    third-party seller undercuts Amazon on the vendor's best seller (index 0): LBB (Price)
+    ~35 % of its page views (~1–2 % before), Amazon's ordered units fall with it. In W Amazon
+    matches: its retail price drops to 85 % (to x.49), LBB (Price) ~5 %, ordered units up ~40 %
+    on W-1, ordered revenue up less, and Net PPM down from 28 % to about 19 %: Amazon's cost
+    (the vendor's price to Amazon) stays, and about 2/7 of a week's orders ship the week after
+    at the order's price. Index 2 runs out at Amazon: Sourceable Product OOS ~8 % in W-1, ~60 %
+    in W, sellable on hand 0–5 units at the end of W, no delivery since W-4, while the forecast
+    (generated at the end of W) keeps its usual demand and its open PO units in W-1 and W cover
+    only 35 % of the forecast over the 28-day lead time. The last ASIN is overstocked: ~26 weeks
+    of cover at the end of W, hardly any deliveries, most of its stock aged 90+ days.
+
 pacific-us has no story (the control). Accounts beyond the six named ones have none either.
 With fewer accounts, ASINs or weeks a story keeps whatever of it fits.
 """
@@ -215,6 +229,69 @@ class OdrBreach(Story):
             return (0.013, 0.017)[w - (last - 1)]
         return None
 
+
+@dataclass(frozen=True)
+class VendorStory:
+    """(f) A vendor's last two weeks: Amazon matches a third party's price on the best seller,
+    another ASIN runs out at Amazon short of purchase orders, the last one sits on aged stock.
+    The numbers are parameters; demo/vendor.py plays them (W-1 = the last week but one)."""
+
+    lbb_undercut: float = 0.35  # LBB (Price): share of the best seller's page views, W-1
+    lbb_matched: float = 0.05  # … in W, once Amazon matched the price
+    price_cut: float = 0.85  # Amazon's retail price of the best seller in W, per its usual one
+    oos_low: float = 0.08  # Sourceable Product OOS of the stock-out ASIN in W-1
+    oos_out: float = 0.60  # … in W
+    po_share: float = 0.35  # its open PO units in W-1 and W per forecast unit over the lead time
+    overstock_weeks: float = 26.0  # weeks of cover the overstocked ASIN ends W with
+
+    def price_asin(self, n: int) -> int:
+        return 0
+
+    def stock_out_asin(self, n: int) -> int | None:
+        return min(2, n - 1) if n >= 2 else None
+
+    def overstock_asin(self, n: int) -> int | None:
+        return n - 1 if n >= 4 else None
+
+    def records(self, spec: Spec, catalog: Catalog, weeks: list[date]) -> list[dict]:
+        """The manifest's entries, one per ASIN the story is about."""
+        n = len(catalog.child)
+        parts = [
+            (
+                "vendor-price-match",
+                self.price_asin(n),
+                f"LBB (Price) {self.lbb_undercut:.0%} then {self.lbb_matched:.0%} of the best "
+                "seller's page views: Amazon matched the price (ASP down ~15 %), ordered units "
+                "up ~40 %, Net PPM down ~9 points",
+            ),
+            (
+                "vendor-out-of-stock",
+                self.stock_out_asin(n),
+                f"Sourceable Product OOS {self.oos_low:.0%} then {self.oos_out:.0%}, sellable on "
+                "hand ~0, open PO units short of the forecast over the lead time",
+            ),
+            (
+                "vendor-aged-stock",
+                self.overstock_asin(n),
+                f"overstocked: ~{self.overstock_weeks:.0f} weeks of cover, most of it aged "
+                "90+ days",
+            ),
+        ]
+        return [
+            {
+                "story": name,
+                "account_id": spec.id,
+                "asin": catalog.child[index],
+                "weeks": weeks[max(0, len(weeks) - 2) :],
+                "what": what,
+            }
+            for name, index, what in parts
+            if index is not None
+        ]
+
+
+# vendor account id -> its story
+VENDOR_STORIES: dict[str, VendorStory] = {"rhein-vendor-de": VendorStory()}
 
 # account id -> its story; an account not listed here has none
 STORIES: dict[str, Story] = {

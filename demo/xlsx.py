@@ -1,4 +1,4 @@
-"""The ads console's XLSX workbooks, byte-identical from run to run.
+"""The ads console's and Vendor Central's XLSX workbooks, byte-identical from run to run.
 
 openpyxl builds one template workbook per marketplace and sheet (styles, number formats,
 document properties); the sheet itself is streamed into it as XML, and the parts are zipped
@@ -27,31 +27,51 @@ class _XlsxTemplate:
     styles: dict[str, int]  # number format -> cell style index in styles.xml
 
 
-_XLSX_TEMPLATES: dict[tuple[str, str], _XlsxTemplate] = {}
+_XLSX_TEMPLATES: dict[tuple[str, str, str], _XlsxTemplate] = {}
+ADS_CREATOR = "Amazon Advertising"
+VENDOR_CREATOR = "Amazon Vendor Central"
 
 
-def _xlsx_template(market: Market, title: str) -> _XlsxTemplate:
-    """The workbook package openpyxl builds for one sheet with the console's number formats
-    (a date, counts, percentages, money in the account's currency, ROAS); the sheet data is
-    streamed into it by ``ads_xlsx`` because openpyxl's cell-by-cell writer would take
-    about a minute for one account at benchmark scale."""
-    key = (market.code, title)
-    if key in _XLSX_TEMPLATES:
-        return _XLSX_TEMPLATES[key]
-    from openpyxl import Workbook
-
-    formats = {
+def _ads_formats(market: Market) -> dict[str, str]:
+    """The ads console's number formats: a date, counts, percentages, money in the account's
+    currency, ROAS."""
+    return {
         "date": "MMM dd, yyyy",
         "int": "0",
         "pct": "0.0000%",
         "money": f"[${market.symbol}]#,##0.00;([${market.symbol}]#,##0.00)",
         "ratio": "0.00",
     }
+
+
+def _vendor_formats(market: Market) -> dict[str, str]:
+    """Vendor Central's: counts, percentages, money in the account's currency, days."""
+    return {
+        "int": "#,##0",
+        "pct": "0.00%",
+        "money": f"[${market.symbol}]#,##0.00",
+        "days": "0.0",
+    }
+
+
+def _xlsx_template(
+    market: Market, title: str, creator: str = ADS_CREATOR, formats: dict[str, str] | None = None
+) -> _XlsxTemplate:
+    """The workbook package openpyxl builds for one sheet with the given number formats (the
+    ads console's by default); the sheet data is streamed into it by ``ads_xlsx`` or
+    ``table_xlsx`` because openpyxl's cell-by-cell writer would take about a minute for one
+    account at benchmark scale."""
+    key = (market.code, title, creator)
+    if key in _XLSX_TEMPLATES:
+        return _XLSX_TEMPLATES[key]
+    from openpyxl import Workbook
+
+    formats = formats or _ads_formats(market)
     wb = Workbook()
     ws = wb.active
     ws.title = title[:31]
-    wb.properties.creator = "Amazon Advertising"
-    for column, name in enumerate(_XLSX_FORMATS, start=1):
+    wb.properties.creator = creator
+    for column, name in enumerate(formats, start=1):
         cell = ws.cell(row=1, column=column, value=1)
         cell.number_format = formats[name]
     raw = io.BytesIO()
@@ -61,7 +81,7 @@ def _xlsx_template(market: Market, title: str) -> _XlsxTemplate:
     sheet = parts.pop(_SHEET).decode("utf-8")
     styles = {
         name: int(re.search(rf'<c r="{_COLUMNS[i]}1"[^>]*\bs="(\d+)"', sheet).group(1))
-        for i, name in enumerate(_XLSX_FORMATS)
+        for i, name in enumerate(formats)
     }
     template = _XlsxTemplate(parts, styles)
     _XLSX_TEMPLATES[key] = template
@@ -129,6 +149,38 @@ def ads_xlsx(
                 cells.append(f'<c r="{cols[j]}{r}" t="inlineStr">{_xml_text(str(v))}</c>')
             else:
                 cells.append(f'<c r="{cols[j]}{r}" s="{style}"><v>{v}</v></c>')
+        cells.append("</row>")
+        out.append("".join(cells))
+    out.append("</sheetData></worksheet>")
+    parts = dict(template.package)
+    parts[_SHEET] = "".join(out).encode("utf-8")
+    return _stable_zip(parts, stamp)
+
+
+def table_xlsx(
+    rows: list[list[tuple[str, object] | None]], market: Market, title: str, stamp: datetime
+) -> bytes:
+    """A Vendor Central workbook: one sheet of rows as given, each cell ``("", text)``, a
+    number with one of the formats of ``_vendor_formats`` (``("pct", 0.6)`` is 60.00 %), or
+    None for an empty cell. Zip entries carry ``stamp`` so reruns are byte-identical."""
+    template = _xlsx_template(market, title, VENDOR_CREATOR, _vendor_formats(market))
+    width = max(len(row) for row in rows)
+    out = [
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f'<dimension ref="A1:{_COLUMNS[width - 1]}{len(rows)}"/><sheetData>'
+    ]
+    for r, row in enumerate(rows, start=1):
+        cells = [f'<row r="{r}">']
+        for j, cell in enumerate(row):
+            if cell is None:
+                continue
+            style, value = cell
+            ref = f"{_COLUMNS[j]}{r}"
+            if style:
+                cells.append(f'<c r="{ref}" s="{template.styles[style]}"><v>{value}</v></c>')
+            else:
+                cells.append(f'<c r="{ref}" t="inlineStr">{_xml_text(str(value))}</c>')
         cells.append("</row>")
         out.append("".join(cells))
     out.append("</sheetData></worksheet>")

@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -27,6 +28,18 @@ NAMED = ["acme-uk", "acme-de", "nordwind-de", "sakura-jp", "acme-us", "pacific-u
 # On top of the named ones whenever all six are written: Chinese Seller Central on Amazon.com,
 # and an Amazon.it account with an English business report and Italian search terms.
 LANGUAGE_ACCOUNTS = ["shenzhen-us", "milano-it"]
+# …and a German vendor (Vendor Central, 1P) in the eu portfolio beside the sellers
+VENDOR = "rhein-vendor-de"
+VENDOR_ACCOUNTS = [VENDOR]
+VENDOR_STORIES = ["vendor-price-match", "vendor-out-of-stock", "vendor-aged-stock"]
+
+
+def vendor_files(weeks: int) -> int:
+    """A vendor's exports: Sales, Inventory, Traffic and Net PPM for each week this year and a
+    year earlier (one week's Sales as JSON), the forecast, one monthly Sales."""
+    return 2 * weeks * 4 + 2
+
+
 MARKET = {
     "acme-uk": "UK",
     "acme-de": "DE",
@@ -221,8 +234,16 @@ def test_same_inputs_give_byte_identical_trees(default, tmp_path: Path) -> None:
 # (pack zh). Only their 60 files are new and accounts.yaml gained them; every other file kept
 # its bytes (checked against the generator before the change): they draw from generators of
 # their own ([seed, 1001], [seed, 1002]). Before: 1a43be6c…05b8391db0.
+# Recorded again for issue 17 (point 6), which added the vendor account rhein-vendor-de
+# (Vendor Central, 1P, Amazon.de, pack de, portfolio eu) on top of those: its 42 exports at
+# this scale (Sales, Inventory Health, Traffic, Net PPM for 5 weeks and the same weeks a year
+# earlier, one week's Sales as SP-API JSON, the forecast, one monthly Sales), accounts.yaml
+# gained its entry and the demo now writes unit_costs.csv (the vendor's own cost prices).
+# Every other file kept its bytes (compared file by file with a demo written before the
+# change, at this scale and the default one): it draws from [seed, 1003].
+# Before: c89ac037…e25a2d2d84bab.
 PINNED_SCALE = DemoScale(accounts=7, asins=4, weeks=5)
-PINNED_DIGEST = "c89ac037d738ec0918a92c4a7b0388da1ff394d488410c79de1e25a2d2d84bab"
+PINNED_DIGEST = "2868a22a9cb4ae31a8b3ff0a855f578c8a96e31f699295e726bec4e076af9115"
 
 
 def tree_digest(root: Path) -> str:
@@ -237,8 +258,8 @@ def tree_digest(root: Path) -> str:
 def test_output_is_byte_identical_to_the_recorded_digest(tmp_path: Path) -> None:
     manifest = write_demo(tmp_path, PINNED_SCALE)
     # six files per account-week (7 accounts and the 2 language accounts), but nordwind-de's
-    # weeks 1-3 have one search term summary
-    assert len(manifest.files) == 9 * 5 * 6 - (2 * SUMMARY_WEEKS - 1)
+    # weeks 1-3 have one search term summary; and the vendor's
+    assert len(manifest.files) == 9 * 5 * 6 - (2 * SUMMARY_WEEKS - 1) + vendor_files(5)
     assert tree_digest(tmp_path) == PINNED_DIGEST
 
 
@@ -263,7 +284,7 @@ def test_another_seed_gives_other_numbers(default, tmp_path: Path) -> None:
 def test_accounts_portfolios_weeks_and_five_families_every_week(default) -> None:
     home, manifest = default
     doc = yaml.safe_load((home / "accounts.yaml").read_text("utf-8"))
-    assert [a["id"] for a in doc["accounts"]] == NAMED + LANGUAGE_ACCOUNTS
+    assert [a["id"] for a in doc["accounts"]] == NAMED + LANGUAGE_ACCOUNTS + VENDOR_ACCOUNTS
     assert doc["accounts"] == manifest.accounts
     assert {p["id"]: p["base_currency"] for p in doc["portfolios"]} == {
         "eu": "EUR",
@@ -275,12 +296,13 @@ def test_accounts_portfolios_weeks_and_five_families_every_week(default) -> None
         **{a: {"UK": "en", "DE": "de", "JP": "ja", "US": "en"}[MARKET[a]] for a in NAMED},
         "shenzhen-us": "zh",
         "milano-it": "it",
+        VENDOR: "de",
     }
     assert {a["portfolio"] for a in doc["accounts"] if a["id"] in LANGUAGE_ACCOUNTS} == {
         "cross-border"
     }
     loaded = load_accounts(home / "accounts.yaml")  # the project's own validation accepts it
-    assert list(loaded.accounts) == NAMED + LANGUAGE_ACCOUNTS
+    assert list(loaded.accounts) == NAMED + LANGUAGE_ACCOUNTS + VENDOR_ACCOUNTS
     assert loaded.portfolios["cross-border"].language == "zh"
     assert manifest.weeks[-1] == DEMO_LAST_WEEK and len(manifest.weeks) == 16
     assert all(w.weekday() == 0 for w in manifest.weeks)
@@ -290,7 +312,7 @@ def test_accounts_portfolios_weeks_and_five_families_every_week(default) -> None
     )
     written = sorted(p for p in (home / "inbox").rglob("*") if p.is_file())
     assert sorted(manifest.files) == written
-    assert len(written) == 8 * 16 * 6 - (2 * SUMMARY_WEEKS - 1)
+    assert len(written) == 8 * 16 * 6 - (2 * SUMMARY_WEEKS - 1) + vendor_files(16)
     for account in NAMED + LANGUAGE_ACCOUNTS:
         ads = "xlsx" if account == "pacific-us" else "csv"
         for w, week in enumerate(manifest.weeks):
@@ -306,13 +328,14 @@ def test_accounts_portfolios_weeks_and_five_families_every_week(default) -> None
                 # one summary search term export, in the folder of its first week
                 sponsored = sponsored[1:] if w == 0 else []
             assert names[2:] == [*sponsored, "account-health.json", "reviews.tsv"]
-    assert len(manifest.business_rows) == 8 * 16
+    assert len(manifest.business_rows) == 8 * 16  # a vendor has no business reports
     assert {s["story"] for s in manifest.stories} == {
         "stock-out",
         "acos-above-target",
         "odr-breach",
         "rating-drop",
         "buy-box-loss",
+        *VENDOR_STORIES,
     }
 
 
@@ -582,8 +605,11 @@ def test_story_e_buy_box_lost_at_acme_de(default) -> None:
 def test_every_story_is_registered_under_a_named_account(default) -> None:
     _, manifest = default
     assert set(STORIES) <= set(NAMED)
-    assert [s["account_id"] for s in manifest.stories] == [a for a in NAMED if a in STORIES]
-    assert {s["story"] for s in manifest.stories} == {
+    sellers = [s for s in manifest.stories if s["account_id"] != VENDOR]
+    assert [s["account_id"] for s in sellers] == [a for a in NAMED if a in STORIES]
+    assert [s["story"] for s in manifest.stories[len(sellers) :]] == VENDOR_STORIES
+    assert {s["account_id"] for s in manifest.stories[len(sellers) :]} == {VENDOR}
+    assert {s["story"] for s in sellers} == {
         "stock-out",
         "acos-above-target",
         "odr-breach",
@@ -820,10 +846,11 @@ def test_more_accounts_cycle_marketplaces_and_report_progress(tmp_path: Path) ->
     lines: list[str] = []
     manifest = write_demo(tmp_path, DemoScale(accounts=10, asins=2, weeks=1), progress=lines.append)
     ids = [a["id"] for a in manifest.accounts]
-    assert ids == NAMED + ["acct-007", "acct-008", "acct-009", "acct-010"] + LANGUAGE_ACCOUNTS
+    generic = ["acct-007", "acct-008", "acct-009", "acct-010"]
+    assert ids == NAMED + generic + LANGUAGE_ACCOUNTS + VENDOR_ACCOUNTS
     assert [a["marketplace"] for a in manifest.accounts[6:10]] == ["UK", "DE", "JP", "US"]
-    assert len(lines) == 12 and all(line.startswith(i) for line, i in zip(lines, ids, strict=True))
-    assert len(manifest.files) == 12 * 6
+    assert len(lines) == 13 and all(line.startswith(i) for line, i in zip(lines, ids, strict=True))
+    assert len(manifest.files) == 12 * 6 + vendor_files(1)
     load_accounts(tmp_path / "accounts.yaml")
     _, header, _ = business_report(tmp_path, "acct-009", DEMO_LAST_WEEK, "JP")
     assert ",".join(header) == HEADERS["JP"]
@@ -893,3 +920,420 @@ def test_language_accounts_download_in_their_seller_central_language(default) ->
     day = next(csv.reader([lines[1]], delimiter=";"))
     assert day[0] == day[1] == "nov 16, 2026" and day[3].isdigit() and len(day[3]) == 12
     assert "," in day[11] and "." not in day[11]
+
+
+# --- the vendor account (Vendor Central, 1P) ---------------------------------------------------
+
+# Spelled out here, not imported (../shared/export-headers.md §4: US 2025 layout, LBB (Price)).
+VENDOR_SALES_HEADER = (
+    "ASIN,Product Title,Brand,Ordered Revenue,Ordered Revenue - Prior Period (%),"
+    "Ordered Revenue - Same Period Last Year (%),Ordered Units,Ordered Units - Prior Period (%),"
+    "Ordered Units - Same Period Last Year (%),Shipped Revenue,"
+    "Shipped Revenue - Prior Period (%),Shipped Revenue - Same Period Last Year (%),"
+    "Shipped COGS,Shipped COGS - Prior Period (%),Shipped COGS - Same Period Last Year (%),"
+    "Shipped Units,Shipped Units - Prior Period (%),Shipped Units - Same Period Last Year (%),"
+    "Customer Returns,Customer Returns - Prior Period (%),"
+    "Customer Returns - Same Period Last Year (%),LBB (Price)"
+)
+VENDOR_INVENTORY_HEADER = (
+    "ASIN,Product Title,Brand,Sourceable Product OOS %,Vendor Confirmation %,Net Received,"
+    "Net Received Units,Open Purchase Order Quantity,Receive Fill %,"
+    "Overall Vendor Lead Time (days),Unfilled Customer Ordered Units,"
+    "Aged 90+ Days Sellable Inventory,Aged 90+ Days Sellable Units,Sellable On Hand Inventory,"
+    "Sellable On Hand Units,Unsellable On Hand Inventory,Unsellable On Hand Units,"
+    "Unhealthy Inventory,Unhealthy Units,Sell-Through %"
+)
+VENDOR_TRAFFIC_HEADER = (
+    "ASIN,Product Title,Featured Offer Page Views,Featured Offer Page Views - Prior Period (%),"
+    "Featured Offer Page Views - Same Period Last Year (%)"
+)
+VENDOR_NET_PPM_HEADER = "ASIN,Product Title,Net PPM %,Net PPM % - Prior Period (bps)"
+BANNER_LABELS = [
+    "Programme",
+    "Distributor View",
+    "View By",
+    "Countries",
+    "Businesses",
+    "Locale",
+    "Currency",
+    "Reporting Range",
+    "Viewing Range",
+    "Report Updated",
+]
+MEASURES = [
+    "Ordered Revenue",
+    "Ordered Units",
+    "Shipped Revenue",
+    "Shipped COGS",
+    "Shipped Units",
+    "Customer Returns",
+]
+JSON_MEASURES = {
+    "Ordered Revenue": "orderedRevenue",
+    "Ordered Units": "orderedUnits",
+    "Shipped Revenue": "shippedRevenue",
+    "Shipped COGS": "shippedCogs",
+    "Shipped Units": "shippedUnits",
+    "Customer Returns": "customerReturns",
+}
+YEAR = timedelta(days=364)  # the same Sunday-to-Saturday week a year earlier
+BANNER_CELL = re.compile(r"([A-Za-z][A-Za-z ]*)=\[([^\]]*)\]")
+
+
+def banner_of(cells: list[str]) -> dict[str, str]:
+    """Label=[value] cells → {label: value}, in order."""
+    out = {}
+    for cell in cells:
+        match = BANNER_CELL.fullmatch(cell)
+        assert match, cell
+        out[match.group(1)] = match.group(2)
+    return out
+
+
+def viewing_range(text: str) -> tuple[date, date]:
+    start, end = text.split(" - ")
+    return (datetime.strptime(start, "%d/%m/%y").date(), datetime.strptime(end, "%d/%m/%y").date())
+
+
+def vendor_value(text: str) -> Decimal | None:
+    """'€1,234.56' → 1234.56, '1,234' → 1234, '12.34%' → 0.1234 (a fraction), '' → None."""
+    if text == "":
+        return None
+    value = Decimal(text.replace("€", "").replace(",", "").rstrip("%"))
+    return value / 100 if text.endswith("%") else value
+
+
+def vendor_csv(path: Path, banner_rows: int = 1) -> tuple[dict, list[str], dict[str, dict]]:
+    """Banner, header and rows by ASIN (values parsed, title and brand as text)."""
+    rows = list(csv.reader(io.StringIO(path.read_text("utf-8"))))
+    head = banner_of([c for row in rows[:banner_rows] for c in row])
+    header = rows[banner_rows]
+    out = {}
+    for row in rows[banner_rows + 1 :]:
+        assert len(row) == len(header)
+        out[row[0]] = {
+            h: (v if h in ("ASIN", "Product Title", "Brand") else vendor_value(v))
+            for h, v in zip(header, row, strict=True)
+        }
+    return head, header, out
+
+
+def vendor_folder(home: Path, monday: date) -> Path:
+    return home / "inbox" / VENDOR / monday.isoformat()
+
+
+def vendor_report(home: Path, monday: date, report: str) -> Path:
+    (path,) = vendor_folder(home, monday).glob(f"{report}_ASIN_*")
+    return path
+
+
+def vendor_sales(home: Path, monday: date) -> dict[str, dict]:
+    """The week's Sales Diagnostic measures by ASIN, from its CSV or its SP-API JSON."""
+    folder = vendor_folder(home, monday)
+    for path in folder.glob("GET_VENDOR_SALES_REPORT_*.json"):
+        doc = json.loads(path.read_text("utf-8"))
+        return {
+            r["asin"]: {m: json_value(r[key]) for m, key in JSON_MEASURES.items()}
+            for r in doc["salesByAsin"]
+        }
+    return vendor_csv(vendor_report(home, monday, "Sales"))[2]
+
+
+def json_value(value) -> Decimal:
+    return Decimal(str(value["amount"] if isinstance(value, dict) else value))
+
+
+def vendor_inventory(home: Path, monday: date) -> tuple[list, dict[str, dict]]:
+    sheet = openpyxl.load_workbook(vendor_report(home, monday, "Inventory")).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = list(rows[1])
+    return rows, {row[0]: dict(zip(header, row, strict=True)) for row in rows[2:]}
+
+
+def net_ppm(row: dict) -> Decimal:
+    return (row["Shipped Revenue"] - row["Shipped COGS"]) / row["Shipped Revenue"]
+
+
+def test_vendor_account_in_the_home_accounts_file(default) -> None:
+    home, manifest = default
+    doc = yaml.safe_load((home / "accounts.yaml").read_text("utf-8"))
+    (entry,) = [a for a in doc["accounts"] if a["id"] == VENDOR]
+    assert entry == {
+        "id": VENDOR,
+        "name": "Rheinwerk Küchen (Vendor) DE",
+        "marketplace": "DE",
+        "language": "de",
+        "portfolio": "eu",
+        "kind": "vendor",
+        "distributor_view": "manufacturing",
+        "recipients": ["vendor@rheinwerk-kuechen.example", "logistik@rheinwerk-kuechen.example"],
+        "lead_time_days": 28,
+    }  # no ads targets
+    assert all("kind" not in a for a in doc["accounts"] if a["id"] != VENDOR)  # sellers: default
+    account = load_accounts(home / "accounts.yaml").accounts[VENDOR]
+    assert (account.kind, account.distributor_view, account.targets) == (
+        "vendor",
+        "manufacturing",
+        {},
+    )
+    # the vendor's own cost prices: unit_costs.csv rows whose sku is the ASIN, below Amazon's cost
+    lines = (home / "unit_costs.csv").read_text("utf-8").splitlines()
+    assert lines[0] == "account,sku,cost,currency"
+    costs = {row[1]: Decimal(row[2]) for row in csv.reader(lines[1:]) if row[0] == VENDOR}
+    assert {row[0] for row in csv.reader(lines[1:])} == {VENDOR} and all(
+        row[3] == "EUR" for row in csv.reader(lines[1:])
+    )
+    sales = vendor_sales(home, DEMO_LAST_WEEK)
+    assert set(costs) == set(sales) and len(costs) == 12
+    for asin, row in sales.items():
+        assert 0 < costs[asin] < row["Shipped COGS"] / row["Shipped Units"]
+
+
+def test_vendor_exports_in_vendor_central_shapes(default) -> None:
+    home, manifest = default
+    root = home / "inbox" / VENDOR
+    this_year = manifest.weeks
+    mondays = [w - YEAR for w in this_year] + this_year  # and the same weeks a year earlier
+    assert sorted(p.name for p in root.iterdir() if p.is_dir()) == [m.isoformat() for m in mondays]
+    expected_banner = {
+        "Programme": "Retail",
+        "Distributor View": "Manufacturing",
+        "View By": "ASIN",
+        "Countries": "DE",
+        "Businesses": "Rheinwerk Küchen GmbH",
+        "Locale": "de_DE",
+        "Currency": "EUR",
+    }
+    asins = set(vendor_sales(home, DEMO_LAST_WEEK))
+    json_weeks = []
+    for monday in mondays:
+        folder = vendor_folder(home, monday)
+        names = sorted(p.name for p in folder.iterdir())
+        kinds = [name.split("_ASIN_")[0] for name in names if "_ASIN_" in name]
+        sales_json = [n for n in names if n.startswith("GET_VENDOR_SALES_REPORT_")]
+        forecast = [n for n in names if n.startswith("GET_VENDOR_FORECASTING_REPORT_")]
+        assert sorted(kinds) == ["Inventory", "NetPPM", *(["Sales"] * (not sales_json)), "Traffic"]
+        assert len(names) == 4 + len(forecast)
+        assert bool(forecast) == (monday == DEMO_LAST_WEEK)
+        json_weeks += [monday] * len(sales_json)
+        heads = []
+        if not sales_json:
+            head, header, rows = vendor_csv(vendor_report(home, monday, "Sales"))
+            assert ",".join(header) == VENDOR_SALES_HEADER and set(rows) == asins
+            heads.append(head)
+        head, header, _ = vendor_csv(vendor_report(home, monday, "Traffic"), banner_rows=2)
+        assert ",".join(header) == VENDOR_TRAFFIC_HEADER
+        rows = list(csv.reader(io.StringIO(vendor_report(home, monday, "Traffic").read_text())))
+        assert len(rows[0]) == 5 and len(rows[1]) == 5  # the banner wrapped onto two rows
+        heads.append(head)
+        head, header, _ = vendor_csv(vendor_report(home, monday, "NetPPM"))
+        assert ",".join(header) == VENDOR_NET_PPM_HEADER
+        heads.append(head)
+        sheet, _ = vendor_inventory(home, monday)
+        assert set(sheet[0][1:]) == {None}  # the whole banner in one cell, separated by spaces
+        cells = BANNER_CELL.findall(sheet[0][0])
+        assert " ".join(f"{label}=[{value}]" for label, value in cells) == sheet[0][0]
+        heads.append(dict(cells))
+        assert ",".join(sheet[1]) == VENDOR_INVENTORY_HEADER
+        assert {row[0] for row in sheet[2:]} == asins
+        for head in heads:
+            assert list(head) == BANNER_LABELS
+            assert {k: head[k] for k in expected_banner} == expected_banner
+            assert head["Reporting Range"] == "Week"
+            start, end = viewing_range(head["Viewing Range"])
+            # Sunday to Saturday, in the folder of the Monday week that holds 6 of its 7 days
+            assert start.weekday() == 6 and end == start + timedelta(days=6)
+            days = [start + timedelta(days=d) for d in range(7)]
+            assert sum(d - timedelta(days=d.weekday()) == monday for d in days) == 6
+            updated = datetime.strptime(head["Report Updated"], "%d/%m/%y").date()
+            assert end < updated <= end + timedelta(days=4)
+    # one older week's Sales as SP-API JSON: the aggregate is the sum of the ASINs
+    assert json_weeks == [this_year[-4]]
+    (path,) = vendor_folder(home, this_year[-4]).glob("GET_VENDOR_SALES_REPORT_*.json")
+    doc = json.loads(path.read_text("utf-8"))
+    spec = doc["reportSpecification"]
+    assert spec["reportType"] == "GET_VENDOR_SALES_REPORT"
+    assert spec["reportOptions"] == {
+        "distributorView": "MANUFACTURING",
+        "reportPeriod": "WEEK",
+        "sellingProgram": "RETAIL",
+    }
+    assert spec["marketplaceIds"] == ["A1PA6795UKMFR9"]
+    (total,) = doc["salesAggregate"]
+    assert {r["asin"] for r in doc["salesByAsin"]} == asins
+    sunday = this_year[-4] - timedelta(days=1)
+    for record in [total, *doc["salesByAsin"]]:
+        assert (record["startDate"], record["endDate"]) == (
+            sunday.isoformat(),
+            (sunday + timedelta(days=6)).isoformat(),
+        )
+    for key in JSON_MEASURES.values():
+        assert json_value(total[key]) == sum(json_value(r[key]) for r in doc["salesByAsin"]), key
+        if isinstance(total[key], dict):
+            assert {r[key]["currencyCode"] for r in [total, *doc["salesByAsin"]]} == {"EUR"}
+    # the forecast, generated in the last week: the next 8 Sunday-to-Saturday weeks per ASIN
+    (path,) = vendor_folder(home, DEMO_LAST_WEEK).glob("GET_VENDOR_FORECASTING_REPORT_*.json")
+    doc = json.loads(path.read_text("utf-8"))
+    assert doc["reportSpecification"]["reportType"] == "GET_VENDOR_FORECASTING_REPORT"
+    forecast = doc["forecastByAsin"]
+    assert len(forecast) == 8 * len(asins) and {r["asin"] for r in forecast} == asins
+    for r in forecast:
+        generated, start = (
+            date.fromisoformat(r[k]) for k in ("forecastGenerationDate", "startDate")
+        )
+        assert DEMO_LAST_WEEK <= generated <= DEMO_LAST_WEEK + timedelta(days=6)
+        assert start >= generated and start.weekday() == 6
+        assert date.fromisoformat(r["endDate"]) == start + timedelta(days=6)
+        assert 0 < r["meanForecastUnits"] <= r["p70ForecastUnits"] <= r["p80ForecastUnits"]
+        assert r["p80ForecastUnits"] <= r["p90ForecastUnits"]
+    # one month at its grain, loose in the account's folder (no week folder: the banner says)
+    (path,) = [p for p in root.iterdir() if p.is_file()]
+    head, header, rows = vendor_csv(path)
+    assert ",".join(header) == VENDOR_SALES_HEADER and set(rows) == asins
+    assert head["Reporting Range"] == "Month" and head["Viewing Range"] == "01/10/26 - 31/10/26"
+    week = vendor_sales(home, this_year[-3])  # a week of that month has far fewer units
+    assert all(rows[a]["Ordered Units"] > 3 * week[a]["Ordered Units"] for a in asins)
+
+
+def test_vendor_numbers_are_internally_consistent(default) -> None:
+    home, manifest = default
+    mondays = [w - YEAR for w in manifest.weeks] + manifest.weeks
+    sales = {m: vendor_sales(home, m) for m in mondays}
+    traffic = {m: vendor_csv(vendor_report(home, m, "Traffic"), 2)[2] for m in mondays}
+    ppm = {m: vendor_csv(vendor_report(home, m, "NetPPM"))[2] for m in mondays}
+    csv_weeks = [m for m in mondays if "LBB (Price)" in next(iter(sales[m].values()))]
+    checked = 0
+    for monday in mondays:
+        for asin, row in sales[monday].items():
+            assert 0 < row["Shipped COGS"] < row["Shipped Revenue"]  # Net PPM positive
+            units, revenue = row["Ordered Units"], row["Ordered Revenue"]
+            assert units > 0 and (revenue * 100) % units == 0  # units × one price in cents
+            assert 5 <= revenue / units <= 80
+            views = traffic[monday][asin]["Featured Offer Page Views"]
+            assert 100 <= views <= 20000 and units < views
+            assert row["Customer Returns"] < row["Shipped Units"]
+            assert abs(ppm[monday][asin]["Net PPM %"] - net_ppm(row)) <= Decimal("0.00005")
+    # the companions: "- Prior Period (%)" against the week before, "- Same Period Last Year
+    # (%)" against the same week a year earlier, Net PPM's prior period in basis points
+    for monday in csv_weeks:
+        before, year_ago = monday - timedelta(weeks=1), monday - YEAR
+        for asin, row in sales[monday].items():
+            for m in MEASURES:
+                for suffix, other in (
+                    ("Prior Period", before),
+                    ("Same Period Last Year", year_ago),
+                ):
+                    if other not in sales:
+                        continue
+                    base = sales[other][asin][m]
+                    pct = row[f"{m} - {suffix} (%)"]
+                    if base == 0:
+                        assert pct is None
+                    else:
+                        assert abs(pct - (row[m] - base) / base) <= Decimal("0.00005"), (m, monday)
+                        checked += 1
+            if before in ppm:
+                bps = ppm[monday][asin]["Net PPM % - Prior Period (bps)"]
+                assert bps == (ppm[before][asin]["Net PPM %"] * 10000).quantize(Decimal(1))
+            if before in traffic:
+                now, base = (
+                    t[asin]["Featured Offer Page Views"] for t in (traffic[monday], traffic[before])
+                )
+                pct = traffic[monday][asin]["Featured Offer Page Views - Prior Period (%)"]
+                assert abs(pct - (now - base) / base) <= Decimal("0.00005")
+    assert checked > 1000
+
+    # a year earlier Net PPM was a few points higher (this year's cost prices went up)
+    def account_ppm(week: date) -> Decimal:
+        rows = sales[week].values()
+        revenue = sum(r["Shipped Revenue"] for r in rows)
+        return (revenue - sum(r["Shipped COGS"] for r in rows)) / revenue
+
+    gaps = [account_ppm(w - YEAR) - account_ppm(w) for w in manifest.weeks[:-2]]
+    assert all(gap > 0 for gap in gaps)
+    assert Decimal("0.02") <= sum(gaps) / len(gaps) <= Decimal("0.05")
+    # Amazon's stock: sell-through is what shipped of what there was, values at cost
+    for monday in mondays:
+        _, stock = vendor_inventory(home, monday)
+        for asin, row in stock.items():
+            shipped = sales[monday][asin]["Shipped Units"]
+            on_hand = row["Sellable On Hand Units"]
+            assert row["Sell-Through %"] == pytest.approx(
+                float(shipped / (on_hand + shipped)), abs=1e-4
+            )
+            cost = sales[monday][asin]["Shipped COGS"] / shipped
+            assert row["Sellable On Hand Inventory"] == pytest.approx(
+                float(on_hand * cost), abs=0.01
+            )
+            assert row["Aged 90+ Days Sellable Units"] <= on_hand
+            assert 0 <= row["Sourceable Product OOS %"] <= 1
+
+
+def test_vendor_story_amazon_matches_a_price_and_runs_out_at_rhein_vendor_de(default) -> None:
+    home, manifest = default
+    story = {s["story"]: s for s in manifest.stories if s["account_id"] == VENDOR}
+    assert list(story) == VENDOR_STORIES
+    before, last = manifest.weeks[-2], manifest.weeks[-1]
+    # (1) the best seller: a third party undercut Amazon in W-1 (LBB (Price) ~35 % of page
+    # views), Amazon matched in W (LBB ~5 %, ASP -15 %): units up ~40 %, revenue up less, Net
+    # PPM down (same cost, lower price)
+    best = story["vendor-price-match"]["asin"]
+    rows = {w: vendor_sales(home, w)[best] for w in manifest.weeks}
+    earlier = [r["LBB (Price)"] for w, r in rows.items() if w < before and "LBB (Price)" in r]
+    assert len(earlier) == len(manifest.weeks) - 3 and max(earlier) <= Decimal("0.05")
+    assert Decimal("0.30") <= rows[before]["LBB (Price)"] <= Decimal("0.40")
+    assert rows[last]["LBB (Price)"] <= Decimal("0.07")
+
+    def asp(row: dict) -> Decimal:
+        return row["Ordered Revenue"] / row["Ordered Units"]
+
+    assert Decimal("-0.18") <= asp(rows[last]) / asp(rows[before]) - 1 <= Decimal("-0.12")
+    units = rows[last]["Ordered Units"] / rows[before]["Ordered Units"] - 1
+    revenue = rows[last]["Ordered Revenue"] / rows[before]["Ordered Revenue"] - 1
+    assert units >= Decimal("0.30") and 0 < revenue < units
+    assert net_ppm(rows[before]) >= Decimal("0.26") and net_ppm(rows[last]) <= Decimal("0.21")
+    for week in manifest.weeks:  # and it is the best seller every week
+        week_sales = vendor_sales(home, week)
+        top = max(week_sales, key=lambda asin: week_sales[asin]["Ordered Revenue"])
+        assert top == best, week
+    # (2) another ASIN runs out at Amazon in W, its open POs short of the forecast demand
+    out = story["vendor-out-of-stock"]["asin"]
+    stock = {w: vendor_inventory(home, w)[1][out] for w in manifest.weeks[-3:]}
+    assert stock[manifest.weeks[-3]]["Sourceable Product OOS %"] < 0.05
+    assert 0.05 <= stock[before]["Sourceable Product OOS %"] < 0.15
+    assert stock[last]["Sourceable Product OOS %"] >= 0.5
+    assert stock[last]["Sellable On Hand Units"] <= 5
+    sold = vendor_sales(home, last)[out]["Ordered Units"]
+    usual = sum(vendor_sales(home, w)[out]["Ordered Units"] for w in manifest.weeks[-6:-2]) / 4
+    assert sold < Decimal("0.6") * usual
+    (path,) = vendor_folder(home, last).glob("GET_VENDOR_FORECASTING_REPORT_*.json")
+    forecast = [
+        r for r in json.loads(path.read_text("utf-8"))["forecastByAsin"] if r["asin"] == out
+    ]
+    forecast.sort(key=lambda r: r["startDate"])
+    assert forecast[0]["meanForecastUnits"] >= 0.8 * float(usual)  # demand continues
+    lead_weeks = 28 // 7  # the account's lead time
+    need = sum(r["meanForecastUnits"] for r in forecast[:lead_weeks])
+    assert stock[last]["Open Purchase Order Quantity"] < 0.5 * need  # logistics must ship more
+    # (3) the last ASIN sits on stock: months of cover, most of it aged 90+ days
+    over = story["vendor-aged-stock"]["asin"]
+    row = vendor_inventory(home, last)[1][over]
+    shipped = vendor_sales(home, last)[over]["Shipped Units"]
+    assert row["Sellable On Hand Units"] >= 15 * shipped
+    assert row["Aged 90+ Days Sellable Units"] >= 0.5 * row["Sellable On Hand Units"]
+    assert row["Open Purchase Order Quantity"] == 0
+    # no other ASIN tells a story
+    for asin, other in vendor_inventory(home, last)[1].items():
+        if asin not in (out, over):
+            assert other["Sourceable Product OOS %"] < 0.05
+            assert other["Aged 90+ Days Sellable Units"] < 0.5 * other["Sellable On Hand Units"]
+
+
+def test_the_process_pool_writes_the_vendor_the_same(tmp_path: Path, monkeypatch) -> None:
+    scale = DemoScale(accounts=6, asins=3, weeks=2)
+    write_demo(tmp_path / "serial", scale)
+    monkeypatch.setattr(demo.generate, "PARALLEL_WORK", 0)
+    write_demo(tmp_path / "pool", scale)
+    serial = tree(tmp_path / "serial")
+    assert any(name.startswith(f"inbox/{VENDOR}/") for name in serial)
+    assert serial == tree(tmp_path / "pool")
