@@ -61,6 +61,10 @@ def _expected_exports_sql() -> str:
         for account_kind, expected in EXPECTED_EXPORTS.items()
         for kinds, severity in expected.items()
     )
+    vendor_rows = " union all ".join(
+        f"select account_id, '{kind}' as kind, start_date, end_date from raw.{kind}"
+        for kind in ("vendor_sales", "vendor_inventory", "vendor_traffic", "vendor_net_ppm")
+    )
     return f"""
         with expected as ({families}),
         loaded as (
@@ -68,9 +72,11 @@ def _expected_exports_sql() -> str:
             where status in ('loaded', 'loaded_with_rejects') and kind not like 'vendor_%'
               and period_start <= $week::date + 6 and period_end >= $week::date
             union all
-            -- a vendor export makes the week it lands in only at day or week grain
-            select account_id, 'vendor_' || family from staging.stg_vendor__asin_periods
-            where week_start = $week
+            -- a vendor export makes the week it lands in only at day or week grain (a
+            -- Sunday–Saturday week in the Monday week of its middle day, as in staging)
+            select account_id, kind from ({vendor_rows}) as vendor
+            where (end_date = start_date and date_trunc('week', start_date) = $week)
+               or (end_date = start_date + 6 and date_trunc('week', start_date + 3) = $week)
         )
         select accounts.account_id,
             'no ' || replace(expected.kinds, '|', ' or ') || ' export for this week' as detail,
