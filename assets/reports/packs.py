@@ -210,7 +210,9 @@ VENDOR_SECTIONS = [
     (
         "aged",
         "many",
+        # ASINs a tenth of whose stock at Amazon is aged: a few old units are no news
         f"select * from reports.rpt_vendor_asins where {THIS_WEEK} and aged_90_plus_units > 0 "
+        "and aged_90_plus_units >= 0.1 * sellable_on_hand_units "
         "order by aged_90_plus_amount desc nulls last, asin limit 6",
     ),
     *[section for section in SELLER_SECTIONS if section[0] in ("data_health", "check_failures")],

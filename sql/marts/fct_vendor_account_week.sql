@@ -41,7 +41,7 @@ totals as (
         sum(po_shortfall_units) as po_shortfall_units,
         sum(po_shortfall_units * asp_amount) as po_shortfall_amount,
         count(*) filter (where stock_status = 'out_of_stock') as out_of_stock_asins,
-        count(*) filter (where stock_status = 'po_short') as po_short_asins,
+        count(*) filter (where po_shortfall_units > 0) as po_short_asins,
         count(*) filter (where stock_status = 'overstock') as overstock_asins,
         count(*) filter (where lbb_price_pct > 0) as lbb_price_asins,
         -- the vendor's own margin only when every ASIN that shipped has a cost price

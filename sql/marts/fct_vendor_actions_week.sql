@@ -1,4 +1,4 @@
--- A vendor account's action list per account × week × rank, in order of the weekly money at stake: stock-outs at Amazon, the Buy Box lost to a lower price, purchase orders short of the forecast, Net PPM falling, aged stock
+-- A vendor account's action list per account × week × rank, in order of the money at stake per week: stock-outs at Amazon, the Buy Box lost to a lower price, purchase orders short of the forecast, Net PPM falling, aged stock
 with asins as (
     select * from marts.fct_vendor_asin_week
     where in_look_back(week_start, 0)
@@ -22,9 +22,10 @@ candidates as (
     from asins
     where lbb_price_pct > 0
     union all
-    -- open purchase orders short of demand over the lead time: those units at today's price
+    -- open purchase orders short of demand over the lead time: those units at today's price,
+    -- per week of the lead time (the revenue that goes missing each week until they arrive)
     select account_id, week_start, 'vendor_po_shortfall', asin, title,
-        round(po_shortfall_units * asp_amount, 2)::decimal(18, 2)
+        round(po_shortfall_units * asp_amount / (lead_time_days / 7), 2)::decimal(18, 2)
     from asins
     where po_shortfall_units > 0
     union all
@@ -34,8 +35,11 @@ candidates as (
     from asins
     where net_ppm_effect_amount < 0
     union all
-    -- sellable stock older than 90 days, at Amazon's cost: returns or markdown money ahead
-    select account_id, week_start, 'vendor_aged_stock', asin, title, aged_90_plus_amount
+    -- sellable stock older than 90 days, at Amazon's cost: returns or markdown money ahead;
+    -- a week's share of it when cleared over a quarter (13 weeks), so that a stock and the
+    -- week's flows compare
+    select account_id, week_start, 'vendor_aged_stock', asin, title,
+        round(aged_90_plus_amount / 13, 2)::decimal(18, 2)
     from asins
     where aged_90_plus_units > 0
 ),

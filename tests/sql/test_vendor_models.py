@@ -247,7 +247,7 @@ def test_account_week_weights_rates_by_what_they_are_rates_of(vendor):
     assert w["lbb_price_pct"] == pytest.approx(0.05)
     assert w["customer_returns_rate"] == pytest.approx(5 / 82)
     assert float(w["oos_revenue_lost_amount"]) == pytest.approx(728.82)
-    assert (w["po_shortfall_units"], w["out_of_stock_asins"], w["po_short_asins"]) == (100, 1, 1)
+    assert (w["po_shortfall_units"], w["out_of_stock_asins"], w["po_short_asins"]) == (100, 1, 2)
     assert w["po_shortfall_amount"] == pytest.approx(20 * 21.25 + 80 * 10)
     assert w["revenue_wow_pct"] == pytest.approx(1490 / 1500 - 1)
 
@@ -278,14 +278,15 @@ def test_actions_are_ranked_by_the_money_at_stake(vendor):
         "where week_start = ? order by action_rank",
         W2,
     )
+    # a PO shortfall per week of the 2-week lead time (B: 80 × €10 / 2, A: 20 × €21.25 / 2);
+    # A's aged stock, €50 / 13 a week, is below the €10 minimum and left out
     assert [(a["kind"], a["asin"], float(a["amount_at_stake"])) for a in actions] == [
-        ("vendor_po_shortfall", B, 800.0),
         ("vendor_out_of_stock", B, 600.0),
-        ("vendor_po_shortfall", A, 425.0),
+        ("vendor_po_shortfall", B, 400.0),
+        ("vendor_po_shortfall", A, 212.5),
         ("vendor_out_of_stock", A, 128.82),
         ("vendor_margin_drop", A, 90.0),
         ("vendor_buy_box_price", A, 64.41),
-        ("vendor_aged_stock", A, 50.0),
     ]
 
 
