@@ -4,6 +4,7 @@ The expected revenue of every pack is worked out here from the generator's own r
 the rows it wrote (its manifest), independently of the readers and the SQL.
 """
 
+import csv
 from decimal import Decimal
 
 import dagster as dg
@@ -22,8 +23,9 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    """The default demo (6 named accounts in 4 marketplaces and the 2 language accounts,
-    shenzhen-us and milano-it; 16 weeks), ingested and run once."""
+    """The default demo (6 named accounts in 4 marketplaces, the 2 language accounts
+    shenzhen-us and milano-it and the vendor rhein-vendor-de; 16 weeks), ingested and run
+    once."""
     home = tmp_path_factory.mktemp("demo")
     manifest = write_demo(home, DemoScale())
     paths = Paths(home).ensure()
@@ -62,9 +64,14 @@ def test_one_pack_per_account_with_its_name_week_and_revenue(demo):
         text = pdf_text(folder / f"{account.id}.{account.language}.pdf")
         assert account.name in text
         # revenue = the sum of this account's business-report rows for the week, as written
-        revenue = sum(
-            (Decimal(str(r["revenue"])) for r in manifest.business_rows[(account.id, week)]),
-            Decimal(0),
+        # (a vendor's: the Ordered Revenue of its Sales export for the Vendor Central week)
+        revenue = (
+            vendor_ordered_revenue(paths, account.id, week)
+            if account.is_vendor
+            else sum(
+                (Decimal(str(r["revenue"])) for r in manifest.business_rows[(account.id, week)]),
+                Decimal(0),
+            )
         )
         expected = format_currency(revenue, account.currency, locale=account.locale)
         expected = " ".join(expected.split())  # text extraction turns no-break spaces into spaces
@@ -87,6 +94,36 @@ def test_one_pack_per_account_with_its_name_week_and_revenue(demo):
     boss = pdf_text(folder / "portfolio-eu.pdf")
     assert "Portfolio revenue in EUR" in boss and "Order defect rate" in boss
     assert boss.index("Nordwind") < boss.index("ACME UK")
+
+
+def vendor_ordered_revenue(paths, account_id, week) -> Decimal:
+    """The Ordered Revenue column of the vendor's weekly Sales CSV, summed as written
+    ("€19,846.77"): the banner is its first line, the header its second."""
+    (sales,) = (paths.inbox / account_id / week.isoformat()).glob("Sales_*.csv")
+    lines = sales.read_text("utf-8").splitlines()[1:]
+    amounts = (row["Ordered Revenue"].lstrip("€").replace(",", "") for row in csv.DictReader(lines))
+    return sum((Decimal(a) for a in amounts), Decimal(0))
+
+
+def test_the_vendor_pack_tells_the_vendors_story(demo):
+    """rhein-vendor-de (demo/vendor.py): Amazon matched a lower price on its best seller, the
+    pepper mill ran out at Amazon with POs short of the forecast, the baking mat is aged."""
+    manifest, paths, accounts, _, _ = demo
+    folder = paths.reports / manifest.weeks[-1].isoformat()
+    vendor = pdf_text(folder / "rhein-vendor-de.de.pdf")
+    assert "Wöchentlicher Vendor-Bericht" in vendor
+    assert "Vendor Central vom 15.11.2026 bis 21.11.2026, Manufacturing-Ansicht" in vendor
+    # the best seller's Net PPM fell as Amazon matched the price
+    assert "B0O3X7EP5J" in vendor and "28,0 % → 18,8 %" in vendor
+    # the first action: the ASIN Amazon ran out of, with the POs short of the forecast
+    actions = vendor[vendor.index("Was zuerst zu tun ist") :]
+    assert actions.index("B0VH1T45GU") < actions.index("B0O3X7EP5J")
+    assert "nicht auf Lager" in vendor and "Überbestand" in vendor
+    assert "Buy Box an niedrigeren Preis verloren" in vendor
+    # the boss pack shows it beside the sellers with its own measures
+    boss = pdf_text(folder / "portfolio-eu.pdf")
+    assert "Vendor accounts (Vendor Central)" in boss and "Rheinwerk" in boss
+    assert boss.index("ACME UK") < boss.index("Vendor accounts")
 
 
 def test_no_demo_pack_is_held_and_every_recipient_got_mail(demo):
