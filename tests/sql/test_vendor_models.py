@@ -75,6 +75,9 @@ def vendor_warehouse(folder) -> duckdb.DuckDBPyConnection:
         (SUN1, (1000, 40, 900, 648, 36, 2, 0.35), (500, 50, 500, 400, 50, 0, None)),
         (SUN2, (1190, 56, 1000, 810, 52, 2, 0.05), (300, 30, 300, 240, 30, 3, None)),
     ):
+        # B has no week a year ago in the warehouse; its W2 export says +50 % revenue and
+        # +25 % units against the same period last year
+        ly = {B: (0.5, 0.25)} if sunday == SUN2 else {}
         vendor_rows(
             conn,
             "vendor_sales",
@@ -89,15 +92,29 @@ def vendor_warehouse(folder) -> duckdb.DuckDBPyConnection:
                     shipped_units=v[4],
                     customer_returns=v[5],
                     lbb_price_pct=v[6],
+                    ordered_revenue_ly_pct=ly.get(asin, (None, None))[0],
+                    ordered_units_ly_pct=ly.get(asin, (None, None))[1],
                 )
                 for asin, v in ((A, a), (B, b))
             ],
         )
         vendor_rows(
-            conn, "vendor_traffic", sunday, [{"asin": A, "page_views": 900 if sunday == SUN2 else 800}, {"asin": B, "page_views": 1000}]  # fmt: skip
+            conn,
+            "vendor_traffic",
+            sunday,
+            [
+                {"asin": A, "page_views": 900 if sunday == SUN2 else 800},
+                {"asin": B, "page_views": 1000},
+            ],  # fmt: skip
         )
         vendor_rows(
-            conn, "vendor_net_ppm", sunday, [{"asin": A, "net_ppm": 0.28 if sunday == SUN1 else 0.19}, {"asin": B, "net_ppm": 0.20}]  # fmt: skip
+            conn,
+            "vendor_net_ppm",
+            sunday,
+            [
+                {"asin": A, "net_ppm": 0.28 if sunday == SUN1 else 0.19},
+                {"asin": B, "net_ppm": 0.20},
+            ],  # fmt: skip
         )
         vendor_rows(
             conn,
@@ -143,6 +160,8 @@ def vendor_warehouse(folder) -> duckdb.DuckDBPyConnection:
         distributor_view="manufacturing",
         source_file="rhein-de/october.csv",
     )  # fmt: skip
+    # the vendor's own cost price of A (unit_costs.csv, the ASIN in its sku column); B has none
+    conn.execute("insert into raw.unit_costs values ('rhein-de', ?, 10, 'EUR')", [A])
     # the sellers' weeks, for the portfolio
     for account, week, revenue in (("oak-uk", W1, 1000), ("oak-uk", W2, 900)):
         insert(
@@ -152,7 +171,9 @@ def vendor_warehouse(folder) -> duckdb.DuckDBPyConnection:
               "page_views": 100, "units": 10, "order_items": 10, "revenue": revenue}],
             account_id=account,
         )  # fmt: skip
-    conn.execute("insert into raw.fx_rates values ('2026-11-13', 'GBP', 0.90), ('2026-11-06', 'GBP', 0.90)")  # fmt: skip
+    conn.execute(
+        "insert into raw.fx_rates values ('2026-11-13', 'GBP', 0.90), ('2026-11-06', 'GBP', 0.90)"
+    )
     build_models(
         conn,
         "reports.rpt_vendor_asins",
@@ -174,8 +195,7 @@ def asin_week(conn, asin, week=W2):
 def account_week(conn, week=W2):
     return fetch(
         conn,
-        "select * from reports.rpt_vendor_summary where account_id = 'rhein-de' "
-        "and week_start = ?",
+        "select * from reports.rpt_vendor_summary where account_id = 'rhein-de' and week_start = ?",
         week,
     )[0]
 
@@ -211,6 +231,26 @@ def test_asin_measures_of_the_week(vendor):
     assert a["asp_yoy_pct"] == pytest.approx(21.25 / 32 - 1)
     assert a["net_ppm_yoy_pts"] == pytest.approx(-0.11)
     assert a["revenue_yoy_pct"] == pytest.approx(1190 / 800 - 1)
+
+
+def test_last_year_from_the_exports_change_columns_without_the_week_itself(vendor):
+    b = asin_week(vendor, B)
+    # €300 at +50 % on last year → €200; 30 units at +25 % → 24; ASP €10 against €8.33
+    assert float(b["ly_ordered_revenue_amount"]) == pytest.approx(200)
+    assert b["revenue_yoy_pct"] == pytest.approx(0.5)
+    assert b["asp_yoy_pct"] == pytest.approx(10 / (200 / 24) - 1)
+    assert b["net_ppm_yoy_pts"] is None  # no Net PPM a year ago
+
+
+def test_vendor_margin_needs_a_cost_price_for_every_asin_that_shipped(vendor):
+    a = asin_week(vendor, A)
+    # €810 paid by Amazon − 52 units × €10 own cost
+    assert float(a["vendor_margin_amount"]) == pytest.approx(290)
+    assert a["vendor_margin_pct"] == pytest.approx(290 / 810)
+    assert a["sell_through_pct"] == pytest.approx(52 / (52 + 100))
+    w = account_week(vendor)
+    assert (w["vendor_margin_amount"], w["asins_without_cost"]) == (None, 1)  # B shipped, no cost
+    assert w["sell_through_pct"] == pytest.approx(82 / (82 + 100))
 
 
 def test_revenue_lost_to_stock_outs_and_to_a_lower_price(vendor):
@@ -301,6 +341,33 @@ def test_a_month_is_kept_at_its_grain(vendor):
     assert {w["week_start"] for w in weeks} == {date(2025, 11, 10), W1, W2}
 
 
+def test_a_week_exported_as_a_week_wins_over_its_days(tmp_path):
+    conn = vendor_warehouse(tmp_path)
+    # the same Vendor Central week of A downloaded as 7 days (€200 a day): not added
+    for day in range(7):
+        date_ = SUN2 + timedelta(days=day)
+        insert(
+            conn, "vendor_sales",
+            [{"asin": A, "start_date": date_, "end_date": date_, "ordered_revenue": 200,
+              "ordered_units": 8}],
+            account_id="rhein-de", period_start=date_, period_end=date_,
+            distributor_view="manufacturing", source_file=f"rhein-de/day-{day}.csv",
+        )  # fmt: skip
+    build_models(conn, "marts.fct_vendor_asin_week", week=W2)
+    assert asin_week(conn, A)["ordered_revenue_amount"] == 1190
+    # without the weekly export, the days make the week
+    conn.execute(
+        "delete from raw.vendor_sales where start_date = ? and end_date = ?",
+        [SUN2, SUN2 + timedelta(days=6)],
+    )
+    build_models(conn, "marts.fct_vendor_asin_week", week=W2)
+    (a,) = fetch(
+        conn, "select * from marts.fct_vendor_asin_week where asin = ? and week_start = ?", A, W2
+    )
+    # Sunday 8 Nov belongs to the week of 2 Nov: the Monday week of 9 Nov gets 6 days
+    assert (a["ordered_revenue_amount"], a["grain"]) == (1200, "day")
+
+
 def test_kpis_carry_the_vendor_measures(vendor):
     kpis = {
         r["metric"]: r["value"]
@@ -325,10 +392,10 @@ def test_kpis_carry_the_vendor_measures(vendor):
 
 
 def test_vendor_and_seller_accounts_side_by_side_in_one_portfolio(vendor):
-    rows = {
-        r["account_id"]: r
-        for r in fetch(vendor, "select * from reports.rpt_portfolio_accounts where week_start = ?", W2)
-    }  # fmt: skip
+    accounts = fetch(
+        vendor, "select * from reports.rpt_portfolio_accounts where week_start = ?", W2
+    )
+    rows = {r["account_id"]: r for r in accounts}
     assert (rows["rhein-de"]["account_kind"], rows["oak-uk"]["account_kind"]) == (
         "vendor",
         "seller",
@@ -336,7 +403,11 @@ def test_vendor_and_seller_accounts_side_by_side_in_one_portfolio(vendor):
     assert rows["rhein-de"]["revenue_amount"] == 1490  # its ordered revenue, in EUR
     assert rows["rhein-de"]["net_ppm"] == pytest.approx(250 / 1300)
     assert rows["oak-uk"]["net_ppm"] is None
-    (total,) = fetch(vendor, "select * from reports.rpt_portfolio where portfolio_id = 'eu' and week_start = ?", W2)  # fmt: skip
+    (total,) = fetch(
+        vendor,
+        "select * from reports.rpt_portfolio where portfolio_id = 'eu' and week_start = ?",
+        W2,
+    )
     # £900 at 0.90 per euro = €1,000, plus the vendor's €1,490
     assert total["revenue_base_amount"] == pytest.approx(2490)
     assert (total["accounts"], total["vendor_accounts"]) == (2, 1)
