@@ -50,9 +50,12 @@ class SqlCheck:
     additional_deps: tuple[tuple[str, str], ...] = ()
 
     def failures(self, conn: duckdb.DuckDBPyConnection, week: str) -> list[dict]:
+        """The failing rows, in a stable order (account, then detail): DuckDB's parallel
+        scans give rows in any order, and the first few are kept as the check's sample."""
         cursor = conn.execute(self.sql, {"week": week})
         names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        return sorted(rows, key=lambda r: (r.get("account_id") or "", str(r.get("detail"))))
 
 
 def _expected_exports_sql() -> str:
