@@ -28,12 +28,41 @@ def test_accounts_file_loads_with_marketplace_defaults(accounts):
         ("{id: ok, marketplace: UK, portfolio: eu, language: xx}", "language 'xx'"),
         ("{id: ok, marketplace: UK, portfolio: eu, recipients: [not-an-email]}", "not an e-mail"),
         ("{id: ../etc, marketplace: UK, portfolio: eu}", "must use only a-z"),
+        ("{id: ok, marketplace: UK, portfolio: eu, kind: reseller}", "kind 'reseller' unknown"),
+        (
+            "{id: ok, marketplace: UK, portfolio: eu, distributor_view: sourcing}",
+            "only a vendor account has a distributor view",
+        ),
+        (
+            "{id: ok, marketplace: UK, portfolio: eu, kind: vendor, distributor_view: retail}",
+            "distributor_view 'retail' unknown; write manufacturing or sourcing",
+        ),
     ],
 )
 def test_bad_account_entries_name_the_problem(tmp_path, entry, message):
     path = write(tmp_path, "portfolios: [{id: eu, base_currency: EUR}]\naccounts:\n  - " + entry)
     with pytest.raises(ConfigError, match=message):
         load_accounts(path)
+
+
+def test_an_account_is_a_seller_unless_it_says_vendor(tmp_path, accounts):
+    assert (accounts.get("oak-uk").kind, accounts.get("oak-uk").distributor_view) == (
+        "seller",
+        None,
+    )
+    path = write(
+        tmp_path,
+        "portfolios: [{id: eu, base_currency: EUR}]\naccounts:\n"
+        "  - {id: v1, marketplace: DE, portfolio: eu, kind: vendor}\n"
+        "  - {id: v2, marketplace: DE, portfolio: eu, kind: vendor, distributor_view: Sourcing}\n",
+    )
+    loaded = load_accounts(path)
+    # manufacturing is the view Vendor Central opens with
+    assert (loaded.get("v1").is_vendor, loaded.get("v1").distributor_view) == (
+        True,
+        "manufacturing",
+    )
+    assert loaded.get("v2").distributor_view == "sourcing"
 
 
 def test_missing_accounts_file_says_how_to_fix(tmp_path):
