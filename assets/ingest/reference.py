@@ -32,7 +32,8 @@ TABLES = {
     "report_kinds": "The export families SellerPulse reads, with the names Seller Central "
     "gives them.",
     "fx_rates": "ECB reference rates from fx_rates.csv, one row per day × currency.",
-    "unit_costs": "Unit costs per account × SKU from unit_costs.csv.",
+    "unit_costs": "Unit costs per account × SKU from unit_costs.csv, each valid from a date "
+    "(NULL: from the start).",
 }
 
 FX_DDL = """
@@ -42,7 +43,7 @@ create or replace table raw.fx_rates (
 COSTS_DDL = """
 create or replace table raw.unit_costs (
     account_id varchar not null, sku varchar not null, unit_cost_amount decimal(18, 4) not null,
-    currency_code varchar not null
+    currency_code varchar not null, valid_from date
 )"""
 
 
@@ -80,16 +81,30 @@ def write_unit_costs(conn: duckdb.DuckDBPyConnection, path: Path, accounts: Acco
     if not path.is_file():
         return 0
     try:
+        header = conn.execute(
+            "select * from read_csv(?, header=true, all_varchar=true) limit 0", [str(path)]
+        ).description
+        # valid_from is optional: a cost applies from that date on (empty: always)
+        valid_from = "valid_from" if "valid_from" in {c[0] for c in header} else "null"
         conn.execute(
-            "insert into raw.unit_costs select account, sku, cost, upper(currency) from "
-            "read_csv(?, header=true, columns={'account': 'VARCHAR', 'sku': 'VARCHAR', "
-            "'cost': 'DECIMAL(18,4)', 'currency': 'VARCHAR'})",
+            f"insert into raw.unit_costs select account, sku, cost::decimal(18, 4), "
+            f"upper(currency), nullif(trim({valid_from}), '')::date "
+            "from read_csv(?, header=true, all_varchar=true)",
             [str(path)],
         )
     except duckdb.Error as exc:
         raise ConfigError(
-            f"{path}: expected columns account,sku,cost,currency ({str(exc).splitlines()[0]})"
+            f"{path}: expected columns account,sku,cost,currency and optionally valid_from "
+            f"(YYYY-MM-DD) ({str(exc).splitlines()[0]})"
         ) from exc
+    twice = conn.execute(
+        "select account_id, sku, valid_from from raw.unit_costs group by all having count(*) > 1"
+    ).fetchall()
+    if twice:
+        account, sku, day = twice[0]
+        raise ConfigError(
+            f"{path}: {account} {sku} has two costs valid from {day or 'the start'}; keep one"
+        )
     unknown = conn.execute(
         "select distinct account_id from raw.unit_costs where account_id not in "
         f"({', '.join(repr(a) for a in accounts.accounts)})"

@@ -12,7 +12,7 @@ business_report as (
 ),
 
 unit_costs as (
-    select * from raw.unit_costs
+    select * from marts.dim_unit_costs
 ),
 
 fx_rates as (
@@ -54,9 +54,11 @@ costed_skus as (
         business_report.units,
         business_report.units * unit_costs.unit_cost_amount * fx_rates.rate as cost_amount
     from business_report
+    -- the cost that applies on the week's Sunday
     left join unit_costs
         on business_report.account_id = unit_costs.account_id
         and business_report.sku = unit_costs.sku
+        and business_report.week_start + 6 between unit_costs.valid_from and unit_costs.valid_to
     left join fx_rates
         on business_report.week_start = fx_rates.week_start
         and unit_costs.currency_code = fx_rates.from_currency

@@ -18,7 +18,7 @@ accounts as (
 ),
 
 unit_costs as (
-    select * from raw.unit_costs
+    select * from marts.dim_unit_costs
 ),
 
 usable as (
@@ -238,6 +238,7 @@ measured as (
         on reported.account_id = unit_costs.account_id
         and reported.asin = unit_costs.sku
         and unit_costs.currency_code = accounts.currency_code
+        and reported.period_end between unit_costs.valid_from and unit_costs.valid_to
 ),
 
 derived as (

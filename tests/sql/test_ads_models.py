@@ -81,7 +81,7 @@ def ads(warehouse):
     )  # fmt: skip
     # a unit cost in dollars, converted at the ECB rates of the week's Friday (not the
     # week before, not the week after)
-    warehouse.execute("insert into raw.unit_costs values ('oak-uk', 'sku-A1', 10, 'USD')")
+    warehouse.execute("insert into raw.unit_costs values ('oak-uk', 'sku-A1', 10, 'USD', null)")
     warehouse.execute(
         "insert into raw.fx_rates values ('2026-11-13', 'USD', 1.10), ('2026-11-13', 'GBP', 0.90),"
         " ('2026-11-20', 'USD', 1.05), ('2026-11-20', 'GBP', 0.875),"
@@ -189,7 +189,7 @@ def test_roi_with_costs_in_the_accounts_own_currency_needs_no_rates_file(warehou
         [{"week_start": W2, "child_asin": "A1", "sku": "sku-A1", "sessions": 100,
           "page_views": 100, "units": 10, "order_items": 10, "revenue": 500}],
     )  # fmt: skip
-    warehouse.execute("insert into raw.unit_costs values ('oak-uk', 'sku-A1', 20, 'GBP')")
+    warehouse.execute("insert into raw.unit_costs values ('oak-uk', 'sku-A1', 20, 'GBP', null)")
     build_models(warehouse, "reports.rpt_advertising")
     # cost 10 × 20 = 200 GBP; ROI = (500 − 200 − 50) ÷ (200 + 50) = 1.0
     assert fetch(warehouse, "select roi from reports.rpt_advertising") == [{"roi": 1.0}]

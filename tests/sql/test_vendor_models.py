@@ -161,7 +161,10 @@ def vendor_warehouse(folder) -> duckdb.DuckDBPyConnection:
         source_file="rhein-de/october.csv",
     )  # fmt: skip
     # the vendor's own cost price of A (unit_costs.csv, the ASIN in its sku column); B has none
-    conn.execute("insert into raw.unit_costs values ('rhein-de', ?, 10, 'EUR')", [A])
+    conn.execute(
+        "insert into raw.unit_costs values ('rhein-de', ?, 10, 'EUR', null)",
+        [A],
+    )
     # the sellers' weeks, for the portfolio
     for account, week, revenue in (("oak-uk", W1, 1000), ("oak-uk", W2, 900)):
         insert(
