@@ -33,6 +33,9 @@ EXPECTED_EXPORTS = {
 # shipped COGS above shipped revenue by more than this factor is a misread export, not a loss
 COGS_REVENUE_FACTOR = 3
 VENDOR_TOTALS_TOLERANCE = 0.01  # per ASIN row: rounding of the per-ASIN amounts
+# settled product sales against the business reports' ordered sales over 4 weeks: orders settle
+# when they ship (days later), so single weeks differ; four weeks agree within this share
+SETTLEMENT_TOLERANCE = 0.10
 RECONCILE_TOLERANCE = 0.01  # 1 % of revenue, at least one unit of currency
 # a week's business report with this many times more (or fewer) sessions than its baseline
 # covers another period: a month has ~4.3 weeks, a day 1/7 of one; Prime Day stays under 3
@@ -487,5 +490,85 @@ CHECKS: tuple[SqlCheck, ...] = (
                 and shipped_cogs_amount > {COGS_REVENUE_FACTOR} * shipped_revenue_amount
         """,
         additional_deps=(("marts", "fct_vendor_account_week"),),
+    ),
+    SqlCheck(
+        name="settled_sales_reconcile",
+        asset=("marts", "fct_margin_account_week"),
+        severity="warning",
+        description="The payment exports' settled product sales of the last 4 weeks agree with "
+        "the business reports' ordered product sales of the same weeks (orders settle when "
+        "they ship, so one week alone may differ; a larger gap means a payment export or a "
+        "business report is missing or cut short).",
+        threshold=f"|settled − ordered| ≤ {SETTLEMENT_TOLERANCE:.0%} of ordered, over 4 weeks",
+        sql=f"""
+            with settled as (
+                select account_id, sum(settled_sales_amount) as settled, count(*) as weeks
+                from marts.fct_margin_account_week
+                where week_start between $week::date - 21 and $week::date
+                group by account_id
+            ),
+            ordered as (
+                select account_id, sum(revenue_amount) as ordered, count(*) as weeks
+                from marts.fct_sales_account_week
+                where week_start between $week::date - 21 and $week::date
+                group by account_id
+            )
+            select settled.account_id,
+                'settled product sales of the last 4 weeks ' || round(settled.settled, 2)
+                || ' against ordered product sales ' || round(ordered.ordered, 2) || ' ('
+                || round(100 * (settled.settled / ordered.ordered - 1), 1) || ' %): check that '
+                || 'every week''s Date Range Report and business report is in the inbox'
+                as detail
+            from settled
+            inner join ordered on settled.account_id = ordered.account_id
+            where settled.weeks = 4 and ordered.weeks = 4
+                and abs(settled.settled - ordered.ordered)
+                > {SETTLEMENT_TOLERANCE} * abs(ordered.ordered)
+        """,
+        additional_deps=(("marts", "fct_sales_account_week"),),
+    ),
+    SqlCheck(
+        name="payment_types_known",
+        asset=("staging", "stg_payments__lines"),
+        severity="warning",
+        description="Every transaction type and settlement amount in the payment exports is one "
+        "SellerPulse knows how to count (a new Amazon fee must not vanish from the margin "
+        "unseen). An unknown one is named, with its amount; it is left out of the margin.",
+        threshold="no line of an unknown type",
+        sql="""
+            select account_id,
+                coalesce(transaction_type, description) || ' in ' || source_file || ' ('
+                || count(*) || ' lines, ' || round(sum(amount), 2) || ' '
+                || any_value(currency_code) || ', first at line ' || min(source_line)
+                || '): not a transaction type SellerPulse knows, so it is not in the margin; '
+                || 'add it to assets/core/registry/payment_types.yaml (or settlement_amounts.yaml)'
+                as detail
+            from staging.stg_payments__lines
+            where week_start = $week and category = 'unknown'
+            group by account_id, source_file, coalesce(transaction_type, description)
+        """,
+    ),
+    SqlCheck(
+        name="unit_costs_complete",
+        asset=("marts", "fct_margin_asin_week"),
+        severity="warning",
+        description="Every SKU that sold has a unit cost in unit_costs.csv; without one its cost "
+        "of goods is unknown and the account's margin is marked partial.",
+        threshold="a unit cost for every SKU with units settled",
+        sql="""
+            select lines.account_id,
+                lines.sku || ': ' || sum(lines.quantity) || ' units settled without a unit '
+                || 'cost; add it to unit_costs.csv (account,sku,cost,currency[,valid_from])'
+                as detail
+            from staging.stg_payments__lines as lines
+            left join marts.dim_unit_costs as costs
+                on lines.account_id = costs.account_id
+                and lines.sku = costs.sku
+                and lines.posted_date between costs.valid_from and costs.valid_to
+            where lines.week_start = $week and lines.category = 'product_sales'
+                and lines.quantity > 0 and costs.sku is null
+            group by lines.account_id, lines.sku
+        """,
+        additional_deps=(("staging", "stg_payments__lines"), ("marts", "dim_unit_costs")),
     ),
 )

@@ -26,11 +26,17 @@ vendor_periods as (
     select * from staging.stg_vendor__asin_periods
 ),
 
+payments as (
+    select * from staging.stg_payments__lines
+),
+
 weeks as (
     select distinct week_start from business_report
     union
-    -- weeks only a vendor account reported
+    -- weeks only a vendor account reported, or only a payment export covers
     select distinct week_start from vendor_periods where week_start is not null
+    union
+    select distinct week_start from payments
 ),
 
 per_euro as (

@@ -40,6 +40,16 @@ vendor as (
     where in_look_back(week_start, 13)
 ),
 
+margin as (
+    select * from marts.fct_margin_account_week
+    where in_look_back(week_start, 13)
+),
+
+margin_bridge as (
+    select * from marts.fct_margin_bridge_account_week
+    where in_look_back(week_start, 13)
+),
+
 accounts as (
     select account_id, currency_code, threshold_flag_min_reviews, threshold_flag_min_sessions
     from marts.dim_accounts
@@ -97,9 +107,13 @@ metric_values as (
         week_start,
         unnest(['ad_spend', 'ad_sales', 'acos', 'roas', 'tacos', 'cpc', 'ctr', 'ad_cvr', 'roi']),
         unnest([
-            ad_spend_amount, ad_sales_amount, acos, roas, tacos, cpc_amount, ctr, ad_cvr, roi
+            ad_spend_amount, ad_sales_amount, acos, roas, tacos, cpc_amount, ctr, ad_cvr,
+            -- ROI on the contribution margin where the payment exports give one
+            coalesce(margin_roi, roi)
         ]::double[])
     from advertising
+    left join (select account_id, week_start, margin_roi from margin) as margin_roi
+        using (account_id, week_start)
     union all
     select
         account_id,
@@ -128,6 +142,35 @@ metric_values as (
     select account_id, week_start, metric, rate from health
     union all
     select account_id, week_start, 'risk_score', risk_score from risk
+    union all
+    -- what the seller kept, from the payment exports (sql/glossary/margin.yaml)
+    select
+        account_id,
+        week_start,
+        unnest([
+            'settled_sales', 'refund_amount', 'amazon_fees', 'cogs', 'net_proceeds',
+            'contribution_margin', 'margin_pct', 'fees_pct', 'refund_rate', 'ad_cost_share',
+            'profit_per_unit'
+        ]),
+        unnest([
+            settled_sales_amount, refund_amount, amazon_fees_amount, cogs_amount,
+            net_proceeds_amount, contribution_margin_amount, margin_pct, fees_pct, refund_rate,
+            ad_cost_share, profit_per_unit_amount
+        ]::double[])
+    from margin
+    union all
+    select
+        account_id,
+        week_start,
+        unnest([
+            'margin_volume_effect', 'margin_price_effect', 'margin_fee_rate_effect',
+            'margin_refunds_effect', 'margin_advertising_effect', 'margin_cogs_effect'
+        ]),
+        unnest([
+            volume_effect_amount, price_effect_amount, fee_rate_effect_amount,
+            refunds_effect_amount, advertising_effect_amount, cogs_effect_amount
+        ]::double[])
+    from margin_bridge
     union all
     -- vendor (1P) accounts: their own measures (sql/glossary/vendor.yaml)
     select
