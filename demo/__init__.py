@@ -9,9 +9,11 @@ inputs give byte-identical files, whether one process writes them or a pool (lar
 What gets written under ``home``:
 
 * ``accounts.yaml``, ``fx_rates.csv`` (ECB reference-rate layout, newest day first) and
-  ``unit_costs.csv`` (``account,sku,cost,currency``: the vendor account's own cost price per
-  ASIN, the ASIN in the sku column; no seller rows, so the sellers' ROI stays empty as before;
-  header only when no vendor account is written, so a smaller rerun leaves no stale cost);
+  ``unit_costs.csv`` (``account,sku,cost,currency,valid_from``: every seller SKU's cost, 35–45 %
+  of its list price, an FBM SKU's the same as its FBA SKU's; nordwind-de's best seller a second
+  time, 25 % dearer from the Wednesday of the last week but one, a supplier's increase; the
+  vendor account's own cost price per ASIN, the ASIN in the sku column; valid_from empty =
+  always);
 * ``inbox/<account>/<week start>/`` with five export families per seller account and week:
   ``BusinessReport-DD-MM-YYYY.csv`` (Detail Page Sales and Traffic by Child Item; UK en-dash
   sentence case with BOM, US title case with hyphens, German, Japanese),
@@ -19,7 +21,22 @@ What gets written under ``home``:
   ``Sponsored Products Search term report.csv|.xlsx`` and
   ``Sponsored Products Advertised product report.csv|.xlsx`` (daily rows, 7-day attribution),
   ``reviews.tsv`` (Customer Reviews dataset layout) and ``account-health.json``
-  (SP-API ``GET_V2_SELLER_PERFORMANCE_REPORT``).
+  (SP-API ``GET_V2_SELLER_PERFORMANCE_REPORT``);
+* and the payments (demo/payments.py, ../shared/export-headers.md §3), from a generator of their
+  own (``[seed, account position, 2]``), so no other file moved when they came:
+  ``<2026Nov16-2026Nov22>CustomTransaction.csv``, the week's Date Range Report in the account's
+  Seller Central language — the English 2025+ preamble and US layout (``Sep 4, 2026 1:05:07 AM
+  PDT``), the UK wording (fulfilment, postage credits; ``1 May 2026 00:09:17 UTC``), the German
+  order of §3.4 (``01.05.2026 10:05:35 UTC``, ``1.234,56``), Italian (``17 nov 2026 22:37:41
+  UTC``) and Japanese (``2026/11/16 10:05:35 JST``, not evidenced) headers with no preamble (none
+  is evidenced in those languages); shenzhen-us gets the English US one (no Chinese one is
+  evidenced). One Order row per SKU and day, settled a day or two after the order (so the
+  business report's units and sales, less the last days' ``DemoManifest.pending_units``),
+  refunds in later weeks, the week's ad spend billed as "Cost of Advertising", monthly storage,
+  a Transfer per settled fortnight (en, de). acme-us also has a ``Settlement_V2_<id>.txt`` of
+  its last two weeks (the same transactions), acme-uk a ``PaymentsTransactions_<week>.csv``
+  (Transaction view) of its last week. ``DemoManifest.payments`` has each week's truth
+  (settled sales, refunds, fees, advertising, COGS, contribution margin).
 
 Two real-world shapes are in the named accounts (positions and weeks in accounts.yaml):
 
@@ -42,10 +59,16 @@ Two real-world shapes are in the named accounts (positions and weeks in accounts
 
 Each account has a story the packs must reveal (stock-out, Buy Box lost, ACoS above target,
 ODR breach, rating drop: see demo/stories.py); pacific-us has none (the control) and delivers
-its ads reports as XLSX. sakura-jp's account-health JSON uses the spellings of Amazon's own
-example (``prefulfillmentCancelRate``, ``ahrStatus``); the others use the schema's. Accounts
-beyond the six named ones are ``acct-007``, ``acct-008``… cycling UK, DE, JP, US, without
-stories.
+its ads reports as XLSX. Three stories are in the payments only (demo/stories.py
+``MARGIN_STORIES``, (g)–(i)): **milano-it**'s FBA fees per unit rise 50 % in the last week, so
+its contribution margin falls (9,790.15 → 9,225.08 €, 31.3 % → 27.5 % of settled sales at the
+default scale) while its settled sales grow (31,247.53 → 33,536.89 €); **acme-uk** gets a
+refund wave on its second ASIN in the last week (35 % of the units settled in the three weeks
+before: refunds 1,195.61 → 5,192.56 £); **nordwind-de**'s supplier raises its best seller's
+unit cost by 25 % from the Wednesday of the last week but one. sakura-jp's account-health
+JSON uses the spellings of Amazon's own example (``prefulfillmentCancelRate``,
+``ahrStatus``); the others use the schema's. Accounts beyond the six named ones are
+``acct-007``, ``acct-008``… cycling UK, DE, JP, US, without stories.
 
 Whenever all six named accounts are written, two language accounts come on top (accounts.yaml
 ``language_accounts``, portfolio ``cross-border`` with a Chinese boss pack), each drawing from
@@ -108,6 +131,8 @@ The package, by job:
 * ``markets.py`` — each marketplace's header text, encodings and number formats;
 * ``simulate.py`` — sales, inventory, ads, reviews and account health, in a fixed draw order;
 * ``stories.py`` — the stories, one small object per account, called through hooks;
+* ``payments.py`` — the sellers' payments: transactions, Date Range Reports, the settlement
+  file and the Transaction view;
 * ``vendor.py`` — the vendor account: its weeks, stock and forecast, and its Vendor Central
   files;
 * ``writers.py``, ``xlsx.py``, ``fx.py`` — the numbers as files;

@@ -62,6 +62,8 @@ class Spec:
     kind: str = "seller"  # seller (Seller Central, 3P) or vendor (Vendor Central, 1P)
     distributor_view: str = ""  # a vendor's: manufacturing or sourcing
     business: str = ""  # a vendor's legal name, as its reports' Businesses=[...] banner shows it
+    settlement_file: bool = False  # also a Settlement V2 flat file over two weeks (payments)
+    transaction_view: bool = False  # also a Payments "Transaction view" CSV of its last week
 
     @property
     def vendor(self) -> bool:
@@ -123,6 +125,8 @@ def _named(i: int, a: dict, **extra) -> Spec:
         example_spelling=a.get("example_spelling", False),
         merchant_skus=tuple(a.get("merchant_skus", ())),
         search_term_summary_weeks=a.get("search_term_summary_weeks", 0),
+        settlement_file=a.get("settlement_file", False),
+        transaction_view=a.get("transaction_view", False),
         **extra,
     )
 

@@ -1,6 +1,6 @@
 """The entry point: ``write_demo`` checks its arguments, writes the home's accounts.yaml and
 fx_rates.csv, then simulates and writes every account (in a process pool at large scales), and
-last unit_costs.csv (the vendor accounts' own cost prices).
+last unit_costs.csv (the sellers' SKU costs and the vendor accounts' own cost prices).
 
 Each account draws from ``numpy.random.default_rng([seed, account position])`` and no clock is
 read, so the same inputs give byte-identical files, whichever process writes them.
@@ -34,6 +34,7 @@ from demo.markets import (
     search_term_header,
     summary_search_term_header,
 )
+from demo.payments import PAYMENTS_STREAM, simulate_payments, unit_cost_rows, write_payments
 from demo.simulate import (
     SECOND_SKU_STREAM,
     simulate_ads,
@@ -43,7 +44,7 @@ from demo.simulate import (
     simulate_sales,
     simulate_second_skus,
 )
-from demo.stories import story_of
+from demo.stories import MARGIN_STORIES, story_of
 from demo.vendor import write_vendor
 from demo.writers import (
     ads_csv,
@@ -131,9 +132,13 @@ def write_demo(
             _clear_stale(folder, set())
     jobs = [(spec, scale, weeks, inbox) for spec in specs]
     costs: list[str] = []
+    payments: dict[tuple[str, date], dict] = {}
+    pending: dict[str, int] = {}
     for spec, result in zip(specs, _run(jobs, scale), strict=True):
         if result.block is not None:  # a vendor has no business reports
             business._add(spec.id, result.block)
+            payments.update({(spec.id, week): truth for week, truth in result.payments.items()})
+            pending[spec.id] = result.pending_units
         stories += result.stories
         files += result.files
         costs += result.unit_costs
@@ -141,7 +146,8 @@ def write_demo(
             progress(f"{spec.id}: {len(weeks)} weeks, {len(result.files)} exports")
     # every run writes it, if only its header, so a smaller rerun leaves no cost of an account
     # it no longer writes (which the pipeline would refuse as unknown)
-    write(home / "unit_costs.csv", "\n".join(["account,sku,cost,currency", *costs]) + "\n")
+    header = "account,sku,cost,currency,valid_from"
+    write(home / "unit_costs.csv", "\n".join([header, *costs]) + "\n")
     return DemoManifest(
         home=home,
         weeks=weeks,
@@ -149,6 +155,8 @@ def write_demo(
         business_rows=business,
         files=files,
         stories=stories,
+        payments=payments,
+        pending_units=pending,
     )
 
 
@@ -159,7 +167,9 @@ class AccountResult(NamedTuple):
     files: list[Path]  # the exports written
     stories: list[dict]  # the manifest's story entries
     block: RowBlock | None  # the business reports' truth; None for a vendor
-    unit_costs: list[str]  # unit_costs.csv rows (a vendor's own cost prices)
+    unit_costs: list[str]  # unit_costs.csv rows (a seller's SKUs, a vendor's own cost prices)
+    payments: dict  # week -> the payments' truth (DemoManifest.payments); empty for a vendor
+    pending_units: int = 0  # units ordered in the demo that settle after its last day
 
 
 def _run(jobs: list[tuple], scale: DemoScale) -> Iterator[AccountResult]:
@@ -198,7 +208,7 @@ def _write_account(spec: Spec, scale: DemoScale, weeks: list[date], inbox: Path)
         vendor = write_vendor(spec, scale.asins, weeks, inbox, nrng)
         if existed:
             _clear_stale(account_dir, set(vendor.files))
-        return AccountResult(vendor.files, vendor.stories, None, vendor.unit_costs)
+        return AccountResult(vendor.files, vendor.stories, None, vendor.unit_costs, {})
     story = story_of(spec.id)
     acct = simulate_sales(spec, story, scale.asins, weeks, nrng)
     inv = simulate_inventory(acct, story, nrng)
@@ -302,6 +312,20 @@ def _write_account(spec: Spec, scale: DemoScale, weeks: list[date], inbox: Path)
         written.append(write(folder / "reviews.tsv", reviews_tsv(acct, w, reviews)))
         health = simulate_health(acct, story, w, nrng, base_odr)
         written.append(write(folder / "account-health.json", health_json(acct, w, health)))
+    # payments last, from a generator of their own: no number above moves
+    margin = MARGIN_STORIES.get(spec.id)
+    pay = simulate_payments(
+        acct,
+        second,
+        inv,
+        ads,
+        margin,
+        np.random.default_rng([scale.seed, spec.index, PAYMENTS_STREAM]),
+    )
+    written += write_payments(pay, inbox, market.decimals)
+    if margin is not None:
+        stories.append(margin.record(spec, acct.catalog, weeks))
     if existed:
         _clear_stale(account_dir, set(written))
-    return AccountResult(written, stories, block, [])
+    costs = unit_cost_rows(pay, market.decimals)
+    return AccountResult(written, stories, block, costs, pay.truth, pay.pending_units)

@@ -140,3 +140,13 @@ class DemoManifest:
     files: list[Path]  # every export file written
     # one entry per story: story, account_id, asin (or None), weeks, what
     stories: list[dict] = field(default_factory=list)
+    # (account_id, week_start) -> the truth of the seller's payment exports over the rows
+    # posted in that week (marketplace time): settled_units, settled_sales, shipping_credits,
+    # promotional_rebates (negative), refunded_units, refund_amount (positive), selling_fees,
+    # fba_fees, storage_fees (as written: negative), advertising (billed, positive), taxes
+    # (the tax columns' sum), amazon_fees (positive), cogs (unit cost valid on the row's date ×
+    # units, refunds back in stock), contribution_margin, net_proceeds (the totals but
+    # transfers), transfers; Decimal in the account's currency (units: whole numbers)
+    payments: dict[tuple[str, date], dict[str, Decimal]] = field(default_factory=dict)
+    # account_id -> units ordered in the demo's weeks whose order settles after its last day
+    pending_units: dict[str, int] = field(default_factory=dict)

@@ -39,6 +39,14 @@ in ``DemoManifest.stories``):
     only 35 % of the forecast over the 28-day lead time. The last ASIN is overstocked: ~26 weeks
     of cover at the end of W, hardly any deliveries, most of its stock aged 90+ days.
 
+(g)–(i) **Margin stories**, in the payment exports only (``MarginStory``, played by
+    demo/payments.py from its own generator): milano-it's FBA fee per unit rises 50 % from W's
+    Monday (a fee change), so its contribution margin falls while its settled sales grow;
+    acme-uk's second ASIN (index 1) gets a refund wave in W (35 % of its units settled in W-3 to
+    W-1 come back); nordwind-de's best seller costs 25 % more from the Wednesday of W-1 (a
+    second unit_costs.csv row with that valid_from). (acme-de's Buy Box loss cuts its sales in
+    W-1 and W, so a fee story there could not show margin falling while revenue grows.)
+
 pacific-us has no story (the control). Accounts beyond the six named ones have none either.
 With fewer accounts, ASINs or weeks a story keeps whatever of it fits.
 """
@@ -289,6 +297,57 @@ class VendorStory:
             if index is not None
         ]
 
+
+@dataclass(frozen=True)
+class MarginStory:
+    """(g)–(i) What eats a seller's contribution margin in its payment exports (demo/payments.py
+    plays it from a generator of its own, so no business report, ads or inventory number moves).
+    The numbers are parameters; W is the last week."""
+
+    name: str
+    what: str
+    asin_index: int | None = None  # the catalogue index of the ASIN it is about, if one
+    fee_rise: float = 1.0  # FBA fee per unit from W's Monday on, per the usual one
+    refund_wave: float = 0.0  # share of the ASIN's units settled in W-3..W-1 refunded in W
+    cost_rise: float = 1.0  # the ASIN's unit cost from the Wednesday of W-1, per the usual one
+
+    def asin(self, n: int) -> int | None:
+        return None if self.asin_index is None or self.asin_index >= n else self.asin_index
+
+    def record(self, spec: Spec, catalog: Catalog, weeks: list[date]) -> dict:
+        index = self.asin(len(catalog.child))
+        return {
+            "story": self.name,
+            "account_id": spec.id,
+            "asin": None if index is None else catalog.child[index],
+            "weeks": weeks[max(0, len(weeks) - 2) :],
+            "what": self.what,
+        }
+
+
+# seller account id -> what eats its margin (payments); an account not listed has no such story
+MARGIN_STORIES: dict[str, MarginStory] = {
+    "milano-it": MarginStory(
+        "fee-increase",
+        "FBA fees per unit +50 % from the last week (a fee change): contribution margin falls "
+        "while settled sales grow",
+        fee_rise=1.50,
+    ),
+    "acme-uk": MarginStory(
+        "refund-wave",
+        "a third of one ASIN's units settled in the three weeks before are refunded in the last "
+        "week: refunds eat its margin",
+        asin_index=1,
+        refund_wave=0.35,
+    ),
+    "nordwind-de": MarginStory(
+        "cost-increase",
+        "the supplier raises the best seller's unit cost by 25 % from the Wednesday of the last "
+        "week but one (unit_costs.csv valid_from)",
+        asin_index=0,
+        cost_rise=1.25,
+    ),
+}
 
 # vendor account id -> its story
 VENDOR_STORIES: dict[str, VendorStory] = {"rhein-vendor-de": VendorStory()}

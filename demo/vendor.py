@@ -646,7 +646,7 @@ def _month_sales(y: Year, first: date, last: date) -> tuple[dict[str, np.ndarray
 class Written:
     files: list[Path]
     stories: list[dict]
-    unit_costs: list[str]  # unit_costs.csv rows: account,sku (the ASIN),cost,currency
+    unit_costs: list[str]  # unit_costs.csv rows: account,sku (the ASIN),cost,currency,valid_from
 
 
 def write_vendor(
@@ -704,7 +704,7 @@ def write_vendor(
     )
     stories = [] if story is None else story.records(spec, v.catalog, weeks)
     costs = [
-        f"{spec.id},{asin},{cost // 100}.{cost % 100:02d},{v.market.currency}"
+        f"{spec.id},{asin},{cost // 100}.{cost % 100:02d},{v.market.currency},"
         for asin, cost in zip(v.catalog.child, v.params.own_cost.tolist(), strict=True)
     ]
     return Written(written, stories, costs)
