@@ -106,5 +106,61 @@ def pack_languages(root: Path | None = None) -> tuple[str, ...]:
 
 def clear_caches() -> None:
     """Forget loaded registries (tests that add an entry call this)."""
-    for loader in (marketplaces, currency_symbols, languages):
+    for loader in (marketplaces, currency_symbols, languages, payment_types, settlement_amounts):
         loader.cache_clear()
+
+
+PAYMENT_TYPES = "payment_types.yaml"
+SETTLEMENT_AMOUNTS = "settlement_amounts.yaml"
+AMOUNT_CATEGORIES = (
+    "product_sales",
+    "shipping_credits",
+    "gift_wrap_credits",
+    "promotional_rebates",
+    "selling_fees",
+    "fba_fees",
+    "storage_fees",
+    "other_fees",
+    "advertising",
+    "reimbursements",
+    "taxes",
+    "transfers",
+)
+
+
+@cache
+def payment_types(root: Path | None = None) -> tuple[tuple[str, str, str, str], ...]:
+    """Rows (language, value, canonical type, column) of ``payment_types.yaml``: every ``type``
+    value per export language with its canonical type (column 'type'), and the descriptions
+    that mean advertising (column 'description', canonical type 'advertising')."""
+    doc = _load(root, PAYMENT_TYPES)
+    where = (root or REGISTRY) / PAYMENT_TYPES
+    canonical = set(doc.get("canonical") or ())
+    rows = []
+    for language, values in (doc.get("types") or {}).items():
+        for value, kind in values.items():
+            if kind not in canonical:
+                raise RegistryError(
+                    f"{where}: {language}: {value!r} maps to {kind!r}, not one of 'canonical'"
+                )
+            rows.append((language, str(value), kind, "type"))
+    for language, values in (doc.get("advertising_descriptions") or {}).items():
+        rows.extend((language, str(value), "advertising", "description") for value in values)
+    return tuple(rows)
+
+
+@cache
+def settlement_amounts(root: Path | None = None) -> tuple[tuple[str, str, str], ...]:
+    """Rows (amount-type, amount-description, category) of ``settlement_amounts.yaml``; "*"
+    matches any value."""
+    doc = _load(root, SETTLEMENT_AMOUNTS)
+    where = (root or REGISTRY) / SETTLEMENT_AMOUNTS
+    rows = []
+    for entry in doc.get("amounts") or ():
+        if len(entry) != 3 or entry[2] not in AMOUNT_CATEGORIES:
+            raise RegistryError(
+                f"{where}: {entry!r} is not [amount-type, amount-description, category] with a "
+                f"category among {', '.join(AMOUNT_CATEGORIES)}"
+            )
+        rows.append(tuple(str(part) for part in entry))
+    return tuple(rows)

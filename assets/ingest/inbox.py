@@ -323,12 +323,13 @@ class _Pending:
     delimiter: str
     date_order: str
     country: str
+    timezone: str  # the marketplace's: it dates rows written with a time (posted_date)
     replaces_anyway: bool = False  # renamed "replace-…" after it was held
 
     @property
     def batch(self) -> tuple:
         layout = batch_key(self.source, self.detected, self.delimiter)
-        return (*layout, self.date_order, self.country)
+        return (*layout, self.date_order, self.country, self.timezone)
 
 
 @dataclass
@@ -562,6 +563,7 @@ def _prepare(
         locale_country(
             detected.locale, account.marketplace.iso_country, account.marketplace.locale
         ),
+        account.marketplace.timezone,
         replaces_anyway=bool(seen) and seen[1] == HELD and path.name.startswith(REPLACE_PREFIX),
     )
 
@@ -669,6 +671,7 @@ def _load_batch(conn: duckdb.DuckDBPyConnection, group: list[_Pending], limits: 
             first.delimiter,
             first.date_order,
             first.country,
+            first.timezone,
         )
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop the inbox
         if len(group) > 1:

@@ -44,6 +44,7 @@ SQL_TYPES = {
     "pct": "double",
     "decimal": "decimal(18, 6)",
     "date": "date",
+    "datetime": "timestamp",  # in UTC, whatever zone the export wrote
 }
 EXPECTED = {
     "int": "a whole number",
@@ -51,9 +52,11 @@ EXPECTED = {
     "pct": "a percentage",
     "decimal": "a number",
     "date": "a date",
+    "datetime": "a date and time",
 }
 API_LOCALE = {"api": {"decimal": ".", "thousands": ""}}  # SP-API / Ads API JSON: plain numbers
-TITLE_ROWS_SCANNED = 10
+# a Date Range Report has up to nine preamble lines above its header (export-headers.md §3.1)
+TITLE_ROWS_SCANNED = 12
 SNIFF_BYTES = 64 * 1024
 LINE_CHARS = 1024 * 1024
 CURRENCY_SYMBOLS = currency_symbols()  # "£" → GBP …, from the marketplace registry
@@ -83,6 +86,16 @@ WINDOWS = tuple(
 )
 WINDOW_SUFFIX = re.compile(r"^(?P<name>[a-z]+?)(?P<days>\d+)d$", re.IGNORECASE)
 DELIMITERS = ("\t", ";", ",")  # ";" in Spanish (and other decimal-comma) ads exports
+# The currency a Date Range Report's preamble states (export-headers.md §3.1): English "All
+# amounts in USD, unless specified" [A], Spanish "Todos los importes en EUR, a menos que …" [B].
+PREAMBLE_CURRENCY = re.compile(
+    r"^\W*(?:all amounts in|todos los importes en)\s+(?P<cur>[A-Z]{3})\b", re.IGNORECASE
+)
+# Number formats of a language in one country that differ from the language's own: Mexico
+# writes Spanish with a decimal point (CLDR es_MX: 1,234.56), Spain with a decimal comma.
+REGIONAL_NUMBERS = {("es", "MX"): {"decimal": ".", "thousands": ","}}
+# The decimal-comma convention a kind with ``decimal_by_values`` may be written in
+DECIMAL_COMMA = "de"
 
 
 class ExportError(ValueError):
@@ -115,6 +128,12 @@ class Column:
     type: str
     required: bool
     names: dict[str, tuple[str, ...]]
+    # a column no header has: the date of this datetime column in the account marketplace's
+    # timezone (a Date Range Report's posted_date from its posted_at)
+    local_date_of: str | None = None
+    # the column whose value stands in where this one is empty (a settlement's summary row,
+    # dated by its settlement_end_date)
+    fallback: str | None = None
 
 
 @dataclass(frozen=True)
@@ -130,6 +149,9 @@ class Kind:
     total_rows: str | None = None  # a row with a value here is a file total: none required
     variant: tuple[str, ...] = ()  # columns telling apart exports that never replace one another
     week_start: str = "folder"  # or "period_middle": see report_kinds.yaml
+    # English header over amounts that may be written 1.234,56 (an EU settlement flat file):
+    # the values decide, as under a Vendor Central banner's locale
+    decimal_by_values: bool = False
 
     @property
     def dated(self) -> bool:
@@ -243,11 +265,23 @@ def catalog(path: Path = KINDS_FILE) -> Catalog:
                 required=bool(c.get("required", False)),
                 names={
                     lang: tuple(normalise_header(n) for n in names)
-                    for lang, names in c["names"].items()
+                    for lang, names in c.get("names", {}).items()
                 },
+                local_date_of=c.get("local_date_of"),
+                fallback=c.get("fallback"),
             )
             for col, c in spec["columns"].items()
         }
+        for col in columns.values():
+            for key, other in (("local_date_of", col.local_date_of), ("fallback", col.fallback)):
+                if other is not None and other not in columns:
+                    raise ValueError(f"{path.name}: {name}: {col.name}: {key} '{other}' unknown")
+            source = columns.get(col.local_date_of or "")
+            if col.local_date_of and (source.type != "datetime" or col.type != "date"):
+                raise ValueError(
+                    f"{path.name}: {name}: {col.name}: local_date_of needs a date column and a "
+                    "datetime source"
+                )
         period_end = spec.get("period_end", "end_date" if "end_date" in columns else None)
         named = {
             "period": [spec["period"]],
@@ -273,6 +307,7 @@ def catalog(path: Path = KINDS_FILE) -> Catalog:
             total_rows=spec.get("total_rows"),
             variant=tuple(spec.get("variant", ())),
             week_start=spec.get("week_start", "folder"),
+            decimal_by_values=bool(spec.get("decimal_by_values", False)),
         )
     # number formats per header language come from the language registry
     locales = {
@@ -503,6 +538,10 @@ def sniff(
             found.header_line = number
             if source.currency and not found.header_currency:
                 found.header_currency = source.currency
+            if not found.header_currency:
+                found.header_currency = preamble_currency(lines[: number - 1])
+            if found.kind.decimal_by_values and not source.plain_numbers:
+                found.number_language = number_language(source, delimiter, found, DECIMAL_COMMA)
             if found.kind.banner:
                 _apply_banner(found, lines[: number - 1], date_order, source, delimiter, name)
             return found, delimiter
@@ -514,6 +553,16 @@ def sniff(
         f"unrecognised columns: {columns}. If this is a real Amazon export, add its header "
         f"spellings to assets/ingest/{KINDS_FILE.name}"
     )
+
+
+def preamble_currency(above: list[str]) -> str | None:
+    """The currency the lines above a header state ("All amounts in GBP, unless specified"),
+    if any; a language whose preamble is not evidenced gives None (the account's currency)."""
+    for line in above:
+        cells = _split(line, ",")
+        if cells and (match := PREAMBLE_CURRENCY.match(cells[0].strip())):
+            return match["cur"].upper()
+    return None
 
 
 def _apply_banner(
@@ -585,7 +634,7 @@ def number_language(source: Readable, delimiter: str, found: Detected, language:
     numeric = [
         pos
         for column, pos in found.positions.items()
-        if found.kind.columns[column].type not in ("text", "date")
+        if found.kind.columns[column].type not in ("text", "date", "datetime")
     ]
     own_only = other_only = 0
     encoding = "utf-16" if source.encoding == "utf-16" else "utf-8"
@@ -696,6 +745,106 @@ create or replace temp macro sp_named_month_date(v) as (
         )
     )::date
 );
+-- A local date and time from its parts as written (a month as digits or a word, a 12-hour
+-- clock with its a/p letter), or NULL.
+create or replace temp macro sp_clock(y, m, d, h, mi, s, ap) as (
+    try_cast(
+        y || '-' || lpad(coalesce(try_cast(m as integer), sp_month(m))::varchar, 2, '0') || '-'
+        || lpad(d, 2, '0') || ' '
+        || lpad((case
+            when ap = '' then try_cast(h as integer)
+            when try_cast(h as integer) between 1 and 12
+                then try_cast(h as integer) % 12 + (case when lower(ap) = 'p' then 12 else 0 end)
+        end)::varchar, 2, '0')
+        || ':' || mi || ':' || s
+        as timestamp
+    )
+);
+-- The date and time as written, without its zone: "Sep 4, 2026 1:05:07 AM PDT" (US),
+-- "1 May 2026 00:09:17 UTC", "17 dic 2026 22:37:41 UTC", "1 Jul 2026 4:24:44 am UTC" (IN),
+-- "01.05.2026 10:05:35 UTC" (DE), "2026/05/01 10:05:35 JST", ISO 8601; or NULL.
+create or replace temp macro sp_local_time(v) as (
+    coalesce(
+        sp_clock(
+            regexp_extract(v, '^(?:[^\d\s.,]+)\.?\s+\d{1,2},\s*(\d{4})\s', 1),
+            regexp_extract(v, '^([^\d\s.,]+)\.?\s+\d{1,2},', 1),
+            regexp_extract(v, '^[^\d\s.,]+\.?\s+(\d{1,2}),', 1),
+            regexp_extract(v, '^[^\d\s.,]+\.?\s+\d{1,2},\s*\d{4}\s+(\d{1,2}):\d{2}:\d{2}'
+                || '(?:\s*[AaPp]\.?\s?[Mm]\.?)?(?:\s+[A-Za-z]{1,5})?$', 1),
+            regexp_extract(v, '\s\d{1,2}:(\d{2}):\d{2}'
+                || '(?:\s*[AaPp]\.?\s?[Mm]\.?)?(?:\s+[A-Za-z]{1,5})?$', 1),
+            regexp_extract(v, '\s\d{1,2}:\d{2}:(\d{2})'
+                || '(?:\s*[AaPp]\.?\s?[Mm]\.?)?(?:\s+[A-Za-z]{1,5})?$', 1),
+            regexp_extract(v, ':\d{2}\s*([AaPp])\.?\s?[Mm]\.?(?:\s+[A-Za-z]{1,5})?$', 1)
+        ),
+        sp_clock(
+            regexp_extract(v, '^\d{1,2}\.?\s+(?:de\s+)?[^\d\s.,]+\.?\s+(?:de\s+)?(\d{4}),?\s', 1),
+            regexp_extract(v, '^\d{1,2}\.?\s+(?:de\s+)?([^\d\s.,]+)\.?\s+(?:de\s+)?\d{4}', 1),
+            regexp_extract(v, '^(\d{1,2})\.?\s+(?:de\s+)?[^\d\s.,]+\.?\s+(?:de\s+)?\d{4}', 1),
+            regexp_extract(v, '^\d{1,2}\.?\s+(?:de\s+)?[^\d\s.,]+\.?\s+(?:de\s+)?\d{4},?\s+'
+                || '(\d{1,2}):\d{2}:\d{2}(?:\s*[AaPp]\.?\s?[Mm]\.?)?(?:\s+[A-Za-z]{1,5})?$', 1),
+            regexp_extract(v, '\s\d{1,2}:(\d{2}):\d{2}'
+                || '(?:\s*[AaPp]\.?\s?[Mm]\.?)?(?:\s+[A-Za-z]{1,5})?$', 1),
+            regexp_extract(v, '\s\d{1,2}:\d{2}:(\d{2})'
+                || '(?:\s*[AaPp]\.?\s?[Mm]\.?)?(?:\s+[A-Za-z]{1,5})?$', 1),
+            regexp_extract(v, ':\d{2}\s*([AaPp])\.?\s?[Mm]\.?(?:\s+[A-Za-z]{1,5})?$', 1)
+        ),
+        sp_clock(
+            regexp_extract(v, '^\d{1,2}\.\d{1,2}\.(\d{4})\s', 1),
+            regexp_extract(v, '^\d{1,2}\.(\d{1,2})\.\d{4}\s', 1),
+            regexp_extract(v, '^(\d{1,2})\.\d{1,2}\.\d{4}\s', 1),
+            regexp_extract(v, '^\d{1,2}\.\d{1,2}\.\d{4}\s+(\d{1,2}):\d{2}:\d{2}'
+                || '(?:\s+[A-Za-z]{1,5})?$', 1),
+            regexp_extract(v, '^\d{1,2}\.\d{1,2}\.\d{4}\s+\d{1,2}:(\d{2}):\d{2}'
+                || '(?:\s+[A-Za-z]{1,5})?$', 1),
+            regexp_extract(v, '^\d{1,2}\.\d{1,2}\.\d{4}\s+\d{1,2}:\d{2}:(\d{2})'
+                || '(?:\s+[A-Za-z]{1,5})?$', 1),
+            ''
+        ),
+        sp_clock(
+            regexp_extract(v, '^(\d{4})[-/]\d{1,2}[-/]\d{1,2}', 1),
+            regexp_extract(v, '^\d{4}[-/](\d{1,2})[-/]\d{1,2}', 1),
+            regexp_extract(v, '^\d{4}[-/]\d{1,2}[-/](\d{1,2})(?:[T\s]|$)', 1),
+            coalesce(nullif(regexp_extract(
+                v, '^\d{4}[-/]\d{1,2}[-/]\d{1,2}[T\s]+(\d{1,2}):\d{2}:\d{2}(?:\.\d+)?'
+                || '\s*(?:Z|[+-]\d{2}:?\d{2}|[A-Za-z]{1,5})?$', 1), ''),
+                case when regexp_full_match(v, '\d{4}[-/]\d{1,2}[-/]\d{1,2}') then '0' end),
+            coalesce(nullif(regexp_extract(
+                v, '^\d{4}[-/]\d{1,2}[-/]\d{1,2}[T\s]+\d{1,2}:(\d{2}):\d{2}(?:\.\d+)?'
+                || '\s*(?:Z|[+-]\d{2}:?\d{2}|[A-Za-z]{1,5})?$', 1), ''),
+                case when regexp_full_match(v, '\d{4}[-/]\d{1,2}[-/]\d{1,2}') then '00' end),
+            coalesce(nullif(regexp_extract(
+                v, '^\d{4}[-/]\d{1,2}[-/]\d{1,2}[T\s]+\d{1,2}:\d{2}:(\d{2}(?:\.\d+)?)'
+                || '\s*(?:Z|[+-]\d{2}:?\d{2}|[A-Za-z]{1,5})?$', 1), ''),
+                case when regexp_full_match(v, '\d{4}[-/]\d{1,2}[-/]\d{1,2}') then '00' end),
+            ''
+        )
+    )
+);
+-- Minutes east of UTC of the zone written after a time: an offset (+02:00, Z) or one of the
+-- abbreviations Amazon's exports use (US zones, UTC, JST, IST …); 0 without a zone, NULL
+-- for an abbreviation not known here (the value is then rejected, not misdated).
+create or replace temp macro sp_zone_minutes(v) as (
+    case
+        when regexp_matches(v, ':\d{2}(?:\.\d+)?\s*[+-]\d{2}:?\d{2}$')
+            then (case when regexp_extract(v, '([+-])\d{2}:?\d{2}$', 1) = '-' then -1 else 1 end)
+                * (60 * regexp_extract(v, '[+-](\d{2}):?\d{2}$', 1)::integer
+                   + regexp_extract(v, '[+-]\d{2}:?(\d{2})$', 1)::integer)
+        when regexp_matches(v, ':\d{2}(?:\.\d+)?(?:\s*[AaPp]\.?\s?[Mm]\.?)?\s*[A-Za-z]{1,5}$')
+            and not regexp_matches(v, ':\d{2}\s*[AaPp]\.?\s?[Mm]\.?$')
+            then map {
+                'Z': 0, 'UTC': 0, 'GMT': 0, 'PST': -480, 'PDT': -420, 'MST': -420, 'MDT': -360,
+                'CST': -360, 'CDT': -300, 'EST': -300, 'EDT': -240, 'AKST': -540, 'AKDT': -480,
+                'HST': -600, 'HDT': -540, 'BST': 60, 'CET': 60, 'CEST': 120, 'JST': 540,
+                'IST': 330, 'AEST': 600, 'AEDT': 660
+            }[upper(regexp_extract(v, '([A-Za-z]{1,5})$', 1))]
+        else 0
+    end
+);
+-- The moment a date and time as written stands for, in UTC (a timestamp without zone).
+create or replace temp macro sp_datetime(v) as (
+    sp_local_time(v) - to_minutes(sp_zone_minutes(v))
+);
 create or replace temp macro sp_date(v, date_order) as (
     case
         when regexp_matches(v, '^\s*\d{4}-\d{2}-\d{2}')
@@ -719,7 +868,9 @@ create or replace temp macro sp_date(v, date_order) as (
         else coalesce(
             try_strptime(trim(v), '%b %d, %Y')::date,
             try_strptime(trim(v), '%d %b %Y')::date,
-            sp_named_month_date(trim(v))
+            sp_named_month_date(trim(v)),
+            -- a date with its time ("01.05.2026 10:05:35 UTC"): the date as written
+            sp_local_time(trim(v))::date
         )
     end
 );
@@ -734,6 +885,8 @@ def _typed(column: Column, pos: int) -> str:
         return text
     if column.type == "date":
         return f"d{pos}"
+    if column.type == "datetime":
+        return f"t{pos}"
     number = f"n{pos}"
     if column.type == "int":
         return f"(case when {number} = trunc({number}) then {number}::bigint end)"
@@ -743,13 +896,19 @@ def _typed(column: Column, pos: int) -> str:
     return f"{number}::{SQL_TYPES[column.type]}"
 
 
+def _local_date(pos: int, timezone: str) -> str:
+    """The date, in ``timezone``, of the UTC moment ``v<pos>``."""
+    return f"timezone({_quote(timezone)}, timezone('UTC', v{pos}))::date"
+
+
 def _parse_values(
     conn: duckdb.DuckDBPyConnection,
     typed: dict[int, str],
     locale: dict[str, str],
     date_order: str,
 ) -> None:
-    """Parse every number and date of the file in one long column (``parsed_values``).
+    """Parse every number, date and date-time of the file in one long column
+    (``parsed_values``).
 
     Binding a regular expression costs about a millisecond per use; parsing the values
     unpivoted keeps it to one use of each parser per file instead of one per column."""
@@ -759,11 +918,19 @@ def _parse_values(
         )
         return
     dates = [f"'c{p}'" for p, t in typed.items() if t == "date"]
+    times = [f"'c{p}'" for p, t in typed.items() if t == "datetime"]
     numbers = ", ".join(
-        f"max(num) filter (where col = 'c{p}') as n{p}" for p, t in typed.items() if t != "date"
+        f"max(num) filter (where col = 'c{p}') as n{p}"
+        for p, t in typed.items()
+        if t not in ("date", "datetime")
     )
     days = ", ".join(
         f"max(day) filter (where col = 'c{p}') as d{p}" for p, t in typed.items() if t == "date"
+    )
+    moments = ", ".join(
+        f"max(moment) filter (where col = 'c{p}') as t{p}"
+        for p, t in typed.items()
+        if t == "datetime"
     )
     conn.execute(
         f"""
@@ -774,14 +941,16 @@ def _parse_values(
         ),
         parsed as (
             select row_id, col,
-                case when col not in ({", ".join(dates) or "''"})
+                case when col not in ({", ".join(dates + times) or "''"})
                     then sp_number(nullif(trim(raw), ''), {_quote(locale["thousands"])},
                                    {_quote(locale["decimal"])}) end as num,
                 case when col in ({", ".join(dates) or "''"})
-                    then sp_date(nullif(trim(raw), ''), {_quote(date_order)}) end as day
+                    then sp_date(nullif(trim(raw), ''), {_quote(date_order)}) end as day,
+                case when col in ({", ".join(times) or "''"})
+                    then sp_datetime(nullif(trim(raw), '')) end as moment
             from long
         )
-        select row_id{", " + numbers if numbers else ""}{", " + days if days else ""}
+        select row_id{"".join(f", {part}" for part in (numbers, days, moments) if part)}
         from parsed group by row_id
         """
     )
@@ -795,15 +964,17 @@ def parse_file(
     workdir: Path | None = None,
     country: str | None = None,
     limits: Limits | None = None,
+    timezone: str = "UTC",
 ) -> ParsedFile:
     """Read ``path`` into temp tables ``parsed_rows`` (typed, canonical names, source_file,
-    source_line) and ``parsed_rejects`` (source_file, line, column, value, reason)."""
+    source_line) and ``parsed_rejects`` (source_file, line, column, value, reason);
+    ``timezone`` is the account marketplace's (it dates rows written with a time)."""
     source = readable(path, workdir or path.parent, limits, source_name)
     try:
         detected, delimiter = sniff(source, source_name, limits, date_order)
-        return parse_batch(conn, [(source, source_name)], detected, delimiter, date_order, country)[
-            source_name
-        ]
+        return parse_batch(
+            conn, [(source, source_name)], detected, delimiter, date_order, country, timezone
+        )[source_name]
     finally:
         source.cleanup()
 
@@ -832,15 +1003,21 @@ def parse_batch(
     delimiter: str,
     date_order: str = "dmy",
     country: str | None = None,
+    timezone: str = "UTC",
 ) -> dict[str, ParsedFile]:
     """Parse files of one layout (see ``batch_key``) together: one ``read_csv`` and one pass of
     each parser for all of them, so a small file costs little more than its bytes. Rows keep
-    their file in ``source_file``; the result says per file what was read, loaded, rejected."""
+    their file in ``source_file``; the result says per file what was read, loaded, rejected.
+    A column with ``local_date_of`` is the date of its datetime column in ``timezone`` (the
+    account marketplace's), so a sale at 11:30 PM PDT on Sunday is Sunday's although it is
+    Monday in UTC."""
     rows_read = _load_source(conn, sources, detected, delimiter)
     if conn not in _WITH_MACROS:
         conn.execute(PARSE_MACROS)
         _WITH_MACROS.add(conn)
     locale = catalog().locales[detected.number_language or detected.locale]
+    if not detected.number_language and (detected.locale, country) in REGIONAL_NUMBERS:
+        locale = REGIONAL_NUMBERS[(detected.locale, country)]
     if sources[0][0].plain_numbers and locale["decimal"] != ".":
         # spreadsheet and JSON numbers are written "1234.5"; a "."-decimal language reads them
         # as they are and also reads amounts a spreadsheet keeps as text ("₹3,05,148.87")
@@ -856,15 +1033,26 @@ def parse_batch(
     kind = detected.kind
     total = detected.positions.get(kind.total_rows) if kind.total_rows else None
     typed, finals, failures = [], [], []
+    local_dates = {
+        col.local_date_of: col for col in kind.columns.values() if col.local_date_of is not None
+    }
     for col in kind.columns.values():
         pos = detected.positions.get(col.name)
+        source = detected.positions.get(col.local_date_of or "")
+        if pos is None and source is not None:
+            finals.append(f"{_local_date(source, timezone)} as {col.name}")
+            continue
         if pos is None:
             value = detected.constants.get(col.name)
             constant = "null" if value is None else _quote(value)
             finals.append(f"{constant}::{SQL_TYPES[col.type]} as {col.name}")
             continue
         typed.append(f"{_typed(col, pos)} as v{pos}")
-        finals.append(f"v{pos} as {col.name}")
+        stand_in = detected.positions.get(col.fallback or "")
+        if stand_in is not None:  # e.g. a settlement's summary row, dated by its end
+            finals.append(f"coalesce(v{pos}, v{stand_in}) as {col.name}")
+        else:
+            finals.append(f"v{pos} as {col.name}")
         header = detected.cells[pos].replace("\ufeff", "").strip()
         if col.required:
             reason = f"'{header}' is empty; this column is required"
@@ -883,6 +1071,10 @@ def parse_batch(
         if col.name == kind.period:  # a dated row after the day it is loaded
             reason = f"'{header}' is in the future (after today); check the export's dates"
             failures.append((col.name, pos, f"v{pos} > current_date", reason))
+        dated = local_dates.get(col.name)
+        if dated is not None and dated.name == kind.period:
+            reason = f"'{header}' is in the future (after today); check the export's dates"
+            failures.append((col.name, pos, f"{_local_date(pos, timezone)} > current_date", reason))
     spans = {(kind.period, kind.period_end), ("start_date", "end_date")}
     for first, last in sorted(spans, key=str):
         start, end = (detected.positions.get(c) for c in (first, last))

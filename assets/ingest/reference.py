@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from assets.core.glossary import glossary
-from assets.core.registry import REGISTRY, marketplaces
+from assets.core.registry import REGISTRY, marketplaces, payment_types, settlement_amounts
 from assets.core.settings import Accounts, ConfigError
 from assets.ingest.readers import catalog
 
@@ -34,6 +34,11 @@ TABLES = {
     "fx_rates": "ECB reference rates from fx_rates.csv, one row per day × currency.",
     "unit_costs": "Unit costs per account × SKU from unit_costs.csv, each valid from a date "
     "(NULL: from the start).",
+    "payment_types": "The type values of the payment exports per language with their canonical "
+    "type (order, refund, service_fee, …; matched_column 'type'), and the Service Fee "
+    "descriptions that mean advertising (matched_column 'description').",
+    "settlement_amounts": "Settlement V2 (amount-type, amount-description) pairs with their "
+    "margin category; '*' matches any value.",
 }
 
 FX_DDL = """
@@ -167,6 +172,13 @@ def write_reference_tables(
     kind_rows = pd.DataFrame(
         [{"kind": k.name, "label": k.label, "raw_table": k.table} for k in catalog().kinds.values()]
     )
+    # payment exports: what each type value and settlement amount is (assets/core/registry/)
+    type_rows = pd.DataFrame(
+        payment_types(), columns=["language", "type_value", "canonical_type", "matched_column"]
+    )
+    amount_rows = pd.DataFrame(
+        settlement_amounts(), columns=["amount_type", "amount_description", "category"]
+    )
     conn.execute("create schema if not exists raw")
     for table, frame in (
         ("accounts", account_rows),
@@ -174,6 +186,8 @@ def write_reference_tables(
         ("marketplaces", market_rows),
         ("metrics", metric_rows),
         ("report_kinds", kind_rows),
+        ("payment_types", type_rows),
+        ("settlement_amounts", amount_rows),
     ):
         conn.register("frame", frame)
         conn.execute(f"create or replace table raw.{table} as select * from frame")
