@@ -116,6 +116,7 @@ def make_environment(locale: str) -> Environment:
         trend=lambda v: "" if _is_missing(v) or v == 0 else ("up" if v > 0 else "down"),
         day=guard(lambda v: format_date(v, "medium", locale=locale)),
         sparkline=sparkline,
+        waterfall=waterfall,
     )
     return env
 
@@ -140,6 +141,58 @@ def sparkline(values: list[float | None], width: int = 64, height: int = 14) -> 
         f'<polyline points="{line}" fill="none" stroke="#0b3d5c" stroke-width="1"/>'
         f'<circle cx="{last_x:.1f}" cy="{last_y:.1f}" r="1.6" fill="#b42318"/></svg>'
     )
+
+
+def waterfall(steps: list[tuple[str, float | None, bool]], width: int = 480) -> Markup:
+    """A waterfall chart: each step (label, amount, is_total) a bar, a total from zero, any other
+    from where the one before ended, down for a negative amount. Dark bars are totals, hatched
+    grey bars what is taken away, plain grey what is added: legible in greyscale. Labels are
+    escaped; amounts are printed by the table beside it."""
+    steps = [(label, float(v or 0), total) for label, v, total in steps]
+    if not steps:
+        return Markup("")
+    bar, gap, top, label_h = 44, 12, 6, 30
+    height = 150
+    level, spans = 0.0, []
+    for _, value, total in steps:
+        start, end = (0.0, value) if total else (level, level + value)
+        spans.append((start, end))
+        level = end
+    low = min(0.0, *(min(a, b) for a, b in spans))
+    high = max(0.0, *(max(a, b) for a, b in spans))
+    scale = (height - top) / ((high - low) or 1.0)
+
+    def y(v: float) -> float:
+        return top + (high - v) * scale
+
+    width = max(width, len(steps) * (bar + gap))
+    parts = [
+        f'<svg class="waterfall" width="{width}" height="{height + label_h}" '
+        f'viewBox="0 0 {width} {height + label_h}">',
+        '<defs><pattern id="taken" width="4" height="4" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="4" height="4" fill="#d5dde3"/>'
+        '<line x1="0" y1="0" x2="0" y2="4" stroke="#7a8a96" stroke-width="1.5"/></pattern>'
+        "</defs>",
+        f'<line x1="0" x2="{width}" y1="{y(0):.1f}" y2="{y(0):.1f}" stroke="#777" '
+        'stroke-width="0.5"/>',
+    ]
+    for i, ((label, value, total), (start, end)) in enumerate(zip(steps, spans, strict=True)):
+        x = i * (bar + gap) + gap / 2
+        fill = "#0b3d5c" if total else ("url(#taken)" if value < 0 else "#a9b8c3")
+        top_y, bottom_y = y(max(start, end)), y(min(start, end))
+        parts.append(
+            f'<rect x="{x:.1f}" y="{top_y:.1f}" width="{bar}" '
+            f'height="{max(bottom_y - top_y, 0.8):.1f}" fill="{fill}"/>'
+        )
+        words = escape(label).split(" ")
+        lines = [" ".join(words[: (len(words) + 1) // 2]), " ".join(words[(len(words) + 1) // 2 :])]
+        for j, text in enumerate(t for t in lines if t):
+            parts.append(
+                f'<text x="{x + bar / 2:.1f}" y="{height + 11 + j * 10}" font-size="9" '
+                f'text-anchor="middle" fill="#333">{text}</text>'
+            )
+    parts.append("</svg>")
+    return Markup("".join(parts))
 
 
 @dataclass

@@ -1,4 +1,4 @@
--- Prioritised action list per account × week × rank: what to do first, from health, stock, Buy Box, ads and reviews, with the numbers behind each
+-- Prioritised action list per account × week × rank: what to do first, from health, stock, Buy Box, ads, money-losing ASINs and reviews, with the numbers behind each
 with health as (
     select * from marts.fct_health_metric_week
     where in_look_back(week_start, 0)
@@ -32,6 +32,11 @@ search_terms as (
 voice as (
     select * from marts.fct_reviews_account_week
     where in_look_back(week_start, 0)
+),
+
+margins as (
+    select * from marts.fct_margin_asin_week
+    where in_look_back(week_start, 0) and asin is not null
 ),
 
 accounts as (
@@ -89,6 +94,23 @@ candidates as (
     inner join accounts
         on voice.account_id = accounts.account_id
     where voice.is_low_star
+    union all
+    -- priority 3: the ASINs that lose most money after fees, refunds, ads and cost of goods
+    select
+        margins.account_id, margins.week_start, 3, 'money_losing_asin', margins.asin,
+        asins.title, -margins.contribution_margin_amount, 'amount',
+        margins.contribution_margin_amount / nullif(margins.settled_sales_amount, 0),
+        margins.currency_code
+    from margins
+    left join asins
+        on margins.account_id = asins.account_id
+        and margins.week_start = asins.week_start
+        and margins.asin = asins.asin
+    where margins.contribution_margin_amount < 0
+    qualify row_number() over (
+        partition by margins.account_id, margins.week_start
+        order by margins.contribution_margin_amount, margins.asin
+    ) <= 3
     union all
     -- priority 4: search terms to add as negative keywords
     select

@@ -75,9 +75,10 @@ final as (
         as ad_cost_share,
         this_week.contribution_margin_amount / nullif(this_week.ordered_units, 0)
         as profit_per_unit_amount,
-        -- ROI on the margin: what the goods and the ads earned over what they cost
-        this_week.contribution_margin_amount
-        / nullif(this_week.cogs_amount + this_week.advertising_amount, 0) as margin_roi,
+        -- ROI on the margin: what the goods and the ads earned over what they cost; unknown
+        -- while a SKU that sold has no cost (its cost of goods would be missing)
+        case when this_week.units_without_cost = 0 then this_week.contribution_margin_amount
+            / nullif(this_week.cogs_amount + this_week.advertising_amount, 0) end as margin_roi,
         this_week.units_without_cost > 0 as is_partial,
         previous.contribution_margin_amount as previous_contribution_margin_amount,
         previous.settled_sales_amount as previous_settled_sales_amount,

@@ -1,4 +1,4 @@
--- One row per account × week for the boss pack (seller and vendor accounts side by side): revenue, growth, ads, health, Net PPM, stock risk and risk score, also in the portfolio's base currency
+-- One row per account × week for the boss pack (seller and vendor accounts side by side): revenue, growth, ads, contribution margin, health, Net PPM, stock risk and risk score, also in the portfolio's base currency
 with growth as (
     select * from marts.fct_sales_account_week
     where in_look_back(week_start, 0)
@@ -16,6 +16,11 @@ risk as (
 
 vendor as (
     select * from marts.fct_vendor_account_week
+    where in_look_back(week_start, 0)
+),
+
+margin as (
+    select * from marts.fct_margin_account_week
     where in_look_back(week_start, 0)
 ),
 
@@ -128,6 +133,13 @@ final as (
         converted.oos_revenue_lost_amount * converted.fx_rate_to_base
         as oos_revenue_lost_base_amount,
         converted.lbb_price_pct,
+        margin.contribution_margin_amount,
+        margin.contribution_margin_amount * converted.fx_rate_to_base
+        as contribution_margin_base_amount,
+        margin.margin_pct,
+        margin.previous_margin_pct,
+        margin.margin_pct - margin.previous_margin_pct as margin_change_pts,
+        margin.is_partial as margin_is_partial,
         risk.health_breaches,
         risk.breached_metrics,
         risk.revenue_at_risk_pct,
@@ -151,6 +163,9 @@ final as (
         and converted.week_start = advertising.week_start
     left join risk
         on converted.account_id = risk.account_id and converted.week_start = risk.week_start
+    left join margin
+        on converted.account_id = margin.account_id
+        and converted.week_start = margin.week_start
 )
 
 select * from final

@@ -22,6 +22,8 @@ totals as (
         sum(revenue_base_amount) filter (where account_kind = 'seller')
         as seller_revenue_base_amount,
         sum(oos_revenue_lost_base_amount) as oos_revenue_lost_base_amount,
+        sum(contribution_margin_base_amount) as contribution_margin_base_amount,
+        count(*) filter (where contribution_margin_amount is not null) as accounts_with_margin,
         sum(revenue_base_amount) filter (where is_comparable) as comparable_revenue_base_amount,
         sum(previous_revenue_base_amount) filter (where is_comparable)
         as previous_revenue_base_amount,
@@ -65,6 +67,9 @@ final as (
         vendor_accounts,
         case when accounts_without_fx_rate = 0 then oos_revenue_lost_base_amount end
         as oos_revenue_lost_base_amount,
+        case when accounts_without_fx_rate = 0 then contribution_margin_base_amount end
+        as contribution_margin_base_amount,
+        accounts_with_margin,
         accounts_with_health_breach,
         accounts_at_high_risk,
         max_risk_score

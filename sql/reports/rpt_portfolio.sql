@@ -23,6 +23,8 @@ final as (
         acos,
         tacos,
         oos_revenue_lost_base_amount,
+        contribution_margin_base_amount,
+        accounts_with_margin,
         accounts_with_health_breach,
         accounts_at_high_risk,
         max_risk_score

@@ -155,7 +155,9 @@ def test_account_margin_and_its_ratios(margin):
     assert float(w["refund_rate"]) == pytest.approx(10 / 275)
     assert float(w["ad_cost_share"]) == pytest.approx(25 / 275)
     assert float(w["profit_per_unit_amount"]) == pytest.approx(50.95 / 15)
-    assert float(w["margin_roi"]) == pytest.approx(50.95 / (94 + 25))
+    # OAK-X sold without a cost: ROI unknown (the week before had every cost: 47.5 / 120)
+    assert w["margin_roi"] is None
+    assert float(account(margin, W1)["margin_roi"]) == pytest.approx(47.5 / (100 + 20))
     # what Amazon pays out: every line but the payout itself
     assert float(w["net_proceeds_amount"]) == pytest.approx(148.95)
     assert (w["reimbursements_amount"], w["unknown_amount"], w["unknown_lines"]) == (7, -3, 1)
@@ -277,3 +279,27 @@ def test_settled_sales_reconcile_with_ordered_sales_over_four_weeks(tmp_path):
     )
     build_models(conn, "marts.fct_margin_account_week", week=W2)
     assert failures(conn, "settled_sales_reconcile") == []  # −7.5 %: within 10 %
+
+
+def test_a_money_losing_asin_is_an_action_and_in_the_pack_section(tmp_path):
+    conn = margin_warehouse(tmp_path)
+    # a refund wave on OAK-S: 4 more units back (−£40, no fees returned)
+    insert(
+        conn, "payments_date_range",
+        [line(date(2026, 11, 21), "Refund", "OAK-S", 4, product_sales=-40)],
+        period_start=date(2026, 11, 16), period_end=date(2026, 11, 22), header_currency="GBP",
+        source_file="oak-uk/refunds.csv",
+    )  # fmt: skip
+    build_models(conn, "reports.rpt_actions", "reports.rpt_margin_asins", week=W2)
+    # A2: £40 sold − £50 refunded − £12.80 fees − (£16 − £20 of goods back in stock) = −£18.80
+    (loser,) = fetch(
+        conn, "select * from reports.rpt_margin_asins where week_start = ? and losing_rank = 1", W2
+    )
+    assert (loser["asin"], float(loser["contribution_margin_amount"])) == ("A2", -18.8)
+    (action,) = fetch(
+        conn,
+        "select * from reports.rpt_actions where week_start = ? and kind = 'money_losing_asin'",
+        W2,
+    )
+    assert (action["subject"], float(action["value"])) == ("A2", 18.8)
+    assert action["threshold"] == pytest.approx(-18.8 / 40)
