@@ -146,6 +146,11 @@ SELLER_SECTIONS = [
     ),
     ("margin", "one", f"select * from reports.rpt_margin where {THIS_WEEK}"),
     (
+        "margin_drivers",
+        "many",
+        f"select * from reports.rpt_margin_drivers where {THIS_WEEK} order by effect",
+    ),
+    (
         "margin_losers",
         "many",
         f"select * from reports.rpt_margin_asins where {THIS_WEEK} and losing_rank <= 5 "

@@ -303,3 +303,15 @@ def test_a_money_losing_asin_is_an_action_and_in_the_pack_section(tmp_path):
     )
     assert (action["subject"], float(action["value"])) == ("A2", 18.8)
     assert action["threshold"] == pytest.approx(-18.8 / 40)
+
+
+def test_each_effect_names_the_asins_behind_it(margin):
+    build_models(margin, "reports.rpt_margin_drivers")
+    drivers = {
+        r["effect"]: [(a["asin"], float(a["amount"])) for a in r["top_asins"]]
+        for r in fetch(margin, "select * from reports.rpt_margin_drivers where week_start = ?", W2)
+    }
+    assert drivers["volume"] == [("OAK-X", 12.75), ("A2", -2.5)]
+    assert drivers["fee_rate"] == [("A1", -7.5), ("A2", 1.2)]
+    assert drivers["refunds"] == [("A2", -10.0)]
+    assert "advertising" not in drivers  # no ASIN's advertising moved
