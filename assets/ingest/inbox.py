@@ -672,6 +672,7 @@ def _load_batch(conn: duckdb.DuckDBPyConnection, group: list[_Pending], limits: 
             first.date_order,
             first.country,
             first.timezone,
+            {p.name: p.detected.constants for p in group},
         )
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop the inbox
         if len(group) > 1:

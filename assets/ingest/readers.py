@@ -988,12 +988,34 @@ def batch_key(source: Readable, detected: Detected, delimiter: str) -> tuple:
         detected.header_line,
         detected.attribution_days,
         detected.header_currency,
-        tuple(sorted(detected.constants.items())),  # a banner's values go into the SQL
+        # which columns a banner fills (its values differ per file: they are per-file literals)
+        tuple(sorted(detected.constants)),
         detected.number_language,
         delimiter,
         source.encoding == "utf-16",
         source.plain_numbers,
     )
+
+
+def _per_file(
+    column: str,
+    sources: list[tuple[Readable, str]],
+    detected: Detected,
+    constants: dict[str, dict[str, str]] | None,
+) -> str:
+    """The SQL value of a column a banner fills: one literal, or one per file of the batch."""
+    values = {
+        name: (constants or {}).get(name, detected.constants).get(column) for _, name in sources
+    }
+    distinct = set(values.values())
+    if len(distinct) == 1:
+        (value,) = distinct
+        return "null" if value is None else _quote(value)
+    cases = " ".join(
+        f"when {_quote(name)} then {'null' if v is None else _quote(v)}"
+        for name, v in values.items()
+    )
+    return f"(case source_file {cases} end)"
 
 
 def parse_batch(
@@ -1004,10 +1026,13 @@ def parse_batch(
     date_order: str = "dmy",
     country: str | None = None,
     timezone: str = "UTC",
+    constants: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, ParsedFile]:
     """Parse files of one layout (see ``batch_key``) together: one ``read_csv`` and one pass of
     each parser for all of them, so a small file costs little more than its bytes. Rows keep
     their file in ``source_file``; the result says per file what was read, loaded, rejected.
+    ``constants`` are each file's banner values (by its name; default: ``detected``'s), which
+    fill the columns its header lacks.
     A column with ``local_date_of`` is the date of its datetime column in ``timezone`` (the
     account marketplace's), so a sale at 11:30 PM PDT on Sunday is Sunday's although it is
     Monday in UTC."""
@@ -1043,9 +1068,8 @@ def parse_batch(
             finals.append(f"{_local_date(source, timezone)} as {col.name}")
             continue
         if pos is None:
-            value = detected.constants.get(col.name)
-            constant = "null" if value is None else _quote(value)
-            finals.append(f"{constant}::{SQL_TYPES[col.type]} as {col.name}")
+            finals.append(f"{_per_file(col.name, sources, detected, constants)}::"
+                          f"{SQL_TYPES[col.type]} as {col.name}")  # fmt: skip
             continue
         typed.append(f"{_typed(col, pos)} as v{pos}")
         stand_in = detected.positions.get(col.fallback or "")
