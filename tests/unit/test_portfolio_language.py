@@ -54,14 +54,16 @@ def test_the_boss_pack_is_rendered_in_the_portfolios_language(accounts, tmp_path
         "'messer-de' as account_id, 12897.84 as revenue_amount, 'EUR' as currency_code, "
         "0.289784 as revenue_wow_pct, 0.2 as acos, 0.05 as tacos, 1 as health_breaches, "
         "'odr' as breached_metrics, 0.1 as revenue_at_risk_pct, 42.0 as risk_score, "
-        "false as is_high_risk"
+        "false as is_high_risk, 2989.5 as contribution_margin_amount, 0.2318 as margin_pct, "
+        "-0.012 as margin_change_pts, false as margin_is_partial"
     )
     conn.execute(
         "create table reports.rpt_portfolio as select 'cn' as portfolio_id, "
         "date '2026-11-16' as week_start, 'EUR' as base_currency, 12897.84 as "
         "revenue_base_amount, 0.289784 as revenue_wow_pct, 0.2 as acos, 0.05 as tacos, "
         "1 as comparable_accounts, 1 as accounts, '' as not_comparable_account_ids, "
-        "0 as accounts_without_fx_rate, '' as accounts_without_fx_rate_ids"
+        "0 as accounts_without_fx_rate, '' as accounts_without_fx_rate_ids, "
+        "1 as accounts_with_margin, 2989.5 as contribution_margin_base_amount"
     )
     job = portfolio_pack_job(conn, accounts.portfolios["cn"], accounts, WEEK, {}, tmp_path)
     assert (job.language, job.locale) == ("zh", "zh_Hans_CN")
@@ -70,3 +72,5 @@ def test_the_boss_pack_is_rendered_in_the_portfolios_language(accounts, tmp_path
     assert "账户组合周报 · 深圳团队" in text and "2026年11月16日" in text
     assert "销售额" in text and "订单缺陷率" in text and "风险评分" in text
     assert "€12,897.84" in text and "+29.0%" in text
+    # the account's margin, its change in points, and the portfolio's
+    assert "利润" in text and "€2,989.50" in text and "23.2%" in text and "-1.2 个百分点" in text
