@@ -126,6 +126,31 @@ def test_the_vendor_pack_tells_the_vendors_story(demo):
     assert boss.index("ACME UK") < boss.index("Vendor accounts")
 
 
+def test_every_seller_pack_says_what_the_seller_kept(demo):
+    """The contribution margin each seller pack prints is the one the generator worked out
+    from the payment exports it wrote (manifest.payments), and the stories show: milano-it's
+    FBA fees rose (a negative fee-rate effect), acme-uk's refund wave (the refunds effect)."""
+    manifest, paths, accounts, _, _ = demo
+    week = manifest.weeks[-1]
+    folder = paths.reports / week.isoformat()
+    for account in accounts.accounts.values():
+        if account.is_vendor:
+            continue
+        truth = manifest.payments[(account.id, week)]
+        expected = format_currency(
+            truth["contribution_margin"], account.currency, locale=account.locale
+        )
+        text = pdf_text(folder / f"{account.id}.{account.language}.pdf")
+        assert " ".join(expected.split()) in text, account.id
+    uk = pdf_text(folder / "acme-uk.en.pdf")
+    refunds = uk[uk.index("What changed the margin") :]
+    assert "Refunds effect -£" in refunds
+    milano = pdf_text(folder / "milano-it.it.pdf")
+    assert "Cosa resta al venditore" in milano
+    boss = pdf_text(folder / "portfolio-eu.pdf")
+    assert "Margin" in boss and "accounts with payment exports" in boss
+
+
 def test_no_demo_pack_is_held_and_every_recipient_got_mail(demo):
     manifest, paths, accounts, _, result = demo
     week = manifest.weeks[-1].isoformat()
