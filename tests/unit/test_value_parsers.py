@@ -141,7 +141,7 @@ def test_a_number_in_the_other_convention_is_null_not_a_thousandth(conn, text, l
 dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2068, 12, 31))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(day=dates)
 def test_dates_in_every_written_form(conn, day):
     serial = (day - date(1899, 12, 30)).days
@@ -160,15 +160,16 @@ def test_dates_in_every_written_form(conn, day):
     assert dict(zip(forms, parsed_dates(conn, forms), strict=True)) == dict.fromkeys(forms, day)
 
 
-@settings(max_examples=200, deadline=None)
-@given(
-    day=dates,
-    locale=st.sampled_from(["en_US", "de_DE", "fr_FR", "it_IT", "es_ES"]),
-    pattern=st.sampled_from(["MMM d, y", "d MMM y", "d MMMM y", "MMMM d, y"]),
-)
-def test_dates_with_month_words_in_every_export_language(conn, day, locale, pattern):
+@settings(max_examples=60, deadline=None)
+@given(day=dates)
+def test_dates_with_month_words_in_every_export_language(conn, day):
     # "ago 20, 2026" (export-headers.md §2.5), "17 dic 2026" (§3.2), "20 août 2026", "5 März 2026"
-    assert parsed_date(conn, format_date(day, pattern, locale=locale)) == day
+    forms = [
+        (format_date(day, pattern, locale=locale), "dmy")
+        for locale in ("en_US", "de_DE", "fr_FR", "it_IT", "es_ES")
+        for pattern in ("MMM d, y", "d MMM y", "d MMMM y", "MMMM d, y")
+    ]
+    assert dict(zip(forms, parsed_dates(conn, forms), strict=True)) == dict.fromkeys(forms, day)
 
 
 @pytest.mark.parametrize(
