@@ -184,8 +184,7 @@ def waterfall(steps: list[tuple[str, float | None, bool]], width: int = 480) -> 
             f'<rect x="{x:.1f}" y="{top_y:.1f}" width="{bar}" '
             f'height="{max(bottom_y - top_y, 0.8):.1f}" fill="{fill}"/>'
         )
-        words = escape(label).split(" ")
-        lines = [" ".join(words[: (len(words) + 1) // 2]), " ".join(words[(len(words) + 1) // 2 :])]
+        lines = _two_lines(label)
         for j, text in enumerate(t for t in lines if t):
             parts.append(
                 f'<text x="{x + bar / 2:.1f}" y="{height + 11 + j * 10}" font-size="9" '
@@ -193,6 +192,19 @@ def waterfall(steps: list[tuple[str, float | None, bool]], width: int = 480) -> 
             )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _two_lines(label: str) -> list[str]:
+    """A bar's label over two lines, escaped: split between words, or in the middle of a
+    Chinese or Japanese label that has no spaces."""
+    words = label.split(" ")
+    if len(words) == 1:
+        half = (len(label) + 1) // 2 if len(label) > 6 else len(label)
+        parts = [label[:half], label[half:]]
+    else:
+        half = (len(words) + 1) // 2
+        parts = [" ".join(words[:half]), " ".join(words[half:])]
+    return [str(escape(part)) for part in parts]
 
 
 @dataclass

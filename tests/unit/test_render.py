@@ -1,6 +1,7 @@
 """Pack rendering: locale formatting, escaping of untrusted text, a fetcher that refuses."""
 
 import io
+import re
 import string
 from datetime import date
 
@@ -278,3 +279,23 @@ def test_long_words_wrap_inside_the_page_and_bidi_controls_are_dropped(tmp_path)
         assert max(right_edges(page._page_box)) <= page.width
     text = "".join(p.extract_text() for p in pypdf.PdfReader(write_pdf(html, pack.output)).pages)
     assert "Oak oc.elpmaxe Co" in text and "b0z7w1ptzz" in text
+
+
+def test_the_margin_waterfall_steps_down_from_sales_to_margin():
+    from assets.reports.render import waterfall
+
+    svg = str(waterfall([("Sales <b>", 100, True), ("Fees", -30, False), ("Margin", 70, True)]))
+    bars = re.findall(
+        r'<rect x="[\d.]+" y="([\d.]+)" width="44" height="([\d.]+)" fill="([^"]+)"', svg
+    )
+    # 144 px (150 less a 6 px top margin) for 100: sales from y 6 to 150, fees the 43.2 px
+    # below sales' top, the margin 100.8 px high from there
+    assert bars == [
+        ("6.0", "144.0", "#0b3d5c"),
+        ("6.0", "43.2", "url(#taken)"),
+        ("49.2", "100.8", "#0b3d5c"),
+    ]
+    assert "Sales" in svg and "&lt;b&gt;" in svg and "<b>" not in svg
+    # a Chinese or Japanese label without spaces is split over two lines
+    labels = re.findall(r">([^<>]+)</text>", str(waterfall([("決済済み商品売上", 1, True)])))
+    assert labels == ["決済済み", "商品売上"]
