@@ -745,80 +745,68 @@ create or replace temp macro sp_named_month_date(v) as (
         )
     )::date
 );
--- A local date and time from its parts as written (a month as digits or a word, a 12-hour
--- clock with its a/p letter), or NULL.
-create or replace temp macro sp_clock(y, m, d, h, mi, s, ap) as (
-    try_cast(
-        y || '-' || lpad(coalesce(try_cast(m as integer), sp_month(m))::varchar, 2, '0') || '-'
-        || lpad(d, 2, '0') || ' '
-        || lpad((case
-            when ap = '' then try_cast(h as integer)
-            when try_cast(h as integer) between 1 and 12
-                then try_cast(h as integer) % 12 + (case when lower(ap) = 'p' then 12 else 0 end)
-        end)::varchar, 2, '0')
-        || ':' || mi || ':' || s
-        as timestamp
+create or replace temp macro sp_date_part(v, date_order) as (
+    case
+        when regexp_matches(v, '^\s*\d{4}-\d{2}-\d{2}')
+            then try_cast(substr(trim(v), 1, 10) as date)
+        when regexp_full_match(trim(v), '[1-9][0-9]{4}(\.0+)?')
+            then date '1899-12-30' + cast(cast(trim(v) as double) as integer)
+        when regexp_full_match(trim(v), '\d{4}/\d{1,2}/\d{1,2}')
+            then try_strptime(trim(v), '%Y/%m/%d')::date
+        when regexp_full_match(trim(v), '\d{1,2}\.\d{1,2}\.\d{4}')
+            then try_strptime(trim(v), '%d.%m.%Y')::date
+        when regexp_full_match(trim(v), '\d{1,2}\.\d{1,2}\.\d{2}')
+            then try_strptime(trim(v), '%d.%m.%y')::date
+        when regexp_full_match(trim(v), '\d{1,2}/\d{1,2}/\d{4}') and date_order = 'mdy'
+            then try_strptime(trim(v), '%m/%d/%Y')::date
+        when regexp_full_match(trim(v), '\d{1,2}/\d{1,2}/\d{2}') and date_order = 'mdy'
+            then try_strptime(trim(v), '%m/%d/%y')::date
+        when regexp_full_match(trim(v), '\d{1,2}/\d{1,2}/\d{4}')
+            then try_strptime(trim(v), '%d/%m/%Y')::date
+        when regexp_full_match(trim(v), '\d{1,2}/\d{1,2}/\d{2}')
+            then try_strptime(trim(v), '%d/%m/%y')::date
+        else coalesce(
+            try_strptime(trim(v), '%b %d, %Y')::date,
+            try_strptime(trim(v), '%d %b %Y')::date,
+            sp_named_month_date(trim(v))
+        )
+    end
+);
+-- A date as written, without the clock time some exports add after it ("01.05.2026 10:05:35
+-- UTC" is 1 May 2026 as written).
+create or replace temp macro sp_date(v, date_order) as (
+    sp_date_part(regexp_replace(v, '[T\s,]+\d{1,2}:\d{2}.*$', ''), date_order)
+);
+-- The clock time at the end of a date and time as written ("1:05:07 AM PDT", "22:37:41 UTC",
+-- "4:24:44 am", "T23:59:00+09:00"): its hour, minute, second and a/p letter.
+create or replace temp macro sp_clock_parts(v) as (
+    regexp_extract(
+        v,
+        '(\d{1,2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?\s*(?:([AaPp])\.?\s?[Mm]\.?)?'
+        || '\s*(?:Z|[+-]\d{2}:?\d{2}|[A-Za-z]{1,5})?\s*$',
+        ['h', 'mi', 's', 'ap']
     )
+);
+-- Seconds since midnight of those parts (a 12-hour clock by its a/p letter), or NULL when
+-- they are not a time of day.
+create or replace temp macro sp_clock_seconds(p) as (
+    (case
+        when p.ap = '' and try_cast(p.h as integer) between 0 and 23 then try_cast(p.h as integer)
+        when p.ap <> '' and try_cast(p.h as integer) between 1 and 12
+            then try_cast(p.h as integer) % 12 + (case when lower(p.ap) = 'p' then 12 else 0 end)
+    end) * 3600
+    + (case when try_cast(p.mi as integer) < 60 then try_cast(p.mi as integer) end) * 60
+    + (case when coalesce(try_cast(nullif(p.s, '') as double), 0) < 60
+        then coalesce(try_cast(nullif(p.s, '') as double), 0) end)
 );
 -- The date and time as written, without its zone: "Sep 4, 2026 1:05:07 AM PDT" (US),
 -- "1 May 2026 00:09:17 UTC", "17 dic 2026 22:37:41 UTC", "1 Jul 2026 4:24:44 am UTC" (IN),
--- "01.05.2026 10:05:35 UTC" (DE), "2026/05/01 10:05:35 JST", ISO 8601; or NULL.
+-- "01.05.2026 10:05:35 UTC" (DE), "2026/05/01 10:05:35 JST", ISO 8601: the date as sp_date
+-- reads it, plus its clock time (midnight without one); or NULL.
 create or replace temp macro sp_local_time(v) as (
-    coalesce(
-        sp_clock(
-            regexp_extract(v, '^(?:[^\d\s.,]+)\.?\s+\d{1,2},\s*(\d{4})\s', 1),
-            regexp_extract(v, '^([^\d\s.,]+)\.?\s+\d{1,2},', 1),
-            regexp_extract(v, '^[^\d\s.,]+\.?\s+(\d{1,2}),', 1),
-            regexp_extract(v, '^[^\d\s.,]+\.?\s+\d{1,2},\s*\d{4}\s+(\d{1,2}):\d{2}:\d{2}'
-                || '(?:\s*[AaPp]\.?\s?[Mm]\.?)?(?:\s+[A-Za-z]{1,5})?$', 1),
-            regexp_extract(v, '\s\d{1,2}:(\d{2}):\d{2}'
-                || '(?:\s*[AaPp]\.?\s?[Mm]\.?)?(?:\s+[A-Za-z]{1,5})?$', 1),
-            regexp_extract(v, '\s\d{1,2}:\d{2}:(\d{2})'
-                || '(?:\s*[AaPp]\.?\s?[Mm]\.?)?(?:\s+[A-Za-z]{1,5})?$', 1),
-            regexp_extract(v, ':\d{2}\s*([AaPp])\.?\s?[Mm]\.?(?:\s+[A-Za-z]{1,5})?$', 1)
-        ),
-        sp_clock(
-            regexp_extract(v, '^\d{1,2}\.?\s+(?:de\s+)?[^\d\s.,]+\.?\s+(?:de\s+)?(\d{4}),?\s', 1),
-            regexp_extract(v, '^\d{1,2}\.?\s+(?:de\s+)?([^\d\s.,]+)\.?\s+(?:de\s+)?\d{4}', 1),
-            regexp_extract(v, '^(\d{1,2})\.?\s+(?:de\s+)?[^\d\s.,]+\.?\s+(?:de\s+)?\d{4}', 1),
-            regexp_extract(v, '^\d{1,2}\.?\s+(?:de\s+)?[^\d\s.,]+\.?\s+(?:de\s+)?\d{4},?\s+'
-                || '(\d{1,2}):\d{2}:\d{2}(?:\s*[AaPp]\.?\s?[Mm]\.?)?(?:\s+[A-Za-z]{1,5})?$', 1),
-            regexp_extract(v, '\s\d{1,2}:(\d{2}):\d{2}'
-                || '(?:\s*[AaPp]\.?\s?[Mm]\.?)?(?:\s+[A-Za-z]{1,5})?$', 1),
-            regexp_extract(v, '\s\d{1,2}:\d{2}:(\d{2})'
-                || '(?:\s*[AaPp]\.?\s?[Mm]\.?)?(?:\s+[A-Za-z]{1,5})?$', 1),
-            regexp_extract(v, ':\d{2}\s*([AaPp])\.?\s?[Mm]\.?(?:\s+[A-Za-z]{1,5})?$', 1)
-        ),
-        sp_clock(
-            regexp_extract(v, '^\d{1,2}\.\d{1,2}\.(\d{4})\s', 1),
-            regexp_extract(v, '^\d{1,2}\.(\d{1,2})\.\d{4}\s', 1),
-            regexp_extract(v, '^(\d{1,2})\.\d{1,2}\.\d{4}\s', 1),
-            regexp_extract(v, '^\d{1,2}\.\d{1,2}\.\d{4}\s+(\d{1,2}):\d{2}:\d{2}'
-                || '(?:\s+[A-Za-z]{1,5})?$', 1),
-            regexp_extract(v, '^\d{1,2}\.\d{1,2}\.\d{4}\s+\d{1,2}:(\d{2}):\d{2}'
-                || '(?:\s+[A-Za-z]{1,5})?$', 1),
-            regexp_extract(v, '^\d{1,2}\.\d{1,2}\.\d{4}\s+\d{1,2}:\d{2}:(\d{2})'
-                || '(?:\s+[A-Za-z]{1,5})?$', 1),
-            ''
-        ),
-        sp_clock(
-            regexp_extract(v, '^(\d{4})[-/]\d{1,2}[-/]\d{1,2}', 1),
-            regexp_extract(v, '^\d{4}[-/](\d{1,2})[-/]\d{1,2}', 1),
-            regexp_extract(v, '^\d{4}[-/]\d{1,2}[-/](\d{1,2})(?:[T\s]|$)', 1),
-            coalesce(nullif(regexp_extract(
-                v, '^\d{4}[-/]\d{1,2}[-/]\d{1,2}[T\s]+(\d{1,2}):\d{2}:\d{2}(?:\.\d+)?'
-                || '\s*(?:Z|[+-]\d{2}:?\d{2}|[A-Za-z]{1,5})?$', 1), ''),
-                case when regexp_full_match(v, '\d{4}[-/]\d{1,2}[-/]\d{1,2}') then '0' end),
-            coalesce(nullif(regexp_extract(
-                v, '^\d{4}[-/]\d{1,2}[-/]\d{1,2}[T\s]+\d{1,2}:(\d{2}):\d{2}(?:\.\d+)?'
-                || '\s*(?:Z|[+-]\d{2}:?\d{2}|[A-Za-z]{1,5})?$', 1), ''),
-                case when regexp_full_match(v, '\d{4}[-/]\d{1,2}[-/]\d{1,2}') then '00' end),
-            coalesce(nullif(regexp_extract(
-                v, '^\d{4}[-/]\d{1,2}[-/]\d{1,2}[T\s]+\d{1,2}:\d{2}:(\d{2}(?:\.\d+)?)'
-                || '\s*(?:Z|[+-]\d{2}:?\d{2}|[A-Za-z]{1,5})?$', 1), ''),
-                case when regexp_full_match(v, '\d{4}[-/]\d{1,2}[-/]\d{1,2}') then '00' end),
-            ''
-        )
+    sp_date(v, 'dmy') + to_seconds(
+        case when regexp_matches(v, '\d{1,2}:\d{2}') then sp_clock_seconds(sp_clock_parts(v))
+            else 0 end
     )
 );
 -- Minutes east of UTC of the zone written after a time: an offset (+02:00, Z) or one of the
@@ -844,35 +832,6 @@ create or replace temp macro sp_zone_minutes(v) as (
 -- The moment a date and time as written stands for, in UTC (a timestamp without zone).
 create or replace temp macro sp_datetime(v) as (
     sp_local_time(v) - to_minutes(sp_zone_minutes(v))
-);
-create or replace temp macro sp_date(v, date_order) as (
-    case
-        when regexp_matches(v, '^\s*\d{4}-\d{2}-\d{2}')
-            then try_cast(substr(trim(v), 1, 10) as date)
-        when regexp_full_match(trim(v), '[1-9][0-9]{4}(\.0+)?')
-            then date '1899-12-30' + cast(cast(trim(v) as double) as integer)
-        when regexp_full_match(trim(v), '\d{4}/\d{1,2}/\d{1,2}')
-            then try_strptime(trim(v), '%Y/%m/%d')::date
-        when regexp_full_match(trim(v), '\d{1,2}\.\d{1,2}\.\d{4}')
-            then try_strptime(trim(v), '%d.%m.%Y')::date
-        when regexp_full_match(trim(v), '\d{1,2}\.\d{1,2}\.\d{2}')
-            then try_strptime(trim(v), '%d.%m.%y')::date
-        when regexp_full_match(trim(v), '\d{1,2}/\d{1,2}/\d{4}') and date_order = 'mdy'
-            then try_strptime(trim(v), '%m/%d/%Y')::date
-        when regexp_full_match(trim(v), '\d{1,2}/\d{1,2}/\d{2}') and date_order = 'mdy'
-            then try_strptime(trim(v), '%m/%d/%y')::date
-        when regexp_full_match(trim(v), '\d{1,2}/\d{1,2}/\d{4}')
-            then try_strptime(trim(v), '%d/%m/%Y')::date
-        when regexp_full_match(trim(v), '\d{1,2}/\d{1,2}/\d{2}')
-            then try_strptime(trim(v), '%d/%m/%y')::date
-        else coalesce(
-            try_strptime(trim(v), '%b %d, %Y')::date,
-            try_strptime(trim(v), '%d %b %Y')::date,
-            sp_named_month_date(trim(v)),
-            -- a date with its time ("01.05.2026 10:05:35 UTC"): the date as written
-            sp_local_time(trim(v))::date
-        )
-    end
 );
 """
 

@@ -141,7 +141,7 @@ def test_a_number_in_the_other_convention_is_null_not_a_thousandth(conn, text, l
 dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2068, 12, 31))
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(day=dates)
 def test_dates_in_every_written_form(conn, day):
     serial = (day - date(1899, 12, 30)).days
