@@ -157,6 +157,11 @@ class Kind:
     def dated(self) -> bool:
         return self.period != "inbox_week"
 
+    @property
+    def languages(self) -> list[str]:
+        """The header languages this kind lists, sorted: the order they are tried in."""
+        return sorted({lang for col in self.columns.values() for lang in col.names})
+
 
 @dataclass(frozen=True)
 class Catalog:
@@ -362,17 +367,18 @@ def detect(cells: list[str], cat: Catalog | None = None) -> Detected | None:
     More matched columns win; on a tie the kind with more required columns (the more
     specific report, e.g. Targeting over Campaign) wins."""
     cat = cat or catalog()
-    seen = [normalise_header(c) for c in cells]
+    seen: dict[str, int] = {}  # each spelling at its first position
+    for position, cell in enumerate(cells):
+        seen.setdefault(normalise_header(cell), position)
     best: tuple[tuple[int, int], Detected] | None = None
     for kind in cat.kinds.values():
-        languages = {lang for col in kind.columns.values() for lang in col.names}
         required = [c for c in kind.columns.values() if c.required]
-        for lang in sorted(languages):
+        for lang in kind.languages:
             positions = {}
             for col in kind.columns.values():
                 for spelling in col.names.get(lang, ()):
                     if spelling in seen:
-                        positions[col.name] = seen.index(spelling)
+                        positions[col.name] = seen[spelling]
                         break
             if not positions or any(c.name not in positions for c in required):
                 continue
