@@ -293,8 +293,14 @@ CASES = [
     Case(
         "ads report with an unreadable date",
         f"{UK}/{WEEK}/terms-bad-date.csv",
-        text(ADS_HEADER + "\n" + ADS_ROW.replace("Nov 16, 2026", "Nov 18, 2026") + "\n"
-             + ADS_ROW.replace("Nov 16, 2026", "Nov 32, 2026") + "\n"),
+        text(
+            ADS_HEADER
+            + "\n"
+            + ADS_ROW.replace("Nov 16, 2026", "Nov 18, 2026")
+            + "\n"
+            + ADS_ROW.replace("Nov 16, 2026", "Nov 32, 2026")
+            + "\n"
+        ),
         "loaded_with_rejects",
         "'Date' is not a date",
         rejected=(3, "report_date"),
@@ -302,8 +308,14 @@ CASES = [
     Case(
         "ads report dated in the future",
         f"{UK}/{WEEK}/terms-future.csv",
-        text(ADS_HEADER + "\n" + ADS_ROW.replace("Nov 16, 2026", "Nov 19, 2026") + "\n"
-             + ADS_ROW.replace("Nov 16, 2026", "Nov 16, 2031") + "\n"),
+        text(
+            ADS_HEADER
+            + "\n"
+            + ADS_ROW.replace("Nov 16, 2026", "Nov 19, 2026")
+            + "\n"
+            + ADS_ROW.replace("Nov 16, 2026", "Nov 16, 2031")
+            + "\n"
+        ),
         "loaded_with_rejects",
         "'Date' is in the future",
         rejected=(3, "report_date"),
