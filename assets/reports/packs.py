@@ -203,7 +203,9 @@ SELLER_SECTIONS = [
 ]
 
 
-# one query per section of the vendor pack, as for the seller pack
+# one query per section of the vendor pack, as for the seller pack; a section's first rows per
+# account (the query reads every account of the run)
+PER_ACCOUNT = "qualify row_number() over (partition by account_id order by {order}) <= {rows}"
 VENDOR_SECTIONS = [
     ("summary", "one", f"select * from reports.rpt_vendor_summary where {THIS_WEEK}"),
     (
@@ -228,13 +230,15 @@ VENDOR_SECTIONS = [
         "stock",
         "many",
         f"select * from reports.rpt_vendor_asins where {THIS_WEEK} and stock_status in "
-        "('out_of_stock', 'po_short', 'overstock') order by stock_rank limit 10",
+        "('out_of_stock', 'po_short', 'overstock') "
+        f"{PER_ACCOUNT.format(order='stock_rank', rows=10)} order by stock_rank",
     ),
     (
         "buy_box",
         "many",
         f"select * from reports.rpt_vendor_asins where {THIS_WEEK} and lbb_price_pct > 0 "
-        "order by lbb_revenue_at_stake_amount desc nulls last, asin limit 6",
+        + PER_ACCOUNT.format(order="lbb_revenue_at_stake_amount desc nulls last, asin", rows=6)
+        + " order by lbb_revenue_at_stake_amount desc nulls last, asin",
     ),
     (
         "aged",
@@ -242,7 +246,8 @@ VENDOR_SECTIONS = [
         # ASINs a tenth of whose stock at Amazon is aged: a few old units are no news
         f"select * from reports.rpt_vendor_asins where {THIS_WEEK} and aged_90_plus_units > 0 "
         "and aged_90_plus_units >= 0.1 * sellable_on_hand_units "
-        "order by aged_90_plus_amount desc nulls last, asin limit 6",
+        + PER_ACCOUNT.format(order="aged_90_plus_amount desc nulls last, asin", rows=6)
+        + " order by aged_90_plus_amount desc nulls last, asin",
     ),
     *[section for section in SELLER_SECTIONS if section[0] in ("data_health", "check_failures")],
 ]

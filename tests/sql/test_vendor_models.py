@@ -36,6 +36,8 @@ VENDOR = """
   - {id: rhein-de, name: Rheinwerk (Vendor), marketplace: DE, language: de, portfolio: eu,
      kind: vendor, distributor_view: manufacturing, lead_time_days: 14,
      recipients: [kam@rheinwerk.example]}
+  - {id: rhein-two, name: Rheinwerk Zwei, marketplace: DE, language: en, portfolio: eu,
+     kind: vendor, recipients: [kam@rheinwerk.example]}
 """
 
 
@@ -479,3 +481,27 @@ def test_implausible_margin_is_critical(tmp_path):
     details = [f["detail"] for f in failures(conn, "vendor_margin_plausible")]
     assert any(d.startswith(f"{B}: Net PPM 2345.0 % is above 100 %") for d in details)
     assert any(d.startswith("Net PPM of the account is") for d in details)
+
+
+def test_packs_built_together_each_get_their_own_rows(tmp_path):
+    """The pack sections are one query for every vendor account of the run, each cut to its
+    first rows per account: every pack holds its own account's rows, in its own order."""
+    from assets.core.settings import load_accounts
+    from assets.reports.packs import VENDOR_PACK, seller_pack_jobs
+
+    conn = vendor_warehouse(tmp_path)
+    for table in ("vendor_sales", "vendor_traffic", "vendor_net_ppm", "vendor_inventory"):
+        conn.execute(
+            f"insert into raw.{table} by name select * replace ('rhein-two' as account_id) "
+            f"from raw.{table} where account_id = 'rhein-de'"
+        )
+    build_models(conn, "reports.rpt_vendor_asins", "reports.rpt_data_health", week=W2)
+    accounts = load_accounts(tmp_path / "accounts.yaml")
+    jobs = seller_pack_jobs(
+        conn, [accounts.get("rhein-de"), accounts.get("rhein-two")], W2, tmp_path, VENDOR_PACK
+    )
+    for job in jobs:
+        stock = job.context["stock"]
+        assert [r["asin"] for r in stock] == [B, A]  # out of stock first, then POs short
+        assert {r["account_id"] for r in stock} == {job.context["account"]["id"]}
+        assert job.template == "vendor_pack.html"
