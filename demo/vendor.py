@@ -324,6 +324,10 @@ def _stock(
         cut = np.minimum(short, received[w])
         received[w] -= cut
         on_hand[w - 1] += cut
+        # an ASIN the story empties is never below nothing: it received less that week
+        below = np.maximum(-on_hand[w - 1], 0)
+        received[w] -= below
+        on_hand[w - 1] += below
     # FIFO: stock older than 90 days is what the last 13 weeks' deliveries do not account for
     # (before the first week: deliveries at the average rate)
     history = np.vstack([np.repeat(np.rint(received.mean(axis=0))[None, :], 12, 0), received])
