@@ -529,7 +529,7 @@ CHECKS: tuple[SqlCheck, ...] = (
     ),
     SqlCheck(
         name="payment_types_known",
-        asset=("staging", "stg_payments__lines"),
+        asset=("marts", "fct_payment_lines_week"),
         severity="warning",
         description="Every transaction type and settlement amount in the payment exports is one "
         "SellerPulse knows how to count (a new Amazon fee must not vanish from the margin "
@@ -543,7 +543,7 @@ CHECKS: tuple[SqlCheck, ...] = (
                 || '): not a transaction type SellerPulse knows, so it is not in the margin; '
                 || 'add it to assets/core/registry/payment_types.yaml (or settlement_amounts.yaml)'
                 as detail
-            from staging.stg_payments__lines
+            from marts.fct_payment_lines_week
             where week_start = $week and category = 'unknown'
             group by account_id, source_file, coalesce(transaction_type, description)
         """,
@@ -560,7 +560,7 @@ CHECKS: tuple[SqlCheck, ...] = (
                 lines.sku || ': ' || sum(lines.quantity) || ' units settled without a unit '
                 || 'cost; add it to unit_costs.csv (account,sku,cost,currency[,valid_from])'
                 as detail
-            from staging.stg_payments__lines as lines
+            from marts.fct_payment_lines_week as lines
             left join marts.dim_unit_costs as costs
                 on lines.account_id = costs.account_id
                 and lines.sku = costs.sku
@@ -569,6 +569,6 @@ CHECKS: tuple[SqlCheck, ...] = (
                 and lines.quantity > 0 and costs.sku is null
             group by lines.account_id, lines.sku
         """,
-        additional_deps=(("staging", "stg_payments__lines"), ("marts", "dim_unit_costs")),
+        additional_deps=(("marts", "fct_payment_lines_week"), ("marts", "dim_unit_costs")),
     ),
 )

@@ -22,19 +22,19 @@ rates as (
     select distinct rate_date, 'EUR', 1.0 from ecb_rates
 ),
 
-vendor_periods as (
-    select * from staging.stg_vendor__asin_periods
+vendor_weeks as (
+    select * from marts.fct_vendor_account_week
 ),
 
 payments as (
-    select * from staging.stg_payments__lines
+    select * from marts.fct_payment_lines_week
 ),
 
 weeks as (
     select distinct week_start from business_report
     union
     -- weeks only a vendor account reported, or only a payment export covers
-    select distinct week_start from vendor_periods where week_start is not null
+    select distinct week_start from vendor_weeks
     union
     select distinct week_start from payments
 ),

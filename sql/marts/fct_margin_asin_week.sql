@@ -1,11 +1,22 @@
 -- What a seller kept per account × ASIN × week: settled sales, refunds, credits, rebates, Amazon's fees by kind, advertising, cost of goods and the contribution margin, from the payment exports (a NULL ASIN holds the account's charges no SKU carries: storage, service fees, billed advertising, transfers)
 with lines as (
-    select * from staging.stg_payments__lines
+    select * from marts.fct_payment_lines_week
     where in_look_back(week_start, 0)
 ),
 
 skus as (
-    select * from marts.dim_skus
+    -- each SKU's ASIN as the latest business report or FBA snapshot of the last 13 weeks names
+    -- it (payment exports name SKUs only)
+    select account_id, sku, arg_max(asin, week_start) as asin
+    from (
+        select account_id, week_start, sku, child_asin as asin
+        from staging.stg_business_reports__child_items
+        where in_look_back(week_start, 13) and sku is not null
+        union all
+        select account_id, week_start, sku, asin from staging.stg_inventory__fba_snapshots
+        where in_look_back(week_start, 13) and asin is not null
+    )
+    group by account_id, sku
 ),
 
 unit_costs as (

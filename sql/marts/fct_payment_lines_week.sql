@@ -1,16 +1,20 @@
 -- Amazon's money per account × transaction line × category (product sales, refunds, shipping and gift-wrap credits, promotional rebates, selling, FBA, storage and other fees, advertising, reimbursements, taxes, transfers, unknown), signed as paid out, from one source per day: the Date Range Report, else a settlement report, else the Transaction view
 -- A line keeps its file and row, its SKU and units (on product sales and refund lines only), and
--- the day it was posted in the marketplace's time zone, which dates it and its week.
+-- the day it was posted in the marketplace's time zone, which dates it and its week. A table
+-- built one week at a time: only that week's transactions are read, whatever the history.
 with date_range as (
     select * from raw.payments_date_range
+    where in_look_back(date_trunc('week', posted_date)::date, 0)
 ),
 
 settlement as (
     select * from raw.settlement_v2
+    where in_look_back(date_trunc('week', posted_date)::date, 0)
 ),
 
 transaction_view as (
     select * from raw.payments_transaction_view
+    where in_look_back(date_trunc('week', transaction_date)::date, 0)
 ),
 
 types as (
