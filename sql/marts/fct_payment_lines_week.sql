@@ -3,18 +3,18 @@
 -- the day it was posted in the marketplace's time zone, which dates it and its week. A table
 -- built one week at a time: only that week's transactions are read, whatever the history.
 with date_range as (
-    select * from raw.payments_date_range
-    where in_look_back(date_trunc('week', posted_date)::date, 0)
+    select * exclude (week_start) from staging.stg_payments__date_range
+    where in_look_back(week_start, 0)
 ),
 
 settlement as (
-    select * from raw.settlement_v2
-    where in_look_back(date_trunc('week', posted_date)::date, 0)
+    select * exclude (week_start) from staging.stg_payments__settlement
+    where in_look_back(week_start, 0)
 ),
 
 transaction_view as (
-    select * from raw.payments_transaction_view
-    where in_look_back(date_trunc('week', transaction_date)::date, 0)
+    select * exclude (week_start) from staging.stg_payments__transaction_view
+    where in_look_back(week_start, 0)
 ),
 
 types as (

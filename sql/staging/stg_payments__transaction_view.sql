@@ -1,0 +1,13 @@
+-- Payments Transaction view rows as loaded, with the Monday week their day (in the marketplace's time zone) falls in
+with source as (
+    select * from raw.payments_transaction_view
+),
+
+final as (
+    select
+        *,
+        date_trunc('week', transaction_date)::date as week_start
+    from source
+)
+
+select * from final
