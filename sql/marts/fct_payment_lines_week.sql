@@ -26,7 +26,7 @@ settlement_amounts as (
 ),
 
 accounts as (
-    select account_id, currency_code from raw.accounts
+    select account_id, currency_code from marts.dim_accounts
 ),
 
 date_range_typed as (
