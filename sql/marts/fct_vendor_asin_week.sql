@@ -133,50 +133,53 @@ lead_times as (
         on reported.account_id = accounts.account_id
 ),
 
-demand as (
-    -- forecast units in the 28 days and in the lead time after the week, each forecast
-    -- period counted for the days it overlaps (a Sunday–Saturday forecast week starts mid-way)
+horizons as (
+    -- the two horizons after the week that demand is forecast over: the next 28 days, and the
+    -- lead time (a PO placed now arrives at its end)
     select
-        latest_forecast.account_id,
-        latest_forecast.week_start,
-        latest_forecast.asin,
-        latest_forecast.forecast_generated_on,
-        sum(
-            forecasts.mean_forecast_units
-            * greatest(0, datediff('day',
-                greatest(forecasts.period_start, latest_forecast.week_start + 7),
-                least(forecasts.period_end, latest_forecast.week_start + 34)) + 1)
-            / forecasts.period_days
-        ) / 4 as forecast_weekly_units,
-        sum(
-            forecasts.mean_forecast_units
-            * greatest(0, datediff('day',
-                greatest(forecasts.period_start, latest_forecast.week_start + 7),
-                least(forecasts.period_end,
-                    latest_forecast.week_start + 6 + lead_times.lead_time_days)) + 1)
-            / forecasts.period_days
-        ) as forecast_lead_time_units,
-        -- the forecast must reach the end of the horizon, or it says too little
-        max(forecasts.period_end) >= latest_forecast.week_start + 34 as covers_four_weeks,
-        max(forecasts.period_end) >= latest_forecast.week_start + 6 + lead_times.lead_time_days
-        as covers_lead_time
+        latest_forecast.*,
+        unnest(['four_weeks', 'lead_time']) as horizon,
+        unnest([
+            latest_forecast.week_start + 34,
+            latest_forecast.week_start + 6 + lead_times.lead_time_days
+        ]) as last_day
     from latest_forecast
-    inner join forecasts
-        on latest_forecast.account_id = forecasts.account_id
-        and latest_forecast.asin = forecasts.asin
-        and latest_forecast.forecast_generated_on = forecasts.forecast_generated_on
     inner join lead_times
         on latest_forecast.account_id = lead_times.account_id
         and latest_forecast.week_start = lead_times.week_start
         and latest_forecast.asin = lead_times.asin
+),
+
+demand as (
+    -- forecast units in each horizon, each forecast period counted for the days it overlaps (a
+    -- Sunday–Saturday forecast week starts mid-way); a forecast that stops short of a horizon's
+    -- end says too little, so that horizon has none
+    select
+        horizons.account_id,
+        horizons.week_start,
+        horizons.asin,
+        horizons.forecast_generated_on,
+        horizons.horizon,
+        case when max(forecasts.period_end) >= horizons.last_day then sum(
+            forecasts.mean_forecast_units
+            * greatest(0, datediff('day',
+                greatest(forecasts.period_start, horizons.week_start + 7),
+                least(forecasts.period_end, horizons.last_day)) + 1)
+            / forecasts.period_days
+        ) end as units
+    from horizons
+    inner join forecasts
+        on horizons.account_id = forecasts.account_id
+        and horizons.asin = forecasts.asin
+        and horizons.forecast_generated_on = forecasts.forecast_generated_on
     group by
-        latest_forecast.account_id, latest_forecast.week_start, latest_forecast.asin,
-        latest_forecast.forecast_generated_on, lead_times.lead_time_days
+        horizons.account_id, horizons.week_start, horizons.asin,
+        horizons.forecast_generated_on, horizons.horizon, horizons.last_day
 ),
 
 previous as (
     select account_id, week_start + 7 as week_start, asin, ordered_revenue_amount,
-        ordered_units, net_ppm, shipped_revenue_amount
+        ordered_units, net_ppm
     from reported
 ),
 
@@ -192,11 +195,9 @@ measured as (
         reported.*,
         accounts.currency_code,
         lead_times.lead_time_days,
-        demand.forecast_generated_on,
-        case when demand.covers_four_weeks then demand.forecast_weekly_units end
-        as forecast_weekly_units,
-        case when demand.covers_lead_time then demand.forecast_lead_time_units end
-        as forecast_lead_time_units,
+        four_weeks.forecast_generated_on,
+        four_weeks.units / 4 as forecast_weekly_units,
+        lead_time.units as forecast_lead_time_units,
         recent.avg_weekly_ordered_units,
         recent.revenue_per_view_amount,
         previous.ordered_revenue_amount as previous_ordered_revenue_amount,
@@ -216,10 +217,16 @@ measured as (
         on reported.account_id = lead_times.account_id
         and reported.week_start = lead_times.week_start
         and reported.asin = lead_times.asin
-    left join demand
-        on reported.account_id = demand.account_id
-        and reported.week_start = demand.week_start
-        and reported.asin = demand.asin
+    left join demand as four_weeks
+        on reported.account_id = four_weeks.account_id
+        and reported.week_start = four_weeks.week_start
+        and reported.asin = four_weeks.asin
+        and four_weeks.horizon = 'four_weeks'
+    left join demand as lead_time
+        on reported.account_id = lead_time.account_id
+        and reported.week_start = lead_time.week_start
+        and reported.asin = lead_time.asin
+        and lead_time.horizon = 'lead_time'
     left join recent
         on reported.account_id = recent.account_id
         and reported.week_start = recent.week_start

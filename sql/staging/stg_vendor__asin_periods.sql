@@ -17,8 +17,6 @@ with sales as (
         -- a "Same Period Last Year (%)" companion gives last year's value: value ÷ (1 + change)
         ordered_revenue / nullif(1 + ordered_revenue_ly_pct, 0) as ordered_revenue_ly_amount,
         ordered_units / nullif(1 + ordered_units_ly_pct, 0) as ordered_units_ly,
-        ordered_revenue / nullif(1 + ordered_revenue_prior_pct, 0)
-        as ordered_revenue_prior_amount,
         net_ppm,
         page_views,
         lbb_price_pct,
@@ -129,7 +127,6 @@ final as (
         customer_returns,
         ordered_revenue_ly_amount,
         ordered_units_ly,
-        ordered_revenue_prior_amount,
         net_ppm,
         net_ppm_prior,
         page_views,
