@@ -117,6 +117,9 @@ def make_environment(locale: str) -> Environment:
         day=guard(lambda v: format_date(v, "medium", locale=locale)),
         sparkline=sparkline,
         waterfall=waterfall,
+        # the first letter up, the rest as written (Jinja's capitalize lowercases the rest:
+        # "nicht auf Lager" would become "Nicht auf lager")
+        first_upper=lambda v: v[:1].upper() + v[1:],
     )
     return env
 

@@ -299,3 +299,10 @@ def test_the_margin_waterfall_steps_down_from_sales_to_margin():
     # a Chinese or Japanese label without spaces is split over two lines
     labels = re.findall(r">([^<>]+)</text>", str(waterfall([("決済済み商品売上", 1, True)])))
     assert labels == ["決済済み", "商品売上"]
+
+
+def test_a_status_starts_with_a_capital_and_keeps_its_nouns():
+    from assets.reports.render import make_environment
+
+    env = make_environment("de_DE")
+    assert env.from_string("{{ 'nicht auf Lager' | first_upper }}").render() == "Nicht auf Lager"
