@@ -25,7 +25,8 @@ from fontTools.ttLib import TTFont
 
 from assets.core.i18n import TEMPLATES
 from assets.core.settings import Paths, load_accounts
-from assets.reports.packs import portfolio_pack_job, seller_pack_job
+from assets.reports.packs import seller_pack_job
+from assets.reports.portfolio import portfolio_pack_job
 from assets.reports.render import render_html
 
 WEEK = date(2026, 11, 16)  # the demo's last week

@@ -279,7 +279,8 @@ def bench_render(home: Path, week) -> dict:
 
     from assets.core.check_results import holds
     from assets.core.settings import Paths, load_accounts
-    from assets.reports.packs import portfolio_pack_jobs, seller_pack_jobs
+    from assets.reports.packs import seller_pack_jobs
+    from assets.reports.portfolio import portfolio_pack_jobs
     from assets.reports.render import render_html, render_pack
 
     paths = Paths(home)

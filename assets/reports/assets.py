@@ -9,7 +9,8 @@ from assets.core.catalog import discover
 from assets.core.check_results import holds
 from assets.core.partitions import partition_week, selected_account_ids, weekly_partitions
 from assets.core.resources import SellerPulseHome
-from assets.reports.packs import account_pack_jobs, portfolio_pack_jobs
+from assets.reports.packs import account_pack_jobs
+from assets.reports.portfolio import portfolio_pack_jobs
 from assets.reports.render import render_packs
 
 

@@ -11,10 +11,7 @@ import duckdb
 from assets.core.glossary import entries_for
 from assets.core.settings import (
     Account,
-    Accounts,
-    Portfolio,
     pack_path,
-    portfolio_pack_path,
 )
 from assets.reports.render import PackJob
 
@@ -73,9 +70,6 @@ SELLER_PACK_METRICS = [
     "on_time_delivery_rate",
     "policy_violations",
 ]
-
-# the metrics the portfolio pack names in its table heads
-PORTFOLIO_PACK_METRICS = [*SELLER_PACK_METRICS, "risk_score"]
 
 # the metrics each vendor pack shows, in the order its glossary lists them
 VENDOR_PACK_METRICS = [
@@ -258,7 +252,7 @@ def report_names(conn: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(conn.execute("select kind, label from raw.report_kinds").fetchall())
 
 
-def _rows(conn: duckdb.DuckDBPyConnection, sql: str, params: list | dict) -> list[dict]:
+def fetch_rows(conn: duckdb.DuckDBPyConnection, sql: str, params: list | dict) -> list[dict]:
     cursor = conn.execute(sql, params)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -269,13 +263,16 @@ class PackKind:
     """What one kind of account's pack prints: its template, glossary and sections."""
 
     template: str
+    mail_template: str
     metrics: list[str]
     sections: list[tuple[str, str, str]]
     headline: list[tuple[str, str]] = field(default_factory=list)
 
 
-SELLER_PACK = PackKind("seller_pack.html", SELLER_PACK_METRICS, SELLER_SECTIONS)
-VENDOR_PACK = PackKind("vendor_pack.html", VENDOR_PACK_METRICS, VENDOR_SECTIONS, VENDOR_HEADLINE)
+SELLER_PACK = PackKind("seller_pack.html", "mail/seller.txt", SELLER_PACK_METRICS, SELLER_SECTIONS)
+VENDOR_PACK = PackKind(
+    "vendor_pack.html", "mail/vendor.txt", VENDOR_PACK_METRICS, VENDOR_SECTIONS, VENDOR_HEADLINE
+)
 
 
 def seller_pack_job(
@@ -311,7 +308,7 @@ def seller_pack_jobs(
     each pack's context holds only its own account's rows."""
     ids = [a.id for a in accounts]
     checks_ran = (
-        _rows(
+        fetch_rows(
             conn,
             "select count(*) as n from duckdb_tables() where schema_name = 'checks' "
             "and table_name in ('check_results', 'failures')",
@@ -320,7 +317,7 @@ def seller_pack_jobs(
         == 2
     )
     check_runs = (
-        _rows(
+        fetch_rows(
             conn,
             "select count(*) as checks, count(*) filter (where not passed) as failed "
             "from checks.check_results where week_start = ?",
@@ -335,13 +332,13 @@ def seller_pack_jobs(
         found = (
             []
             if "checks." in sql and not checks_ran
-            else _rows(conn, sql, {"accounts": ids, "week": week})
+            else fetch_rows(conn, sql, {"accounts": ids, "week": week})
         )
         sections[key] = _by_account(found)
     # the last 13 weeks of every KPI, oldest first, for the headline's sparklines
     weeks = [week - timedelta(weeks=n) for n in range(12, -1, -1)]
     kpis = _by_account(
-        _rows(
+        fetch_rows(
             conn,
             "select account_id, metric, week_start, value, baseline_low, baseline_high, flag "
             "from reports.rpt_account_kpis where week_start between ? and ? "
@@ -364,6 +361,7 @@ def seller_pack_jobs(
         jobs.append(
             PackJob(
                 template=kind.template,
+                mail_template=kind.mail_template,
                 locale=account.locale,
                 language=account.language,
                 context={
@@ -432,91 +430,3 @@ def _by_account(rows: list[dict]) -> dict[str, list[dict]]:
     for row in rows:
         grouped.setdefault(row["account_id"], []).append(row)
     return grouped
-
-
-def portfolio_pack_job(
-    conn: duckdb.DuckDBPyConnection,
-    portfolio: Portfolio,
-    accounts: Accounts,
-    week: date,
-    held: dict[str, list[str]],
-    reports_dir: Path,
-) -> PackJob:
-    """The boss pack, in the portfolio's language: one row per account of the portfolio,
-    exceptions first, and the portfolio's totals in its base currency."""
-    members = [a for a in accounts.accounts.values() if a.portfolio == portfolio.id]
-    ids = [a.id for a in members]
-    rows = {
-        r["account_id"]: r
-        for r in _rows(
-            conn,
-            "select * from reports.rpt_portfolio_accounts where week_start = ? "
-            "and list_contains(?, account_id)",
-            [week, ids],
-        )
-    }
-    totals = _rows(
-        conn,
-        "select * from reports.rpt_portfolio where portfolio_id = ? and week_start = ?",
-        [portfolio.id, week],
-    )
-    table = [
-        {
-            "id": a.id,
-            "name": a.name,
-            "marketplace": a.marketplace.code,
-            "kind": a.kind,
-            "kpis": rows.get(a.id),
-            "held": held.get(a.id, []),
-        }
-        for a in members
-    ]
-    # exceptions first: held packs, then accounts without data, then by risk score
-    table.sort(
-        key=lambda r: (
-            not r["held"],
-            r["kpis"] is not None,
-            -((r["kpis"] or {}).get("risk_score") or 0),
-            r["name"],
-        )
-    )
-    # the boss pack is written in the portfolio's language, its accounts' money in their
-    # currencies and the totals in the base currency, all formatted for that language
-    return PackJob(
-        template="portfolio_pack.html",
-        locale=portfolio.locale,
-        language=portfolio.language,
-        context={
-            "portfolio": {
-                "id": portfolio.id,
-                "name": portfolio.name,
-                "base_currency": portfolio.base_currency,
-            },
-            "week_start": week,
-            "week_end": week + timedelta(days=6),
-            "accounts": table,
-            "totals": totals[0] if totals else None,
-            "labels": {
-                e["metric"]: e["label"]
-                for e in entries_for(
-                    [*PORTFOLIO_PACK_METRICS, *VENDOR_PACK_METRICS], portfolio.language
-                )
-            },
-            "held": [r for r in table if r["held"]],
-        },
-        output=portfolio_pack_path(reports_dir, week, portfolio.id),
-    )
-
-
-def portfolio_pack_jobs(
-    conn: duckdb.DuckDBPyConnection,
-    accounts: Accounts,
-    week: date,
-    held: dict[str, list[str]],
-    reports_dir: Path,
-) -> list[PackJob]:
-    """The boss pack of every portfolio for one week."""
-    return [
-        portfolio_pack_job(conn, portfolio, accounts, week, held, reports_dir)
-        for portfolio in accounts.portfolios.values()
-    ]

@@ -11,6 +11,7 @@ title or search term reversed), and long unbroken words wrap inside their cell (
 from __future__ import annotations
 
 import gc
+import html
 import logging
 import os
 import re
@@ -219,13 +220,29 @@ class PackJob:
     language: str
     context: dict[str, Any]
     output: Path
+    # the mail that carries the pack (report_templates/mail/): rendered from the same context
+    mail_template: str | None = None
 
 
-def render_html(job: PackJob) -> str:
+def render_html(job: PackJob, template: str | None = None) -> str:
     env = make_environment(job.locale)
-    return env.get_template(job.template).render(
+    return env.get_template(template or job.template).render(
         t=translations(job.language), lang=job.language, **job.context
     )
+
+
+def mail_path(pdf: Path) -> Path:
+    """The mail text written beside a pack: the subject on its first line, a blank line, the
+    body."""
+    return pdf.with_suffix(".mail.txt")
+
+
+def render_mail(job: PackJob) -> str:
+    """The pack's mail as plain text. The templates are autoescaped like the packs' (one
+    environment per locale); the escapes are undone here, as plain text has no markup."""
+    text = html.unescape(render_html(job, job.mail_template))
+    subject, _, body = text.strip().partition("\n")
+    return f"{' '.join(subject.split())}\n\n{body.strip()}\n"
 
 
 def write_pdf(html: str, output: Path) -> Path:
@@ -240,6 +257,13 @@ def write_pdf(html: str, output: Path) -> Path:
 
 
 def render_pack(job: PackJob) -> Path:
+    """The PDF, and its mail text beside it (written first: a PDF never lacks its mail)."""
+    if job.mail_template:
+        mail = mail_path(job.output)
+        mail.parent.mkdir(parents=True, exist_ok=True)
+        tmp = mail.with_name(mail.name + ".part")
+        tmp.write_text(render_mail(job), "utf-8")
+        tmp.replace(mail)
     return write_pdf(render_html(job), job.output)
 
 

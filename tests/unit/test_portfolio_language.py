@@ -7,7 +7,7 @@ import pypdf
 import pytest
 
 from assets.core.settings import ConfigError, load_accounts
-from assets.reports.packs import portfolio_pack_job
+from assets.reports.portfolio import portfolio_pack_job
 from assets.reports.render import render_pack
 
 WEEK = date(2026, 11, 16)
