@@ -17,14 +17,21 @@ import os
 import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import (
+    format_compact_currency,
+    format_compact_decimal,
+    format_currency,
+    format_decimal,
+    format_percent,
+)
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
@@ -96,8 +103,7 @@ def make_environment(locale: str) -> Environment:
         finalize=_printable,
     )
 
-    # the locale's own percent pattern (e.g. "#,##0 %" in German) with one decimal
-    percent = re.sub(r"0(?!.*0)", "0.0", Locale.parse(locale).percent_formats[None].pattern)
+    percent = _percent_pattern(locale, "0.0")
 
     def guard(fn):
         return lambda value, *a: MISSING if _is_missing(value) else fn(value, *a)
@@ -122,7 +128,15 @@ def make_environment(locale: str) -> Environment:
         # "nicht auf Lager" would become "Nicht auf lager")
         first_upper=lambda v: v[:1].upper() + v[1:],
     )
+    env.globals["trend_chart"] = partial(trend_chart, locale=locale)
     return env
+
+
+@cache
+def _percent_pattern(locale: str, decimals: str) -> str:
+    """The locale's own percent pattern (e.g. "#,##0 %" in German) with the given decimals
+    ("0.0": always one, "0.#": one if needed)."""
+    return re.sub(r"0(?!.*0)", decimals, Locale.parse(locale).percent_formats[None].pattern)
 
 
 def sparkline(values: list[float | None], width: int = 64, height: int = 14) -> Markup:
@@ -196,6 +210,136 @@ def waterfall(steps: list[tuple[str, float | None, bool]], width: int = 480) -> 
             )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+TREND_INK = ("#0b3d5c", "#6b7c88")  # the first line dark and solid, the second grey and dashed
+
+
+def trend_chart(
+    lines: list[tuple[str, list[float | None]]],
+    weeks: list[date],
+    unit: str,
+    currency: str | None = None,
+    band: tuple[list[float | None], list[float | None]] | None = None,
+    *,
+    locale: str,
+) -> Markup:
+    """A 13-week trend: up to two lines (label, values aligned with ``weeks``, oldest first,
+    None for a missing week) over the usual range of the first as a light band. The first line
+    is dark and solid, the second grey and dashed, so the chart reads in greyscale; the axis
+    shows the lowest and highest value and the first and last week, and the first line ends in
+    its latest value. ``unit`` is amount (in ``currency``), fraction, count or weeks. Built from
+    numbers and escaped labels only."""
+    width, height = 260, 112
+    left, right, top, bottom = 46, 8, 16, 16
+    plot_w, plot_h = width - left - right, height - top - bottom
+    values = [float(v) for _, series in lines for v in series if not _is_missing(v)]
+    if band:
+        values += [float(v) for side in band for v in side if not _is_missing(v)]
+    if len(weeks) < 2 or not values:
+        return Markup("")
+    low, high = min(values), max(values)
+    pad = (high - low) * 0.08 or abs(high) * 0.1 or 1.0
+    low, high = low - pad, high + pad
+
+    def x(i: int) -> float:
+        return left + i * plot_w / (len(weeks) - 1)
+
+    def y(v: float) -> float:
+        return top + (high - float(v)) / (high - low) * plot_h
+
+    def label(v: float) -> str:
+        return str(escape(_axis_value(v, unit, currency, locale)))
+
+    def text(tx: float, ty: float, content: str, anchor: str = "start", fill: str = "#555") -> str:
+        return (
+            f'<text x="{tx:.1f}" y="{ty:.1f}" font-size="8" text-anchor="{anchor}" '
+            f'fill="{fill}">{content}</text>'
+        )
+
+    parts = [
+        f'<svg class="trend" width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
+    ]
+    for v in (low + pad, high - pad):
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y(v):.1f}" y2="{y(v):.1f}" '
+            'stroke="#dde3e8" stroke-width="0.5"/>'
+        )
+        parts.append(text(left - 3, y(v) + 3, label(v), "end"))
+    if band:
+        for run in _runs([i for i in range(len(weeks)) if not _missing_at(band, i)]):
+            upper = " ".join(f"{x(i):.1f},{y(band[1][i]):.1f}" for i in run)
+            lower = " ".join(f"{x(i):.1f},{y(band[0][i]):.1f}" for i in reversed(run))
+            parts.append(f'<polygon points="{upper} {lower}" fill="#e3e9ee"/>')
+    for n, (name, series) in enumerate(lines[:2]):
+        dash = ' stroke-dasharray="3,2"' if n else ""
+        for run in _runs([i for i, v in enumerate(series) if not _is_missing(v)]):
+            if len(run) == 1:
+                cx, cy = x(run[0]), y(series[run[0]])
+                parts.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="1.2" fill="{TREND_INK[n]}"/>')
+                continue
+            points = " ".join(f"{x(i):.1f},{y(series[i]):.1f}" for i in run)
+            parts.append(
+                f'<polyline points="{points}" fill="none" stroke="{TREND_INK[n]}" '
+                f'stroke-width="{1.6 if n == 0 else 1.3}"{dash}/>'
+            )
+        if len(lines) > 1:  # the legend: a short stroke and the line's name
+            lx = left + n * plot_w / 2
+            parts.append(
+                f'<line x1="{lx:.1f}" x2="{lx + 12:.1f}" y1="5" y2="5" stroke="{TREND_INK[n]}" '
+                f'stroke-width="1.5"{dash}/>'
+            )
+            parts.append(text(lx + 15, 8, str(escape(name))))
+    first = lines[0][1]
+    latest = next((i for i in range(len(first) - 1, -1, -1) if not _is_missing(first[i])), None)
+    if latest is not None:
+        lx, ly = x(latest), y(first[latest])
+        parts.append(f'<circle cx="{lx:.1f}" cy="{ly:.1f}" r="2" fill="{TREND_INK[0]}"/>')
+        above = ly - top > 12
+        parts.append(
+            text(lx, ly - 4 if above else ly + 10, label(first[latest]), "end", TREND_INK[0])
+        )
+    for i in (0, len(weeks) - 1):
+        day = escape(format_date(weeks[i], "d MMM", locale=locale))
+        parts.append(text(x(i), height - 4, str(day), "start" if i == 0 else "end"))
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _axis_value(value: float, unit: str, currency: str | None, locale: str) -> str:
+    """A value as an axis or end label, short: compact money and counts ("£41.8K", "4.2万"),
+    percents with at most one decimal. A locale that does not shorten thousands (German
+    "41849 €") gets whole units, grouped, instead."""
+    if unit == "fraction":
+        return format_percent(value, _percent_pattern(locale, "0.#"), locale=locale)
+    if unit == "weeks":
+        return format_decimal(round(value, 1), locale=locale)
+    if unit == "amount" and currency:
+        short = format_compact_currency(value, currency, locale=locale, fraction_digits=1)
+        pattern = Locale.parse(locale).currency_formats["standard"].pattern.split(";")[0]
+        whole = re.sub(r"0[.,]0+", "0", pattern)
+        if re.search(r"\d{4}", short):
+            return format_currency(
+                round(value), currency, whole, locale=locale, currency_digits=False
+            )
+        return short
+    short = format_compact_decimal(value, locale=locale, fraction_digits=1)
+    return format_decimal(round(value), locale=locale) if re.search(r"\d{4}", short) else short
+
+
+def _missing_at(band: tuple[list, list], i: int) -> bool:
+    return _is_missing(band[0][i]) or _is_missing(band[1][i])
+
+
+def _runs(indexes: list[int]) -> list[list[int]]:
+    """Consecutive indexes in runs: a missing week breaks a line instead of bridging it."""
+    runs: list[list[int]] = []
+    for i in indexes:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
 
 
 def _two_lines(label: str) -> list[str]:
