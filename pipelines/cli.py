@@ -11,6 +11,7 @@ import argparse
 import logging
 import os
 import sys
+import warnings
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
@@ -40,7 +41,10 @@ def _instance():
 def _failure_reason(result) -> str:
     for event in result.all_events:
         if event.is_step_failure and event.step_failure_data.error:
-            return f"step {event.step_key}: {event.step_failure_data.error.message.strip()}"
+            error = event.step_failure_data.error
+            while error.cause:  # Dagster's wrapper, then what the step's code raised
+                error = error.cause
+            return f"step {event.step_key}: {error.message.strip()}"
     for check in result.get_asset_check_evaluations():
         if not check.passed and check.severity.value == "ERROR":
             return f"check {check.check_name} failed on {check.asset_key.to_user_string()}"
@@ -56,8 +60,10 @@ def _execute(job_name: str, week: date, home: Path, **options):
 
 
 def _log_config(verbose: bool) -> dict:
-    level = "INFO" if verbose else "WARNING"
-    return {"loggers": {"console": {"config": {"log_level": level}}}}
+    """Dagster's event log with -v, else one line per stage (pipelines/progress.py)."""
+    if verbose:
+        return {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+    return {"loggers": {"progress": {}}}
 
 
 def _failed(result) -> bool:
@@ -65,10 +71,35 @@ def _failed(result) -> bool:
     return not result.success or bool(skipped)
 
 
+def _check_week(week: date) -> None:
+    """A week outside the weekly partitions, said in one line with what to do."""
+    from assets.core.partitions import FIRST_WEEK, weekly_partitions
+
+    if not weekly_partitions.has_partition_key(week.isoformat()):
+        last = weekly_partitions.get_last_partition_key()
+        raise ConfigError(
+            f"week {week} is outside the weekly partitions ({FIRST_WEEK} … {last}); "
+            "set SELLERPULSE_FIRST_WEEK to an earlier Monday to run older weeks"
+        )
+
+
+def _materialized(result, asset: str) -> dict:
+    """The metadata of one asset's materialization in a run ({} when it did not run)."""
+    for event in result.get_asset_materialization_events():
+        if event.asset_key.to_user_string() == asset:
+            metadata = event.event_specific_data.materialization.metadata
+            return {key: value.value for key, value in metadata.items()}
+    return {}
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    """The weekly job; then what this run made and sent, one line per problem, and a non-zero
+    exit when a pack was held, a delivery failed or is in doubt, or the week has no data."""
     from assets.core.partitions import ACCOUNTS_TAG
+    from pipelines.status import problem_lines, week_status
 
     week = args.week or _last_complete_week()
+    _check_week(week)
     paths = Paths.from_env(args.home)
     accounts = load_accounts(paths.accounts_file)
     for account_id in args.account or []:
@@ -87,10 +118,60 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"sellerpulse run: failed: {_failure_reason(result)}", file=sys.stderr)
         return 1
     folder = paths.reports / week.isoformat()
-    packs = sorted(folder.glob("*.pdf")) if folder.is_dir() else []
-    print(f"{len(packs)} packs in {folder}")
-    for pdf in packs:
-        print(f"  {pdf}")
+    made = [
+        name
+        for asset in ("packs/seller_packs", "packs/portfolio_packs")
+        for name in _materialized(result, asset).get("written", [])
+    ]
+    print(f"{len(made)} packs made in {folder}")
+    for name in made:
+        print(f"  {folder / name}")
+    mail = _materialized(result, "delivery/pack_emails")
+    print(
+        "mail: "
+        + ", ".join(
+            f"{mail.get(key, 0)} {word}"
+            for key, word in (
+                ("sent", "sent"),
+                ("already_sent", "already sent"),
+                ("failed", "failed"),
+                ("in_doubt", "in doubt"),
+                ("rejected", "refused"),
+            )
+        )
+        + f" (outbox {paths.outbox})"
+    )
+    packs = week_status(paths, accounts, week)
+    if args.account:
+        packs = [p for p in packs if p.pack in args.account]
+    problems = problem_lines(packs)
+    for line in problems:
+        print(f"problem: {line}", file=sys.stderr)
+    if problems:
+        print(
+            f"{len(problems)} problems; `sellerpulse status --week {week}` shows every pack",
+            file=sys.stderr,
+        )
+    return 1 if problems else 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Per pack of a week: data received, checks, the PDF and its deliveries."""
+    import json
+
+    from pipelines.status import format_status, week_status
+
+    week = args.week or _last_complete_week()
+    paths = Paths.from_env(args.home)
+    accounts = load_accounts(paths.accounts_file)
+    packs = week_status(paths, accounts, week)
+    if args.json:
+        print(
+            json.dumps({"week": week.isoformat(), "packs": [p.as_dict() for p in packs]}, indent=2)
+        )
+    else:
+        print(f"week {week}")
+        print("\n".join(format_status(packs)))
     return 0
 
 
@@ -241,6 +322,17 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--account", action="append", help="only this account (repeatable)")
     run.set_defaults(func=cmd_run)
 
+    status = sub.add_parser(
+        "status", help="per account: data received, checks, pack and its deliveries for a week"
+    )
+    status.add_argument(
+        "--week",
+        type=_week,
+        help="week start (Monday), YYYY-MM-DD; default: the last complete week",
+    )
+    status.add_argument("--json", action="store_true", help="machine-readable output")
+    status.set_defaults(func=cmd_status)
+
     ingest = sub.add_parser("ingest", help="ingest the inbox and print a line per file")
     ingest.add_argument("--week", type=_week, help="only this week folder (and loose files)")
     ingest.add_argument("--strict", action="store_true", help="exit 1 if any file failed")
@@ -299,6 +391,8 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    if not args.verbose:  # Dagster's notes on features in preview or beta are for developers
+        warnings.filterwarnings("ignore", message=r".* is currently in (preview|beta)")
     try:
         return args.func(args)
     except (ConfigError, ValueError, OSError) as exc:

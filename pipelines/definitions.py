@@ -16,6 +16,7 @@ from assets.ingest.assets import ingest_inbox_asset, reference_tables
 from assets.models.assets import sql_models
 from assets.reports.assets import portfolio_packs, seller_packs_asset
 from pipelines.jobs import ingest_job, weekly_job
+from pipelines.progress import progress_logger
 from pipelines.schedules import weekly_schedule
 from pipelines.sensors import inbox_sensor
 
@@ -46,6 +47,8 @@ def build_definitions(home: Path | None = None) -> dg.Definitions:
             "smtp": SmtpResource.from_env(),
         },
         executor=dg.in_process_executor,
+        # Dagster's console log (the default, and `sellerpulse -v`), or one line per stage
+        loggers={"console": dg.default_loggers()["console"], "progress": progress_logger},
     )
 
 

@@ -60,6 +60,7 @@ def seller_packs_asset(guarded: Iterable[dg.AssetKey]) -> dg.AssetsDefinition:
                 ),
                 "folder": dg.MetadataValue.path(str(paths.reports / week.isoformat())),
                 "files": dg.MetadataValue.md("\n".join(f"- `{p.name}`" for p in written)),
+                "written": dg.MetadataValue.json([p.name for p in written]),
             }
         )
 
@@ -90,5 +91,6 @@ def portfolio_packs(
             "packs": len(written),
             "held_accounts": len(held),
             "files": dg.MetadataValue.md("\n".join(f"- `{p.name}`" for p in written)),
+            "written": dg.MetadataValue.json([p.name for p in written]),
         }
     )

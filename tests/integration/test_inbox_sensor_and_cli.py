@@ -5,6 +5,7 @@ import os
 import dagster as dg
 import pytest
 
+from assets.core.partitions import weekly_partitions
 from pipelines.cli import main
 from pipelines.sensors import inbox_sensor
 from tests.conftest import WEEK, drop, drop_all_fixtures
@@ -49,3 +50,10 @@ def test_run_command_fails_with_one_line_reason(home, capsys):
     assert "Wednesday" in capsys.readouterr().err
     assert main(["run", "--week", WEEK, "--account", "nope"]) == 2
     assert "no account 'nope'" in capsys.readouterr().err
+    # a week before the first partition: one line that says what to do
+    assert main(["run", "--week", "2019-01-07"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "sellerpulse run: week 2019-01-07 is outside the weekly partitions (2024-01-01 … "
+        f"{weekly_partitions.get_last_partition_key()}); set SELLERPULSE_FIRST_WEEK to an "
+        "earlier Monday to run older weeks"
+    ]
