@@ -11,6 +11,7 @@ title or search term reversed), and long unbroken words wrap inside their cell (
 from __future__ import annotations
 
 import gc
+import hashlib
 import html
 import logging
 import os
@@ -184,10 +185,13 @@ def waterfall(steps: list[tuple[str, float | None, bool]], width: int = 480) -> 
         return top + (high - v) * scale
 
     width = max(width, len(steps) * (bar + gap))
+    # the hatch pattern's id, unique per chart (a pack may hold several) and the same on every
+    # render (a pack re-rendered from the same figures is byte for byte the same)
+    hatch = "taken-" + hashlib.sha1(repr(steps).encode()).hexdigest()[:8]
     parts = [
         f'<svg class="waterfall" width="{width}" height="{height + label_h}" '
         f'viewBox="0 0 {width} {height + label_h}">',
-        '<defs><pattern id="taken" width="4" height="4" patternUnits="userSpaceOnUse" '
+        f'<defs><pattern id="{hatch}" width="4" height="4" patternUnits="userSpaceOnUse" '
         'patternTransform="rotate(45)"><rect width="4" height="4" fill="#d5dde3"/>'
         '<line x1="0" y1="0" x2="0" y2="4" stroke="#7a8a96" stroke-width="1.5"/></pattern>'
         "</defs>",
@@ -196,7 +200,7 @@ def waterfall(steps: list[tuple[str, float | None, bool]], width: int = 480) -> 
     ]
     for i, ((label, value, total), (start, end)) in enumerate(zip(steps, spans, strict=True)):
         x = i * (bar + gap) + gap / 2
-        fill = "#0b3d5c" if total else ("url(#taken)" if value < 0 else "#a9b8c3")
+        fill = "#0b3d5c" if total else (f"url(#{hatch})" if value < 0 else "#a9b8c3")
         top_y, bottom_y = y(max(start, end)), y(min(start, end))
         parts.append(
             f'<rect x="{x:.1f}" y="{top_y:.1f}" width="{bar}" '
