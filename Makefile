@@ -65,4 +65,4 @@ bench: install
 	$(BIN)/python -m bench.run --scale $(SCALE)
 
 clean:
-	rm -rf $(STAMPS) .dagster data/inbox data/archive data/reports data/outbox data/warehouse.duckdb
+	rm -rf $(STAMPS) .dagster history schedules storage logs data/inbox data/archive data/reports data/outbox data/warehouse.duckdb

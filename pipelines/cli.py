@@ -16,7 +16,14 @@ from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
-from assets.core.settings import ConfigError, Paths, load_accounts, parse_week, week_start
+from assets.core.settings import (
+    PROJECT_ROOT,
+    ConfigError,
+    Paths,
+    load_accounts,
+    parse_week,
+    week_start,
+)
 
 
 def _last_complete_week() -> date:
@@ -31,11 +38,13 @@ def _week(text: str) -> date:
 
 
 def _instance():
+    """The Dagster instance the UI uses: ``DAGSTER_HOME``'s, else the project's dagster.yaml
+    (the Makefile's DAGSTER_HOME), so a week run here shows in the UI."""
     from dagster import DagsterInstance
 
     if os.environ.get("DAGSTER_HOME"):
         return DagsterInstance.get()
-    return DagsterInstance.ephemeral()
+    return DagsterInstance.from_config(str(PROJECT_ROOT))
 
 
 def _failure_reason(result) -> str:

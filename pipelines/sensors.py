@@ -4,12 +4,19 @@ import dagster as dg
 
 from assets.core.settings import Paths, parse_week
 from pipelines.jobs import ingest_job
+from pipelines.schedules import switched_on
 
 MAX_WEEKS_PER_TICK = 20
 
 
 @dg.sensor(
-    job=ingest_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.STOPPED
+    job=ingest_job,
+    minimum_interval_seconds=60,
+    default_status=(
+        dg.DefaultSensorStatus.RUNNING
+        if switched_on("SELLERPULSE_INBOX_SENSOR")
+        else dg.DefaultSensorStatus.STOPPED
+    ),
 )
 def inbox_sensor(context: dg.SensorEvaluationContext):
     """Request an ingest run for every inbox week folder with files newer than the last tick."""

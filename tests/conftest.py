@@ -15,8 +15,9 @@ from aiosmtpd.controller import Controller
 
 from assets.core.settings import Paths, load_accounts
 
-# runs started by tests use a throwaway Dagster instance, never the one `make` points
-# DAGSTER_HOME at (two test workers would share its run storage)
+# tests never use the Dagster instance `make` points DAGSTER_HOME at (two test workers would
+# share its run storage): runs in process use a throwaway one, and the `home` fixture gives
+# the command line an instance of its own
 os.environ.pop("DAGSTER_HOME", None)
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -45,8 +46,12 @@ def make_home(root: Path) -> Paths:
 
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Paths:
-    """``make_home`` in a fresh folder, set as ``SELLERPULSE_HOME``."""
+    """``make_home`` in a fresh folder, set as ``SELLERPULSE_HOME``, with a Dagster instance
+    of its own (``DAGSTER_HOME``)."""
     monkeypatch.setenv("SELLERPULSE_HOME", str(tmp_path))
+    # the command line's runs go to this test's own Dagster instance
+    (tmp_path / "dagster").mkdir()
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
     monkeypatch.delenv("SELLERPULSE_ACCOUNTS", raising=False)
     monkeypatch.delenv("SELLERPULSE_SMTP_HOST", raising=False)
     return make_home(tmp_path)

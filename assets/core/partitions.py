@@ -12,6 +12,8 @@ weekly_partitions = dg.WeeklyPartitionsDefinition(start_date=FIRST_WEEK, day_off
 
 # a run tagged sellerpulse/accounts=<id,...> renders and sends only those accounts' packs
 ACCOUNTS_TAG = "sellerpulse/accounts"
+# set on a run that held packs (comma-separated account ids), so the UI's run list shows it
+HELD_TAG = "sellerpulse/held_packs"
 
 
 def partition_week(context: dg.AssetExecutionContext) -> date:

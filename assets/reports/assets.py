@@ -7,7 +7,7 @@ from dagster_duckdb import DuckDBResource
 
 from assets.core.catalog import discover
 from assets.core.check_results import holds
-from assets.core.partitions import partition_week, selected_account_ids, weekly_partitions
+from assets.core.partitions import HELD_TAG, partition_week, selected_account_ids, weekly_partitions
 from assets.core.resources import SellerPulseHome
 from assets.reports.packs import account_pack_jobs
 from assets.reports.portfolio import portfolio_pack_jobs
@@ -49,6 +49,8 @@ def seller_packs_asset(guarded: Iterable[dg.AssetKey]) -> dg.AssetsDefinition:
             )
         for account_id, reasons in held.items():
             context.log.warning(f"{account_id}: pack held: {'; '.join(reasons)}")
+        if held:  # the run's list in the UI shows it: not a plain success
+            context.instance.add_run_tags(context.run_id, {HELD_TAG: ",".join(sorted(held))})
         context.log.info(f"rendering {len(jobs)} packs for week {week}")
         written = render_packs(jobs)
         return dg.MaterializeResult(

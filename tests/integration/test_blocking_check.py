@@ -6,27 +6,29 @@ import dagster as dg
 import duckdb
 import pypdf
 
+from assets.core.partitions import HELD_TAG
 from pipelines.cli import main
 from pipelines.definitions import build_definitions
 from tests.conftest import WEEK, drop, drop_all_fixtures
 
 
-def run_week(home):
+def run_week(home, instance: dg.DagsterInstance):
     job = build_definitions(home.home).resolve_job_def("weekly_job")
-    return job.execute_in_process(
-        partition_key=WEEK, instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
-    )
+    return job.execute_in_process(partition_key=WEEK, instance=instance, raise_on_error=False)
 
 
 def test_negative_revenue_holds_that_accounts_pack_only(home):
     drop_all_fixtures(home)
     path = home.inbox / "oak-uk" / WEEK / "uk_business_report.csv"
     path.write_text(path.read_text("utf-8-sig").replace('"£2,398.80"', '"-£2,398.80"'), "utf-8-sig")
-    result = run_week(home)
+    instance = dg.DagsterInstance.ephemeral()
+    result = run_week(home, instance)
     checks = {c.check_name: c for c in result.get_asset_check_evaluations()}
     gx = checks["gx_rpt_headline_kpis"]
     assert not gx.passed and gx.severity == dg.AssetCheckSeverity.WARN  # held, not global
     assert gx.metadata["held_accounts"].value == "oak-uk"
+    # the run is tagged with the held packs, so the UI's run list does not show a plain success
+    assert instance.get_run_by_id(result.run_id).tags[HELD_TAG] == "oak-uk"
     packs = sorted(p.name for p in (home.reports / WEEK).glob("*.pdf"))
     assert packs == ["messer-de.de.pdf", "ocha-jp.ja.pdf", "portfolio-apac.pdf", "portfolio-eu.pdf"]
     sent = sorted(p.name.split("--")[0] for p in (home.outbox / WEEK).glob("*.eml"))

@@ -41,6 +41,13 @@ def test_definitions_load(home):
     assert job.executor_def.name == "in_process"
     assert {s.name for s in defs.schedules} == {"weekly_job_schedule"}
     assert {s.name for s in defs.sensors} == {"inbox_sensor"}
+    # both run by default (SELLERPULSE_SCHEDULE / SELLERPULSE_INBOX_SENSOR=off stop them)
+    assert defs.resolve_schedule_def("weekly_job_schedule").default_status.value == "RUNNING"
+    assert defs.resolve_sensor_def("inbox_sensor").default_status.value == "RUNNING"
+    # every check is partitioned by week, so the UI shows its result per week
+    assert all(
+        spec.partitions_def is not None for check in defs.asset_checks for spec in check.check_specs
+    )
 
 
 SNAPSHOT = Path(__file__).with_name("asset_graph.json")
