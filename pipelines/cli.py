@@ -68,11 +68,14 @@ def _execute(job_name: str, week: date, home: Path, **options):
     return job.execute_in_process(partition_key=week.isoformat(), instance=_instance(), **options)
 
 
-def _log_config(verbose: bool) -> dict:
-    """Dagster's event log with -v, else one line per stage (pipelines/progress.py)."""
+def _log_config(verbose: bool, progress: bool = False) -> dict:
+    """Dagster's event log with -v; else one line per stage (pipelines/progress.py) where the
+    command has stages to show, or Dagster's warnings only."""
     if verbose:
         return {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
-    return {"loggers": {"progress": {}}}
+    if progress:
+        return {"loggers": {"progress": {}}}
+    return {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
 def _failed(result) -> bool:
@@ -121,7 +124,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         paths.home,
         tags=tags,
         raise_on_error=False,
-        run_config=_log_config(args.verbose),
+        run_config=_log_config(args.verbose, progress=True),
     )
     if _failed(result):
         print(f"sellerpulse run: failed: {_failure_reason(result)}", file=sys.stderr)

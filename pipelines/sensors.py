@@ -1,16 +1,67 @@
-"""Start ingestion when exports land in the inbox."""
+"""Start ingestion when exports land in the inbox, and rebuild what a late or corrected export
+changes.
+
+The cursor remembers, per week folder, the newest file it has acted on, so a week is never
+skipped: a backlog of more week folders than one tick may request is drained over the next
+ticks. A new file in a week that has not been reported yet is ingested (``ingest_job``); the
+Monday schedule reports it. A new file in a week whose packs exist already is a restatement:
+that week and every later reported week whose look-back reaches it (a week's models read up
+to ``look_back_weeks()`` weeks back) run ``weekly_job`` again, oldest first, so the warehouse,
+the packs and, where their figures changed, the mails follow (docs/reliability.md).
+"""
+
+import json
+import re
+from datetime import date, timedelta
+from functools import cache
 
 import dagster as dg
 
+from assets.core.catalog import discover
 from assets.core.settings import Paths, parse_week
-from pipelines.jobs import ingest_job
+from pipelines.jobs import ingest_job, weekly_job
 from pipelines.schedules import switched_on
 
 MAX_WEEKS_PER_TICK = 20
+PACKS = dg.AssetKey(["packs", "seller_packs"])
+
+
+@cache
+def look_back_weeks() -> int:
+    """The furthest any model looks back (``in_look_back(week_start, n)``), in weeks."""
+    found = (
+        int(n) for m in discover() for n in re.findall(r"in_look_back\(\s*\w+\s*,\s*(\d+)", m.sql)
+    )
+    return max(found, default=0)
+
+
+def _newest_files(paths: Paths) -> dict[str, float]:
+    """Each inbox week folder's newest file time (a folder not named by a week is left to
+    ingestion, which reports it)."""
+    newest: dict[str, float] = {}
+    inbox = paths.inbox
+    for path in inbox.glob("*/*/*") if inbox.is_dir() else []:
+        if not path.is_file():
+            continue
+        try:
+            week = parse_week(path.parent.name).isoformat()
+        except ValueError:
+            continue
+        newest[week] = max(newest.get(week, 0.0), path.stat().st_mtime)
+    return newest
+
+
+def _cursor(text: str | None) -> dict[str, float]:
+    """Week folder → newest file time acted on. (A cursor of one number, from before, is read as
+    that time for every folder.)"""
+    if not text:
+        return {}
+    value = json.loads(text)
+    return value if isinstance(value, dict) else {"*": float(value)}
 
 
 @dg.sensor(
-    job=ingest_job,
+    jobs=[ingest_job, weekly_job],
     minimum_interval_seconds=60,
     default_status=(
         dg.DefaultSensorStatus.RUNNING
@@ -19,22 +70,32 @@ MAX_WEEKS_PER_TICK = 20
     ),
 )
 def inbox_sensor(context: dg.SensorEvaluationContext):
-    """Request an ingest run for every inbox week folder with files newer than the last tick."""
-    inbox = Paths.from_env().inbox
-    since = float(context.cursor or 0)
-    newest = since
-    weeks: dict[str, float] = {}
-    for path in inbox.glob("*/*/*") if inbox.is_dir() else []:
-        if not path.is_file():
-            continue
-        mtime = path.stat().st_mtime
-        newest = max(newest, mtime)
-        if mtime > since:
-            try:
-                week = parse_week(path.parent.name).isoformat()
-            except ValueError:
-                continue  # ingestion itself reports misplaced files
-            weeks[week] = max(weeks.get(week, 0), mtime)
-    for week, mtime in sorted(weeks.items())[:MAX_WEEKS_PER_TICK]:
-        yield dg.RunRequest(run_key=f"inbox:{week}:{mtime}", partition_key=week)
-    context.update_cursor(str(newest))
+    """An ingest run for each week folder with new files; for a week already reported, the
+    weekly job for it and for every later reported week that reads it."""
+    seen = _cursor(context.cursor)
+    newest = _newest_files(Paths.from_env())
+    fresh = sorted(
+        week for week, mtime in newest.items() if mtime > seen.get(week, seen.get("*", 0.0))
+    )[:MAX_WEEKS_PER_TICK]
+    reported = (
+        set(context.instance.get_materialized_partitions(PACKS)) if context.instance else set()
+    )
+    rerun: set[str] = set()
+    for week in fresh:
+        stamp = newest[week]
+        if week in reported:
+            first = date.fromisoformat(week)
+            last = first + timedelta(weeks=look_back_weeks())
+            rerun |= {w for w in reported if first <= date.fromisoformat(w) <= last}
+            context.log.info(f"week {week} restated: its packs exist; rebuilding it and after")
+        else:
+            yield dg.RunRequest(
+                job_name=ingest_job.name, run_key=f"inbox:{week}:{stamp}", partition_key=week
+            )
+        seen[week] = stamp
+    tick = max((newest[w] for w in fresh), default=0.0)
+    for week in sorted(rerun):  # oldest first: the queue runs them in this order
+        yield dg.RunRequest(
+            job_name=weekly_job.name, run_key=f"restated:{week}:{tick}", partition_key=week
+        )
+    context.update_cursor(json.dumps(seen, sort_keys=True))

@@ -85,7 +85,7 @@ def _read_warehouse(conn: duckdb.DuckDBPyConnection, packs: dict[str, PackStatus
     }
     if "raw.ingest_log" in tables:
         for account, files, rows, rejected, failed in conn.execute(
-            "select account_id, count(*) filter (where status = 'loaded'), "
+            "select account_id, count(*) filter (where status like 'loaded%'), "
             "coalesce(sum(rows_loaded), 0), coalesce(sum(rows_rejected), 0), "
             "count(*) filter (where status = 'failed') "
             "from raw.ingest_log where week_start = ? group by account_id",

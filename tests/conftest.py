@@ -44,14 +44,31 @@ def make_home(root: Path) -> Paths:
     return Paths(root.resolve()).ensure()
 
 
+# a test's Dagster instance: runs in SQLite as on a user's machine, events in memory (SQLite
+# stores them one transaction each: about 8 s more for one weekly run)
+TEST_INSTANCE = """
+event_log_storage:
+  module: dagster._core.storage.event_log
+  class: InMemoryEventLogStorage
+telemetry:
+  enabled: false
+"""
+
+
+def dagster_home(folder: Path) -> Path:
+    """A DAGSTER_HOME for the command line's runs in a test."""
+    folder.mkdir(exist_ok=True)
+    (folder / "dagster.yaml").write_text(TEST_INSTANCE)
+    return folder
+
+
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Paths:
     """``make_home`` in a fresh folder, set as ``SELLERPULSE_HOME``, with a Dagster instance
     of its own (``DAGSTER_HOME``)."""
     monkeypatch.setenv("SELLERPULSE_HOME", str(tmp_path))
     # the command line's runs go to this test's own Dagster instance
-    (tmp_path / "dagster").mkdir()
-    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
+    monkeypatch.setenv("DAGSTER_HOME", str(dagster_home(tmp_path / "dagster")))
     monkeypatch.delenv("SELLERPULSE_ACCOUNTS", raising=False)
     monkeypatch.delenv("SELLERPULSE_SMTP_HOST", raising=False)
     return make_home(tmp_path)

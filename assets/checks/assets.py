@@ -16,6 +16,7 @@ from assets.checks.gx_suites import SuiteOutcome, load_suite, run_suite
 from assets.checks.results import CheckOutcome, record
 from assets.core.catalog import Model, discover
 from assets.core.partitions import weekly_partitions
+from assets.core.resources import WAREHOUSE_POOL
 
 ID_COLUMNS = ["account_id", "week_start"]
 
@@ -65,6 +66,7 @@ def suite_check(model: Model) -> dg.AssetChecksDefinition:
     suite_doc = load_suite(model.suite_path)
 
     @dg.asset_check(
+        pool=WAREHOUSE_POOL,
         asset=dg.AssetKey([model.schema, model.name]),
         name=f"gx_{model.name}",
         blocking=True,
@@ -90,6 +92,7 @@ def suite_check(model: Model) -> dg.AssetChecksDefinition:
 
 def sql_check(check: SqlCheck) -> dg.AssetChecksDefinition:
     @dg.asset_check(
+        pool=WAREHOUSE_POOL,
         asset=dg.AssetKey(list(check.asset)),
         name=check.name,
         blocking=check.severity == "critical",

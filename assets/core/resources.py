@@ -55,6 +55,11 @@ class SmtpResource(dg.ConfigurableResource):
         )
 
 
+# every asset and check that writes to the warehouse: a team's instance (docs/team/dagster.yaml)
+# runs one run holding this pool at a time, as DuckDB takes one writer process
+WAREHOUSE_POOL = "warehouse"
+
+
 def warehouse_resource(paths: Paths) -> DuckDBResource:
     paths.home.mkdir(parents=True, exist_ok=True)
     return DuckDBResource(database=str(paths.warehouse), connection_config=OFFLINE)

@@ -114,6 +114,8 @@ class Account:
     lead_time_days: int = 21
     kind: str = "seller"  # seller (3P, Seller Central) or vendor (1P, Vendor Central)
     distributor_view: str | None = None  # a vendor's: manufacturing or sourcing
+    # the action list's limits for this account (ACTION_SETTINGS), over the marketplace's
+    actions: dict[str, float] = field(default_factory=dict)
 
     @property
     def is_vendor(self) -> bool:
@@ -322,6 +324,34 @@ def _account_kind(entry: dict, where: _Where) -> tuple[str, str | None]:
     return kind, view
 
 
+# accounts.yaml's actions: keys, each overriding the marketplace threshold of the same name
+# (assets/core/registry/marketplaces.yaml)
+ACTION_SETTINGS = {
+    "max_count": "the most actions listed, e.g. 8",
+    "min_amount": "the least weekly amount at stake for an action, in the account's currency",
+    "negate_min_spend": "the least weekly spend without orders to suggest negating a search term",
+}
+
+
+def _actions(entry: dict, where: _Where) -> dict[str, float]:
+    values = entry.get("actions") or {}
+    if not isinstance(values, dict):
+        raise ConfigError(
+            f"{where.at('actions')}: expected a mapping such as {{max_count: 8, min_amount: 25}}"
+        )
+    for key, value in values.items():
+        if key not in ACTION_SETTINGS:
+            raise ConfigError(
+                f"{where.at('actions', key)}: unknown setting {key!r}; write one of "
+                + "; ".join(f"{k} ({what})" for k, what in ACTION_SETTINGS.items())
+            )
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise ConfigError(f"{where.at('actions', key)}: {value!r} must be a number ≥ 0")
+        if key == "max_count" and (value != int(value) or value < 1):
+            raise ConfigError(f"{where.at('actions', key)}: {value!r} must be a whole number ≥ 1")
+    return {k: float(v) for k, v in values.items()}
+
+
 def load_accounts(path: Path) -> Accounts:
     """Read and validate the accounts file; every problem names the entry and the fix."""
     if not path.is_file():
@@ -374,6 +404,7 @@ def load_accounts(path: Path) -> Accounts:
             lead_time_days=int(entry.get("lead_time_days", 21)),
             kind=kind,
             distributor_view=view,
+            actions=_actions(entry, where),
         )
     if not accounts:
         raise ConfigError(f"{path}: no accounts configured")
@@ -383,6 +414,12 @@ def load_accounts(path: Path) -> Accounts:
 def pack_path(reports_dir: Path, week: date, account_id: str, language: str) -> Path:
     """reports/<week>/<account>.<lang>.pdf; the id was validated against [a-z0-9-] on load."""
     return _report_path(reports_dir, week, f"{account_id}.{language}.pdf")
+
+
+def mail_path(pdf: Path) -> Path:
+    """The mail text the pack renderer writes beside a pack: the subject on its first line, a
+    blank line, the body."""
+    return pdf.with_suffix(".mail.txt")
 
 
 def portfolio_pack_path(reports_dir: Path, week: date, portfolio_id: str) -> Path:

@@ -1,6 +1,7 @@
 """Delivery of the week's packs as a Dagster asset (after the packs, once per recipient)."""
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import dagster as dg
 from babel.dates import format_date
@@ -9,12 +10,13 @@ from dagster_duckdb import DuckDBResource
 from assets.core.check_results import holds
 from assets.core.i18n import translations
 from assets.core.partitions import partition_week, selected_account_ids, weekly_partitions
-from assets.core.resources import SellerPulseHome, SmtpResource
-from assets.core.settings import pack_path, portfolio_pack_path
-from assets.delivery.mailer import Delivery, SmtpSettings, deliver
+from assets.core.resources import WAREHOUSE_POOL, SellerPulseHome, SmtpResource
+from assets.core.settings import mail_path, pack_path, portfolio_pack_path
+from assets.delivery.mailer import Delivery, SmtpSettings, attachment_name, deliver
 
 
 @dg.asset(
+    pool=WAREHOUSE_POOL,
     key=["delivery", "pack_emails"],
     deps=[dg.AssetKey(["packs", "seller_packs"]), dg.AssetKey(["packs", "portfolio_packs"])],
     partitions_def=weekly_partitions,
@@ -48,19 +50,27 @@ def pack_emails(
             context.log.warning(f"{account.id}: no pack at {pdf}; nothing to send")
             continue
         title = "vendor_pack_title" if account.is_vendor else "pack_title"
-        subject, body = _mail_text(title, account.name, week, account.language, account.locale)
+        subject, body, filename = pack_mail(
+            pdf, title, account.name, week, account.language, account.locale
+        )
         items.extend(
-            Delivery(week, account.id, recipient, subject, body, pdf)
+            Delivery(week, account.id, recipient, subject, body, pdf, filename)
             for recipient in account.recipients
         )
     if not selected_account_ids(context):  # a run for some accounts does not mail bosses
         for portfolio in sellerpulse.accounts().portfolios.values():
             pdf = portfolio_pack_path(paths.reports, week, portfolio.id)
             if pdf.exists():
-                subject, body = _mail_text("portfolio_title", portfolio.name, week,
-                                           portfolio.language, portfolio.locale)  # fmt: skip
+                subject, body, filename = pack_mail(
+                    pdf,
+                    "portfolio_title",
+                    portfolio.name,
+                    week,
+                    portfolio.language,
+                    portfolio.locale,
+                )
                 items.extend(
-                    Delivery(week, f"portfolio-{portfolio.id}", boss, subject, body, pdf)
+                    Delivery(week, f"portfolio-{portfolio.id}", boss, subject, body, pdf, filename)
                     for boss in portfolio.bosses
                 )
     with warehouse.get_connection() as conn:
@@ -81,10 +91,28 @@ def pack_emails(
     return dg.MaterializeResult(metadata={**counts, "held": len(held), "outbox": str(paths.outbox)})
 
 
+def pack_mail(
+    pdf: Path, title_key: str, name: str, week: date, language: str, locale: str
+) -> tuple[str, str, str]:
+    """Subject, body and attachment file name of a pack's mail. Subject and body are the mail
+    text rendered beside the pack from its own context (settings.py ``mail_path``: the subject,
+    a blank line, the body); a pack rendered before packs had one gets ``_mail_text``. The
+    file name says whose pack it is, what and which week, e.g. "ACME UK - Weekly seller
+    report - 2026-11-16.pdf"."""
+    title = translations(language)[title_key]
+    text = mail_path(pdf)
+    if text.exists():
+        subject, _, body = text.read_text("utf-8").partition("\n\n")
+    else:
+        subject, body = _mail_text(title_key, name, week, language, locale)
+    return subject.strip(), body, attachment_name(name, title, week.isoformat())
+
+
 def _mail_text(
     title_key: str, name: str, week: date, language: str, locale: str
 ) -> tuple[str, str]:
-    """Subject and body in the pack's language, the week's dates as its locale writes them."""
+    """Subject and body in the pack's language, the week's dates as its locale writes them
+    (the mail of a pack rendered without its mail text)."""
     t = translations(language)
     title = t[title_key]
     days = t["week_of"].format(

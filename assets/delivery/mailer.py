@@ -21,6 +21,7 @@ import logging
 import re
 import smtplib
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -44,6 +45,8 @@ DEFAULT_SENDER = "SellerPulse <reports@sellerpulse.invalid>"
 # failure is the same for every message of the run
 SESSION_STEPS = ("connect", "greeting", "EHLO", "STARTTLS", "AUTH", "MAIL FROM")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# what an attachment's file name may not contain (attachment_name)
+_UNSAFE_NAME = re.compile(r"[^\w .,()&+-]")
 
 
 class HeaderPolicy(EmailPolicy):
@@ -88,6 +91,8 @@ class Delivery:
     subject: str
     body: str
     attachment: Path
+    # the attachment's name in the mail (attachment_name); the file's own name when empty
+    filename: str = ""
 
     @property
     def key(self) -> ledger.Key:
@@ -114,6 +119,19 @@ def parse_sender(text: str) -> Address:
             f"'Name <address>' with {EMAIL_RULE}"
         )
     return Address(display_name=name, addr_spec=address)
+
+
+def attachment_name(*parts: str) -> str:
+    """A PDF's file name from its parts, e.g. "ACME UK - Weekly seller report - 2026-11-16.pdf".
+    Letters and digits of any script, spaces and ``_.,()&+-`` only: no path separator, quote,
+    colon or control character that a mail client or file system could trip on; ASCII where
+    the parts are. A non-ASCII name is encoded by the email library (RFC 2231), never pasted
+    into the header."""
+    words = (
+        " ".join(_UNSAFE_NAME.sub(" ", unicodedata.normalize("NFC", p)).split()) for p in parts
+    )
+    name = " - ".join(w for w in words if w).strip(" .")
+    return f"{name[:120].rstrip(' .') or 'report'}.pdf"
 
 
 def message_id(item: Delivery, pack_sha256: str, domain: str) -> str:
@@ -147,7 +165,10 @@ def build_message(
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to this
     message.set_content(item.body)
     message.add_attachment(
-        content, maintype="application", subtype="pdf", filename=item.attachment.name
+        content,
+        maintype="application",
+        subtype="pdf",
+        filename=item.filename or item.attachment.name,
     )
     return message
 

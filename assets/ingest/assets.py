@@ -7,7 +7,7 @@ from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
 from assets.core.partitions import partition_week, weekly_partitions
-from assets.core.resources import SellerPulseHome
+from assets.core.resources import WAREHOUSE_POOL, SellerPulseHome
 from assets.ingest.inbox import HELD, ingest
 from assets.ingest.limits import Limits
 from assets.ingest.readers import catalog
@@ -27,6 +27,7 @@ RAW_DESCRIPTIONS = {
 
 
 @dg.multi_asset(
+    pool=WAREHOUSE_POOL,
     specs=[
         dg.AssetSpec(["raw", table], kinds={"duckdb"}, group_name="reference", description=text)
         for table, text in REFERENCE_TABLES.items()
@@ -51,6 +52,7 @@ class IngestConfig(dg.Config):
 
 
 @dg.multi_asset(
+    pool=WAREHOUSE_POOL,
     specs=[
         dg.AssetSpec(["raw", table], kinds={"duckdb"}, group_name="raw", description=text)
         for table, text in RAW_DESCRIPTIONS.items()

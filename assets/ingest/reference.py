@@ -16,7 +16,7 @@ import pandas as pd
 
 from assets.core.glossary import glossary
 from assets.core.registry import REGISTRY, marketplaces, payment_types, settlement_amounts
-from assets.core.settings import Accounts, ConfigError
+from assets.core.settings import ACTION_SETTINGS, Accounts, ConfigError
 from assets.ingest.readers import catalog
 
 STOP_WORDS = REGISTRY / "stop_words.csv"
@@ -138,6 +138,8 @@ def write_reference_tables(
                 "target_acos": a.targets.get("acos"),
                 "target_tacos": a.targets.get("tacos"),
                 "target_revenue": a.targets.get("revenue"),
+                # the action list's limits when the account sets its own (else NULL)
+                **{f"action_{k}": a.actions.get(k) for k in ACTION_SETTINGS},
             }
             for a in accounts.accounts.values()
         ]

@@ -16,6 +16,7 @@ from dagster_duckdb import DuckDBResource
 
 from assets.core.catalog import Model, discover
 from assets.core.partitions import partition_week, weekly_partitions
+from assets.core.resources import WAREHOUSE_POOL
 from assets.models.build import build
 
 
@@ -36,6 +37,7 @@ def model_spec(model: Model) -> dg.AssetSpec:
 
 
 @dg.multi_asset(
+    pool=WAREHOUSE_POOL,
     name="sql_models",
     specs=[model_spec(m) for m in discover()],
     partitions_def=weekly_partitions,

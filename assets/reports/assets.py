@@ -8,7 +8,7 @@ from dagster_duckdb import DuckDBResource
 from assets.core.catalog import discover
 from assets.core.check_results import holds
 from assets.core.partitions import HELD_TAG, partition_week, selected_account_ids, weekly_partitions
-from assets.core.resources import SellerPulseHome
+from assets.core.resources import WAREHOUSE_POOL, SellerPulseHome
 from assets.reports.packs import account_pack_jobs
 from assets.reports.portfolio import portfolio_pack_jobs
 from assets.reports.render import render_packs
@@ -20,6 +20,7 @@ def seller_packs_asset(guarded: Iterable[dg.AssetKey]) -> dg.AssetsDefinition:
     have run before a pack is rendered."""
 
     @dg.asset(
+        pool=WAREHOUSE_POOL,
         key=["packs", "seller_packs"],
         deps=sorted(
             {dg.AssetKey([m.schema, m.name]) for m in discover() if m.schema == "reports"}
@@ -50,7 +51,7 @@ def seller_packs_asset(guarded: Iterable[dg.AssetKey]) -> dg.AssetsDefinition:
         for account_id, reasons in held.items():
             context.log.warning(f"{account_id}: pack held: {'; '.join(reasons)}")
         if held:  # the run's list in the UI shows it: not a plain success
-            context.instance.add_run_tags(context.run_id, {HELD_TAG: ",".join(sorted(held))})
+            context.instance.add_run_tags(context.run.run_id, {HELD_TAG: ",".join(sorted(held))})
         context.log.info(f"rendering {len(jobs)} packs for week {week}")
         written = render_packs(jobs)
         return dg.MaterializeResult(
@@ -70,6 +71,7 @@ def seller_packs_asset(guarded: Iterable[dg.AssetKey]) -> dg.AssetsDefinition:
 
 
 @dg.asset(
+    pool=WAREHOUSE_POOL,
     key=["packs", "portfolio_packs"],
     deps=[dg.AssetKey(["packs", "seller_packs"])],
     partitions_def=weekly_partitions,

@@ -29,6 +29,12 @@ SELLER_PACK_METRICS = [
     "traffic_effect",
     "conversion_effect",
     "price_effect",
+    "action_at_stake",
+    "action_stock_out",
+    "action_buy_box_lost",
+    "action_excess_ad_spend",
+    "action_margin_lost",
+    "action_search_term_spend",
     "ad_spend",
     "ad_sales",
     "acos",
@@ -120,16 +126,35 @@ VENDOR_HEADLINE = [
     ("vendor_weeks_of_cover", "relative"),
 ]
 
+# the seller headline's rows, as the vendor's: sales, then ads, then (with payment exports)
+# the margin; a row without a value this week is left out
+SELLER_HEADLINE = [
+    ("revenue", "relative"),
+    ("units", "relative"),
+    ("sessions", "relative"),
+    ("page_views", "relative"),
+    ("order_items", "relative"),
+    ("unit_session_pct", "points"),
+    ("asp", "relative"),
+    ("buy_box_pct", "points"),
+    ("ad_spend", "relative"),
+    ("acos", "points"),
+    ("tacos", "points"),
+    ("contribution_margin", "relative"),
+    ("margin_pct", "points"),
+]
+
 # one query per section of the seller pack, each reading one report for the week's accounts:
 # (context key, "one" row or "many", SQL)
 THIS_WEEK = "week_start = $week and list_contains($accounts, account_id)"
+# a section's first rows per account (the query reads every account of the run)
+PER_ACCOUNT = "qualify row_number() over (partition by account_id order by {order}) <= {rows}"
 SELLER_SECTIONS = [
     ("headline", "one", f"select * from reports.rpt_headline_kpis where {THIS_WEEK}"),
     (
         "actions",
         "many",
-        f"select * from reports.rpt_actions where {THIS_WEEK} and action_rank <= 8 "
-        "order by action_rank",
+        f"select * from reports.rpt_actions where {THIS_WEEK} order by action_rank",
     ),
     ("bridge", "one", f"select * from reports.rpt_revenue_bridge where {THIS_WEEK}"),
     (
@@ -165,12 +190,26 @@ SELLER_SECTIONS = [
     ),
     ("stock", "one", f"select * from reports.rpt_inventory_summary where {THIS_WEEK}"),
     (
-        "stock_risks",
+        # every ASIN to send stock for, or out of stock (its inbound units may cover it)
+        "replenish",
         "many",
         f"select * from reports.rpt_inventory where {THIS_WEEK} "
-        "and stock_status in ('out_of_stock', 'reorder_now') "
-        "qualify row_number() over (partition by account_id "
-        "order by revenue_4w_amount desc, asin) <= 8 order by revenue_4w_amount desc, asin",
+        "and (replenishment_units > 0 or stock_status = 'out_of_stock') "
+        "order by revenue_4w_amount desc, asin",
+    ),
+    (
+        "overstock",
+        "many",
+        f"select * from reports.rpt_inventory where {THIS_WEEK} and is_overstock "
+        + PER_ACCOUNT.format(order="overstock_amount desc nulls last, asin", rows=10)
+        + " order by overstock_amount desc nulls last, asin",
+    ),
+    (
+        "aged",
+        "many",
+        f"select * from reports.rpt_inventory where {THIS_WEEK} and aged_90_plus_units > 0 "
+        + PER_ACCOUNT.format(order="aged_90_plus_amount desc nulls last, asin", rows=10)
+        + " order by aged_90_plus_amount desc nulls last, asin",
     ),
     ("voice", "one", f"select * from reports.rpt_customer_voice where {THIS_WEEK}"),
     (
@@ -197,16 +236,13 @@ SELLER_SECTIONS = [
 ]
 
 
-# one query per section of the vendor pack, as for the seller pack; a section's first rows per
-# account (the query reads every account of the run)
-PER_ACCOUNT = "qualify row_number() over (partition by account_id order by {order}) <= {rows}"
+# one query per section of the vendor pack, as for the seller pack
 VENDOR_SECTIONS = [
     ("summary", "one", f"select * from reports.rpt_vendor_summary where {THIS_WEEK}"),
     (
         "actions",
         "many",
-        f"select * from reports.rpt_vendor_actions where {THIS_WEEK} and action_rank <= 8 "
-        "order by action_rank",
+        f"select * from reports.rpt_vendor_actions where {THIS_WEEK} order by action_rank",
     ),
     (
         "movers",
@@ -269,7 +305,9 @@ class PackKind:
     headline: list[tuple[str, str]] = field(default_factory=list)
 
 
-SELLER_PACK = PackKind("seller_pack.html", "mail/seller.txt", SELLER_PACK_METRICS, SELLER_SECTIONS)
+SELLER_PACK = PackKind(
+    "seller_pack.html", "mail/seller.txt", SELLER_PACK_METRICS, SELLER_SECTIONS, SELLER_HEADLINE
+)
 VENDOR_PACK = PackKind(
     "vendor_pack.html", "mail/vendor.txt", VENDOR_PACK_METRICS, VENDOR_SECTIONS, VENDOR_HEADLINE
 )
@@ -335,7 +373,7 @@ def seller_pack_jobs(
             else fetch_rows(conn, sql, {"accounts": ids, "week": week})
         )
         sections[key] = _by_account(found)
-    # the last 13 weeks of every KPI, oldest first, for the headline's sparklines
+    # the last 13 weeks of every KPI, oldest first, for the sparklines and trend charts
     weeks = [week - timedelta(weeks=n) for n in range(12, -1, -1)]
     kpis = _by_account(
         fetch_rows(
@@ -350,8 +388,13 @@ def seller_pack_jobs(
     jobs = []
     for account in accounts:
         history: dict[str, dict[date, float]] = {}
+        lows: dict[str, dict[date, float]] = {}
+        highs: dict[str, dict[date, float]] = {}
         for r in kpis.get(account.id, []):
             history.setdefault(r["metric"], {})[r["week_start"]] = r["value"]
+            if r["baseline_low"] is not None:
+                lows.setdefault(r["metric"], {})[r["week_start"]] = r["baseline_low"]
+                highs.setdefault(r["metric"], {})[r["week_start"]] = r["baseline_high"]
         glossary = entries_for(kind.metrics, account.language)
         mine = {}
         for key, shape, _ in kind.sections:
@@ -380,6 +423,12 @@ def seller_pack_jobs(
                     "baselines": baselines,
                     "headline_rows": _headline_rows(kind.headline, baselines, history, week),
                     "trends": {m: [v.get(w) for w in weeks] for m, v in history.items()},
+                    # the charts' weeks and each metric's usual range in each of them
+                    "trend_weeks": weeks,
+                    "trend_bands": {
+                        m: ([low.get(w) for w in weeks], [highs[m].get(w) for w in weeks])
+                        for m, low in lows.items()
+                    },
                     "labels": {e["metric"]: e["label"] for e in glossary},
                     "units": {e["metric"]: e["unit"] for e in glossary},
                     "directions": {e["metric"]: e["direction"] for e in glossary},

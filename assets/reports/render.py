@@ -37,6 +37,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from assets.core.i18n import TEMPLATES, translations
+from assets.core.settings import mail_path
 
 MISSING = "–"
 # embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and the marks (LRM, RLM,
@@ -111,6 +112,8 @@ def make_environment(locale: str) -> Environment:
 
     env.filters.update(
         money=guard(lambda v, currency: format_currency(Decimal(str(v)), currency, locale=locale)),
+        # an estimate (an amount at stake): whole units
+        money_whole=guard(lambda v, currency: whole_money(float(v), currency, locale)),
         number=guard(lambda v: format_decimal(v, locale=locale)),
         # a number to a fixed count of decimals, and the same with its sign (rating changes)
         fixed=guard(lambda v, digits=1: format_decimal(round(v, digits), locale=locale)),
@@ -320,15 +323,17 @@ def _axis_value(value: float, unit: str, currency: str | None, locale: str) -> s
         return format_decimal(round(value, 1), locale=locale)
     if unit == "amount" and currency:
         short = format_compact_currency(value, currency, locale=locale, fraction_digits=1)
-        pattern = Locale.parse(locale).currency_formats["standard"].pattern.split(";")[0]
-        whole = re.sub(r"0[.,]0+", "0", pattern)
-        if re.search(r"\d{4}", short):
-            return format_currency(
-                round(value), currency, whole, locale=locale, currency_digits=False
-            )
-        return short
+        return whole_money(value, currency, locale) if re.search(r"\d{4}", short) else short
     short = format_compact_decimal(value, locale=locale, fraction_digits=1)
     return format_decimal(round(value), locale=locale) if re.search(r"\d{4}", short) else short
+
+
+def whole_money(value: float, currency: str, locale: str) -> str:
+    """Money in whole units, as the locale writes its currency ("£14,405", "14.405 €"): an
+    estimate's cents are noise."""
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern.split(";")[0]
+    whole = re.sub(r"0[.,]0+", "0", pattern)
+    return format_currency(round(value), currency, whole, locale=locale, currency_digits=False)
 
 
 def _missing_at(band: tuple[list, list], i: int) -> bool:
@@ -377,12 +382,6 @@ def render_html(job: PackJob, template: str | None = None) -> str:
     return env.get_template(template or job.template).render(
         t=translations(job.language), lang=job.language, **job.context
     )
-
-
-def mail_path(pdf: Path) -> Path:
-    """The mail text written beside a pack: the subject on its first line, a blank line, the
-    body."""
-    return pdf.with_suffix(".mail.txt")
 
 
 def render_mail(job: PackJob) -> str:

@@ -43,7 +43,15 @@ final as (
         marketplaces.threshold_overstock_min_units,
         marketplaces.threshold_provisional_days,
         marketplaces.threshold_flag_min_reviews,
-        marketplaces.threshold_flag_min_sessions
+        marketplaces.threshold_flag_min_sessions,
+        -- the action list's limits: the account's own (accounts.yaml actions:), else the
+        -- marketplace's
+        coalesce(accounts.action_max_count::integer, marketplaces.threshold_action_max_count)
+        as threshold_action_max_count,
+        coalesce(accounts.action_min_amount::double, marketplaces.threshold_action_min_amount)
+        as threshold_action_min_amount,
+        coalesce(accounts.action_negate_min_spend::double, marketplaces.threshold_negate_min_spend)
+        as threshold_negate_min_spend
     from accounts
     left join portfolios on accounts.portfolio_id = portfolios.portfolio_id
     left join marketplaces on accounts.marketplace = marketplaces.marketplace

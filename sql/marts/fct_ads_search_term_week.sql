@@ -1,4 +1,4 @@
--- Sponsored Products customer search terms per account × week × campaign × ad group × search term, with the rank of those that cost money and brought no order, costliest first
+-- Sponsored Products customer search terms per account × week × campaign × ad group × search term (an ASIN in upper case), with the rank of those that cost money and brought no order, costliest first
 with search_terms as (
     select * from staging.stg_sp__search_terms
 ),
@@ -21,7 +21,17 @@ weekly as (
 ),
 
 flagged as (
-    select *, spend_amount > 0 and ad_orders = 0 as is_without_orders
+    -- a term that is an ASIN (an auto campaign matched a product page) is targeted, and
+    -- negated, as a product: Amazon writes ASINs in upper case, the report in lower
+    select
+        * replace (
+            case
+                when regexp_full_match(search_term, '[bB]0[0-9A-Za-z]{8}') then upper(search_term)
+                else search_term
+            end as search_term
+        ),
+        regexp_full_match(search_term, '[bB]0[0-9A-Za-z]{8}') as is_asin_term,
+        spend_amount > 0 and ad_orders = 0 as is_without_orders
     from weekly
 ),
 
@@ -39,6 +49,7 @@ final as (
         spend_amount,
         ad_orders,
         spend_amount / nullif(clicks, 0) as cpc_amount,
+        is_asin_term,
         is_without_orders,
         case when is_without_orders then row_number() over (
             partition by account_id, week_start, is_without_orders

@@ -36,6 +36,9 @@ stock as (
         list(distinct sku order by sku) as skus,
         sum(available_units)::bigint as available_units,
         sum(inbound_units)::bigint as inbound_units,
+        sum(inbound_working_units)::bigint as inbound_working_units,
+        sum(inbound_shipped_units)::bigint as inbound_shipped_units,
+        sum(inbound_receiving_units)::bigint as inbound_receiving_units,
         sum(reserved_units)::bigint as reserved_units,
         sum(unsellable_units)::bigint as unsellable_units,
         sum(total_units)::bigint as total_units,
@@ -207,6 +210,9 @@ final as (
         skus,
         available_units,
         inbound_units,
+        inbound_working_units,
+        inbound_shipped_units,
+        inbound_receiving_units,
         reserved_units,
         unsellable_units,
         total_units,
@@ -230,7 +236,15 @@ final as (
         revenue_4w_amount,
         -- out of stock, or short of the cover a shipment needs to arrive with a margin
         stock_status in ('out_of_stock', 'reorder_now') as is_stock_out_risk,
-        stock_status = 'overstock' as is_overstock
+        stock_status = 'overstock' as is_overstock,
+        -- the last day to ship a replenishment that arrives before the stock runs out: the
+        -- snapshot date + days of supply − the lead time (NULL without sales velocity); on or
+        -- before the snapshot date the shipment is already due ("now")
+        snapshot_date + floor(days_of_supply - lead_time_days)::integer as ship_by_date,
+        coalesce(floor(days_of_supply - lead_time_days) <= 0, false) as is_ship_now,
+        -- the stock beyond the overstock window and the aged stock valued at the ASIN's price
+        overstock_units * price_amount as overstock_amount,
+        aged_90_plus_units * price_amount as aged_90_plus_amount
     from status
 )
 

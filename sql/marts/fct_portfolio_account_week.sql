@@ -76,6 +76,8 @@ converted as (
         accounts.portfolio_name,
         accounts.base_currency,
         accounts.threshold_high_risk_score,
+        accounts.target_acos,
+        accounts.target_tacos,
         fx_rates.rate as fx_rate_to_base,
         fx_rates.rate_date as fx_rate_date
     from account_weeks
@@ -126,6 +128,8 @@ final as (
         advertising.ad_sales_amount * converted.fx_rate_to_base as ad_sales_base_amount,
         advertising.acos,
         advertising.tacos,
+        converted.target_acos,
+        converted.target_tacos,
         converted.net_ppm,
         converted.net_ppm_change_pts,
         converted.procurable_oos_pct,

@@ -1,7 +1,12 @@
--- A vendor account's action list per account × week × rank, in order of the money at stake per week: stock-outs at Amazon, the Buy Box lost to a lower price, purchase orders short of the forecast, Net PPM falling, aged stock
+-- A vendor account's action list per account × week × rank, in order of the money at stake per week (only the ranks to print: the account's minimum amount, at most its maximum count): stock-outs at Amazon, the Buy Box lost to a lower price, purchase orders short of the forecast, Net PPM falling, aged stock
 with asins as (
     select * from marts.fct_vendor_asin_week
     where in_look_back(week_start, 0)
+),
+
+accounts as (
+    select account_id, threshold_action_max_count, threshold_action_min_amount
+    from marts.dim_accounts
 ),
 
 totals as (
@@ -45,25 +50,31 @@ candidates as (
 ),
 
 worth_it as (
-    -- an action must be worth at least 0.5 % of the week's ordered revenue (and 10 in the
-    -- account's currency): a list of trifles hides the one that matters
-    select candidates.*
+    -- an action must be worth at least 0.5 % of the week's ordered revenue (and the account's
+    -- minimum amount): a list of trifles hides the one that matters
+    select
+        candidates.*,
+        row_number() over (
+            partition by candidates.account_id, candidates.week_start
+            order by candidates.amount_at_stake desc, candidates.kind, candidates.asin
+        ) as action_rank,
+        accounts.threshold_action_max_count
     from candidates
+    inner join accounts
+        on candidates.account_id = accounts.account_id
     inner join totals
         on candidates.account_id = totals.account_id
         and candidates.week_start = totals.week_start
-    where candidates.amount_at_stake
-        >= greatest(10, 0.005 * coalesce(totals.ordered_revenue_amount, 0))
+    where candidates.amount_at_stake >= greatest(
+        accounts.threshold_action_min_amount, 0.005 * coalesce(totals.ordered_revenue_amount, 0)
+    )
 ),
 
 final as (
     select
         worth_it.account_id,
         worth_it.week_start,
-        row_number() over (
-            partition by worth_it.account_id, worth_it.week_start
-            order by worth_it.amount_at_stake desc, worth_it.kind, worth_it.asin
-        ) as action_rank,
+        worth_it.action_rank,
         worth_it.kind,
         worth_it.asin,
         worth_it.title,
@@ -91,6 +102,8 @@ final as (
         on worth_it.account_id = asins.account_id
         and worth_it.week_start = asins.week_start
         and worth_it.asin = asins.asin
+    -- only the ranks to print: at most the account's maximum
+    where worth_it.action_rank <= worth_it.threshold_action_max_count
 )
 
 select * from final

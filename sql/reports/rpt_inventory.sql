@@ -44,7 +44,12 @@ final as (
         inventory.turnover_per_year,
         inventory.replenishment_units,
         inventory.revenue_4w_amount,
-        inventory.is_overstock
+        inventory.is_overstock,
+        inventory.overstock_units,
+        inventory.ship_by_date,
+        inventory.is_ship_now,
+        inventory.overstock_amount,
+        inventory.aged_90_plus_amount
     from inventory
     inner join accounts
         on inventory.account_id = accounts.account_id

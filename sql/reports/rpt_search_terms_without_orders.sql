@@ -9,6 +9,7 @@ final as (
         week_start,
         without_orders_rank as search_term_rank,
         search_term,
+        is_asin_term,
         campaign_name,
         ad_group_name,
         match_types,

@@ -24,6 +24,10 @@ final as (
         coalesce(afn_fulfillable_quantity, 0) as available_units,
         coalesce(afn_inbound_working_quantity, 0) + coalesce(afn_inbound_shipped_quantity, 0)
         + coalesce(afn_inbound_receiving_quantity, 0) as inbound_units,
+        -- inbound by stage: not yet shipped, on the way, being received (no due date given)
+        coalesce(afn_inbound_working_quantity, 0) as inbound_working_units,
+        coalesce(afn_inbound_shipped_quantity, 0) as inbound_shipped_units,
+        coalesce(afn_inbound_receiving_quantity, 0) as inbound_receiving_units,
         coalesce(afn_reserved_quantity, 0) as reserved_units,
         coalesce(afn_unsellable_quantity, 0) as unsellable_units,
         coalesce(afn_total_quantity, 0) as total_units,

@@ -2,14 +2,12 @@
 
 import json
 import os
-from email import message_from_bytes, policy
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 
 from pipelines.definitions import build_definitions
-from tests.conftest import WEEK, drop_all_fixtures
 
 
 def test_definitions_load(home):
@@ -96,43 +94,3 @@ def written_outside_the_assets(defs: dg.Definitions, warehouse) -> set[str]:
             if schema not in ("checks", "delivery", "meta")
         }
     return written - declared
-
-
-def test_the_weekly_job_mails_through_the_smtp_resource(home, smtp_server, monkeypatch):
-    """SMTP settings in the environment become the smtp resource; the job sends every pack
-    over it once, and a second run sends nothing. Every table the run wrote is a declared
-    asset (raw, reference and model tables)."""
-    controller, mailbox = smtp_server
-    monkeypatch.setenv("SELLERPULSE_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("SELLERPULSE_SMTP_PORT", str(controller.port))
-    monkeypatch.setenv("SELLERPULSE_SMTP_STARTTLS", "0")
-    drop_all_fixtures(home)
-    defs = build_definitions(home.home)
-    job = defs.resolve_job_def("weekly_job")
-    for _ in range(2):
-        assert job.execute_in_process(partition_key=WEEK).success
-    assert written_outside_the_assets(defs, home.warehouse) == set()
-    recipients = sorted(r for rcpt, _ in mailbox.messages for r in rcpt)
-    # 3 seller packs to 4 recipients, 2 portfolio packs to their bosses, each exactly once
-    assert recipients == sorted(
-        [
-            "owner@oak.example",
-            "ops@oak.example",
-            "owner@messer.example",
-            "owner@ocha.example",
-            "lead@agency.example",
-            "boss@agency.example",
-        ]
-    )
-    assert not list(home.outbox.glob("*.eml")), "with SMTP set nothing goes to the outbox"
-    # each in its pack's language, the week as its locale writes dates
-    subjects = {
-        rcpt[0]: message_from_bytes(raw, policy=policy.default)["Subject"]
-        for rcpt, raw in mailbox.messages
-    }
-    assert (
-        subjects["owner@messer.example"]
-        == "Wöchentlicher Verkäuferbericht · Messerwerk DE · 16.11.26"
-    )
-    assert subjects["owner@ocha.example"] == "週次セラーレポート · Ocha Japan · 2026/11/16"
-    assert subjects["lead@agency.example"] == "Weekly portfolio report · EU brands · 16/11/2026"

@@ -1,13 +1,15 @@
 """The inbox sensor asks for ingest runs of new week folders; `sellerpulse ingest` reports."""
 
+import json
 import os
+from datetime import date, timedelta
 
 import dagster as dg
 import pytest
 
 from assets.core.partitions import weekly_partitions
 from pipelines.cli import main
-from pipelines.sensors import inbox_sensor
+from pipelines.sensors import PACKS, inbox_sensor, look_back_weeks
 from tests.conftest import WEEK, drop, drop_all_fixtures
 
 
@@ -15,17 +17,57 @@ def test_sensor_requests_one_run_per_new_week_folder(home):
     drop(home, "uk_business_report.csv", "oak-uk")
     drop(home, "de_business_report.csv", "messer-de")
     drop(home, "de_business_report.csv", "messer-de", week="2026-11-09")
-    context = dg.build_sensor_context(cursor=None)
+    context = dg.build_sensor_context(cursor=None, instance=dg.DagsterInstance.ephemeral())
     requests = list(inbox_sensor(context))
     assert sorted(r.partition_key for r in requests) == ["2026-11-09", WEEK]
+    assert {r.job_name for r in requests} == {"ingest_job"}
     # nothing new since the cursor: no runs
-    again = dg.build_sensor_context(cursor=context.cursor)
+    again = dg.build_sensor_context(cursor=context.cursor, instance=context.instance)
     assert list(inbox_sensor(again)) == []
     # a new file in one week folder: that week only
     newer = drop(home, "ja_business_report.csv", "ocha-jp")
-    stamp = float(context.cursor) + 10
+    stamp = max(json.loads(context.cursor).values()) + 10
     os.utime(newer, (stamp, stamp))
     assert [r.partition_key for r in inbox_sensor(again)] == [WEEK]
+
+
+def test_a_backlog_of_week_folders_is_drained_over_ticks(home):
+    weeks = [(date(2026, 5, 4) + timedelta(weeks=n)).isoformat() for n in range(25)]
+    for week in weeks:
+        drop(home, "uk_business_report.csv", "oak-uk", week=week)
+    instance = dg.DagsterInstance.ephemeral()
+    requested, cursor = [], None
+    for _ in range(3):
+        context = dg.build_sensor_context(cursor=cursor, instance=instance)
+        requested.append([r.partition_key for r in inbox_sensor(context)])
+        cursor = context.cursor
+    # 20 a tick, oldest first; the 5 left over come next, then nothing
+    assert requested == [weeks[:20], weeks[20:], []]
+
+
+def test_a_new_file_in_a_reported_week_reruns_it_and_the_weeks_that_read_it(home):
+    instance = dg.DagsterInstance.ephemeral()
+    reported = ["2025-11-03", "2026-11-02", "2026-11-09", WEEK]
+    for week in reported:
+        drop(home, "uk_business_report.csv", "oak-uk", week=week)
+        instance.report_runless_asset_event(
+            dg.AssetMaterialization(asset_key=PACKS, partition=week)
+        )
+    context = dg.build_sensor_context(cursor=None, instance=instance)
+    list(inbox_sensor(context))
+    # a corrected export for 2 November: that week and the later reported weeks are rebuilt,
+    # oldest first; a week a year before is not (nothing reads forward)
+    corrected = drop(home, "de_business_report.csv", "messer-de", week="2026-11-02")
+    stamp = max(json.loads(context.cursor).values()) + 10
+    os.utime(corrected, (stamp, stamp))
+    again = dg.build_sensor_context(cursor=context.cursor, instance=instance)
+    requests = list(inbox_sensor(again))
+    assert [(r.job_name, r.partition_key) for r in requests] == [
+        ("weekly_job", "2026-11-02"),
+        ("weekly_job", "2026-11-09"),
+        ("weekly_job", WEEK),
+    ]
+    assert look_back_weeks() == 53  # the year-on-year models read 53 weeks back
 
 
 def test_ingest_command_prints_a_line_per_file(home, capsys):

@@ -146,8 +146,9 @@ def test_packs_built_together_each_hold_only_their_accounts_rows(warehouse, acco
         assert {m["child_asin"] for m in context["movers"]} <= {
             f"{account}-{n}" for n in "A123456789"
         }
-        assert [r["asin"] for r in context["stock_risks"]] == [
-            f"{account}-{n}" for n in range(9, 1, -1)
+        # every ASIN out of stock, biggest revenue first (the list has no cap)
+        assert [r["asin"] for r in context["replenish"]] == [
+            f"{account}-{n}" for n in range(9, 0, -1)
         ]
         # A doubled: 100 → 200 and 200 → 400; the sparkline holds both weeks
         assert context["trends"]["revenue"][-2:] == [revenue / 2, revenue + 45]

@@ -163,7 +163,7 @@ def test_low_star_share_needs_enough_new_reviews_from_configuration(warehouse):
     reviews(warehouse, "oak-uk", [5, 5, 4, 2])  # 1 of 4 = 0.25 ≥ 0.25, 4 ≥ 4 → flagged
     reviews(warehouse, "messer-de", [1, 1, 5])  # 2 of 3 = 0.67, but only 3 < 4 reviews
     reviews(warehouse, "ocha-jp", [5, 5, 4, 4, 2])  # 1 of 5 = 0.2 < 0.25
-    build_models(warehouse, "reports.rpt_customer_voice", "reports.rpt_actions")
+    build_models(warehouse, "reports.rpt_customer_voice")
 
     def flags():
         return fetch(
@@ -178,15 +178,10 @@ def test_low_star_share_needs_enough_new_reviews_from_configuration(warehouse):
         {"account_id": "oak-uk", "new_reviews": 4, "low_star_pct": 0.25, "is_low_star": True},
         {"account_id": "ocha-jp", "new_reviews": 5, "low_star_pct": 0.2, "is_low_star": False},
     ]  # fmt: skip
-    # the action quotes the configured share as its threshold
-    assert fetch(
-        warehouse, "select account_id, kind, value, threshold from reports.rpt_actions"
-    ) == [{"account_id": "oak-uk", "kind": "review_complaints", "value": 0.25, "threshold": 0.25}]
     # UK asks for 5 reviews from now on: 4 are no longer enough
     set_threshold(warehouse, "low_star_min_reviews", 5)
-    build_models(warehouse, "reports.rpt_customer_voice", "reports.rpt_actions")
+    build_models(warehouse, "reports.rpt_customer_voice")
     assert [r["is_low_star"] for r in flags()] == [False, False, False]
-    assert fetch(warehouse, "select count(*) as n from reports.rpt_actions") == [{"n": 0}]
 
 
 def test_high_risk_from_the_configured_score(warehouse):

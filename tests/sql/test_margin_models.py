@@ -301,8 +301,8 @@ def test_a_money_losing_asin_is_an_action_and_in_the_pack_section(tmp_path):
         "select * from reports.rpt_actions where week_start = ? and kind = 'money_losing_asin'",
         W2,
     )
-    assert (action["subject"], float(action["value"])) == ("A2", 18.8)
-    assert action["threshold"] == pytest.approx(-18.8 / 40)
+    assert (action["subject"], float(action["amount_at_stake"])) == ("A2", 18.8)
+    assert action["margin_pct"] == pytest.approx(-18.8 / 40)
 
 
 def test_each_effect_names_the_asins_behind_it(margin):

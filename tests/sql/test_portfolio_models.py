@@ -141,23 +141,23 @@ def test_a_missing_rate_leaves_the_total_unknown_and_names_the_account(portfolio
     assert row == [{"revenue_base_amount": None, "accounts_without_fx_rate_ids": "ocha-jp"}]
 
 
-def test_actions_come_in_priority_order_with_their_numbers(portfolio):
+def test_actions_come_breach_first_then_by_money_at_stake(portfolio):
     rows = fetch(
         portfolio,
-        "select action_rank, kind, subject, value, threshold from reports.rpt_actions "
-        "where account_id = 'oak-uk' and week_start = ? order by action_rank",
+        "select action_rank, kind, subject, amount_at_stake::double as amount "
+        "from reports.rpt_actions where account_id = 'oak-uk' and week_start = ? "
+        "order by action_rank",
         W2,
     )
-    # 1 the ODR breach (0.03 vs 0.01); 2 reorder A1: 20 units sold over 14 in-stock days ×
-    # 21 days' lead time × 1.5 − 0 on hand = 45; 3 C1 spent 60 − 0.3 × 100 = 30 beyond target.
-    # 1 of 5 reviews at 1–2★ (20 %) is under the 25 % that calls for reading them.
+    # 1 the ODR breach (0.03 vs 0.01), first whatever its amount: the week's revenue, 900;
+    # 2 A1 out of stock (0 on hand): it sold (1000 + 900) over its 2 in-stock weeks, 950 a week;
+    # 3 C1 spent 60 − 0.3 × 100 = 30 beyond the ACoS target. 1 of 5 reviews at 1–2★ is no
+    # action (review complaints have no amount at stake).
     assert rows == [
-        {"action_rank": 1, "kind": "health_breach", "subject": "odr", "value": 0.03,
-         "threshold": 0.01},
-        {"action_rank": 2, "kind": "reorder", "subject": "A1", "value": 45.0, "threshold": 21.0},
-        {"action_rank": 3, "kind": "campaign_over_target", "subject": "C1", "value": 30.0,
-         "threshold": 0.3},
-    ]  # fmt: skip
+        {"action_rank": 1, "kind": "health_breach", "subject": "odr", "amount": 900.0},
+        {"action_rank": 2, "kind": "out_of_stock", "subject": "A1", "amount": 950.0},
+        {"action_rank": 3, "kind": "campaign_over_target", "subject": "C1", "amount": 30.0},
+    ]
 
 
 def test_portfolio_change_is_like_for_like_and_ads_only_accounts_are_shown(warehouse):

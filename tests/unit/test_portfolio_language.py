@@ -55,7 +55,21 @@ def test_the_boss_pack_is_rendered_in_the_portfolios_language(accounts, tmp_path
         "0.289784 as revenue_wow_pct, 0.2 as acos, 0.05 as tacos, 1 as health_breaches, "
         "'odr' as breached_metrics, 0.1 as revenue_at_risk_pct, 42.0 as risk_score, "
         "false as is_high_risk, 2989.5 as contribution_margin_amount, 0.2318 as margin_pct, "
-        "-0.012 as margin_change_pts, false as margin_is_partial"
+        "-0.012 as margin_change_pts, false as margin_is_partial, "
+        "12897.84 as revenue_base_amount, 2989.5 as contribution_margin_base_amount, "
+        "0.28 as target_acos, 0.1 as target_tacos, 30 as health_points, 4.2 as stock_points, "
+        "7.8 as sales_points, 0 as ads_points, 0 as reviews_points, null as margin_points, "
+        "null as buy_box_points, null as po_points, null as revenue_change_base_amount"
+    )
+    conn.execute(
+        "create table reports.rpt_portfolio_attention as select 'messer-de' as account_id, "
+        "date '2026-11-16' as week_start, 1 as reason_rank, 'health_breach' as kind, "
+        "'odr' as subject, 'fraction' as unit, 0.03 as value, 0.01 as threshold, "
+        "'below' as condition, null as amount, null as amount_base, 'EUR' as base_currency"
+    )
+    conn.execute(
+        "create table reports.rpt_portfolio_drivers as select 'cn' as portfolio_id, "
+        "date '2026-11-16' as week_start where false"
     )
     conn.execute(
         "create table reports.rpt_portfolio as select 'cn' as portfolio_id, "
@@ -74,3 +88,6 @@ def test_the_boss_pack_is_rendered_in_the_portfolios_language(accounts, tmp_path
     assert "€12,897.84" in text and "+29.0%" in text
     # the account's margin, its change in points, and the portfolio's
     assert "利润" in text and "€2,989.50" in text and "23.2%" in text and "-1.2 个百分点" in text
+    # the account needing attention, with its reason in Chinese, and its risk score's parts
+    assert "需要关注的账户" in text and "订单缺陷率 3.0%，超过 1.0% 的上限" in text
+    assert "违规 30 · 库存 4 · 下滑 8" in text

@@ -3,7 +3,7 @@
 import io
 import re
 import string
-from datetime import date
+from datetime import date, timedelta
 
 import pypdf
 import pytest
@@ -13,7 +13,12 @@ from assets.core.glossary import entries_for, glossary
 from assets.core.i18n import TEMPLATES, translations
 from assets.core.registry import marketplaces, pack_languages
 from assets.core.settings import Account, pack_path
-from assets.reports.packs import SELLER_PACK_METRICS, SELLER_SECTIONS
+from assets.reports.packs import (
+    SELLER_HEADLINE,
+    SELLER_PACK_METRICS,
+    SELLER_SECTIONS,
+    _headline_rows,
+)
 from assets.reports.render import PackJob, make_environment, render_html, write_pdf
 
 WEEK = date(2026, 11, 16)
@@ -25,7 +30,7 @@ def job(tmp_path, language="en", locale="en_GB", name="Oak & Co <script>x</scrip
         locale=locale,
         language=language,
         context={
-            "account": {"id": "oak-uk", "name": name, "marketplace": "UK"},
+            "account": {"id": "oak-uk", "name": name, "marketplace": "UK", "currency": "GBP"},
             "week_start": WEEK,
             "week_end": date(2026, 11, 22),
             # every section empty but the headline
@@ -34,8 +39,15 @@ def job(tmp_path, language="en", locale="en_GB", name="Oak & Co <script>x</scrip
             "checks": {"checks": 0, "failed": 0},
             "report_names": {},
             "baselines": BASELINES,
+            "headline_rows": _headline_rows(SELLER_HEADLINE, BASELINES, HISTORY, WEEK)
+            if headline
+            else [],
             "trends": {"revenue": [9000.0, None, 11000.0, 12897.84]},
+            "trend_weeks": [WEEK - timedelta(weeks=n) for n in (3, 2, 1, 0)],
+            "trend_bands": {},
             "labels": {e["metric"]: e["label"] for e in entries_for(SELLER_PACK_METRICS, language)},
+            "units": {e["metric"]: e["unit"] for e in entries_for(SELLER_PACK_METRICS, language)},
+            "directions": {m: e["direction"] for m, e in glossary().items()},
             "glossary": entries_for(SELLER_PACK_METRICS, language),
         },
         output=tmp_path / f"x.{language}.pdf",
@@ -45,6 +57,15 @@ def job(tmp_path, language="en", locale="en_GB", name="Oak & Co <script>x</scrip
 BASELINES = {
     "buy_box_pct": {"baseline_low": 0.9, "baseline_high": 0.97, "flag": "unusually_low"},
     "revenue": {"baseline_low": 9000.0, "baseline_high": 14000.0, "flag": None},
+}
+# the headline's KPIs as reports.rpt_account_kpis holds them: this week, and last week for some
+LAST_WEEK = WEEK - timedelta(weeks=1)
+HISTORY = {
+    "revenue": {WEEK: 12897.84, LAST_WEEK: 10000.0},
+    "units": {WEEK: 5824.0},
+    "sessions": {WEEK: 100.0, LAST_WEEK: 0.0},
+    "unit_session_pct": {WEEK: 0.25},
+    "buy_box_pct": {WEEK: 0.84, LAST_WEEK: 0.9},
 }
 HEADLINE = {
     "revenue_amount": 12897.84,
@@ -233,7 +254,7 @@ def test_glossary_covers_every_headline_metric_in_every_language():
 def test_an_unusual_value_is_flagged_with_its_usual_range(tmp_path):
     out = write_pdf(render_html(job(tmp_path, headline=HEADLINE)), tmp_path / "f.pdf")
     text = " ".join(pypdf.PdfReader(out).pages[0].extract_text().split())
-    assert "unusually low · 90.0% – 97.0%" in text
+    assert "▼ low 90.0% – 97.0%" in text
     assert "£9,000.00 – £14,000.00" in text
 
 
@@ -262,8 +283,8 @@ def test_long_words_wrap_inside_the_page_and_bidi_controls_are_dropped(tmp_path)
     pack = job(tmp_path, name="Oak \u202eoc.elpmaxe\u202c Co", headline=HEADLINE)
     pack.context["ads"] = ADS
     pack.context["wasted_terms"] = [
-        {"search_term": long_term, "campaign_name": "Auto \u2067x\u2069", "clicks": 3,
-         "spend_amount": 12.0, "currency_code": "GBP"}
+        {"search_term": long_term, "is_asin_term": False, "campaign_name": "Auto \u2067x\u2069",
+         "clicks": 3, "spend_amount": 12.0, "currency_code": "GBP"}
     ]  # fmt: skip
     html = render_html(pack)
     assert not any(c in html for c in "\u202e\u202c\u2067\u2069")
@@ -288,14 +309,20 @@ def test_the_margin_waterfall_steps_down_from_sales_to_margin():
     bars = re.findall(
         r'<rect x="[\d.]+" y="([\d.]+)" width="44" height="([\d.]+)" fill="([^"]+)"', svg
     )
+    hatch = re.search(r'<pattern id="(taken-[0-9a-f]{8})"', svg).group(1)
     # 144 px (150 less a 6 px top margin) for 100: sales from y 6 to 150, fees the 43.2 px
     # below sales' top, the margin 100.8 px high from there
     assert bars == [
         ("6.0", "144.0", "#0b3d5c"),
-        ("6.0", "43.2", "url(#taken)"),
+        ("6.0", "43.2", f"url(#{hatch})"),
         ("49.2", "100.8", "#0b3d5c"),
     ]
     assert "Sales" in svg and "&lt;b&gt;" in svg and "<b>" not in svg
+    # two charts of one pack have their own hatch; the same chart drawn again, the same
+    assert hatch not in str(waterfall([("Sales", 90, True), ("Fees", -30, False)]))
+    assert hatch in str(
+        waterfall([("Sales <b>", 100, True), ("Fees", -30, False), ("Margin", 70, True)])
+    )
     # a Chinese or Japanese label without spaces is split over two lines
     labels = re.findall(r">([^<>]+)</text>", str(waterfall([("決済済み商品売上", 1, True)])))
     assert labels == ["決済済み", "商品売上"]
