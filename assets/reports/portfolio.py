@@ -14,6 +14,8 @@ from assets.reports.packs import SELLER_PACK_METRICS, VENDOR_PACK_METRICS, fetch
 from assets.reports.render import PackJob
 
 # the metrics the portfolio pack names in its table heads
+# the accounts the boss pack names as having moved the portfolio
+MOVERS_SHOWN = 10
 PORTFOLIO_PACK_METRICS = [*SELLER_PACK_METRICS, "risk_score"]
 
 TREND_WEEKS = 13
@@ -118,11 +120,12 @@ def portfolio_pack_job(
         row["needs_attention"] = bool(row["held"] or row["reasons"] or not row["kpis"])
         table.append(row)
     table.sort(key=attention_order)
-    # which accounts moved the portfolio: biggest change in the base currency first
+    # which accounts moved the portfolio: the biggest changes in the base currency (a portfolio
+    # of hundreds of accounts names the few that matter; the accounts table has them all)
     movers = sorted(
         (r for r in table if r["kpis"] and r["kpis"]["revenue_change_base_amount"] is not None),
         key=lambda r: (-abs(r["kpis"]["revenue_change_base_amount"]), r["name"]),
-    )
+    )[:MOVERS_SHOWN]
     # the boss pack is written in the portfolio's language, every amount in its base
     # currency (an account's own currency in small print), formatted for that language
     return PackJob(

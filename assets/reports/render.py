@@ -16,6 +16,7 @@ import html
 import logging
 import os
 import re
+import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -353,10 +354,12 @@ def _runs(indexes: list[int]) -> list[list[int]]:
 
 def _two_lines(label: str) -> list[str]:
     """A bar's label over two lines, escaped: split between words, or in the middle of a
-    Chinese or Japanese label that has no spaces."""
+    Chinese or Japanese label that has no spaces (a one-word label in a Latin script stays
+    whole: "Refu / nds" reads as two words)."""
     words = label.split(" ")
     if len(words) == 1:
-        half = (len(label) + 1) // 2 if len(label) > 6 else len(label)
+        wide = any(unicodedata.east_asian_width(c) in "WF" for c in label)
+        half = (len(label) + 1) // 2 if wide and len(label) > 6 else len(label)
         parts = [label[:half], label[half:]]
     else:
         half = (len(words) + 1) // 2

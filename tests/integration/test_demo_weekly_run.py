@@ -216,18 +216,18 @@ def test_a_rerun_changes_nothing_and_sends_nothing_twice(demo):
 ASIN_LOWER = re.compile(r"\bb0[0-9a-z]{8}\b")
 
 
-def actions_section(text: str, title: str, note: str) -> str:
-    """The list between the section's title and its note (the title's last occurrence before
-    the note: the first one is in the contents line)."""
-    end = text.index(note, text.index(title))
-    return text[text.rindex(title, 0, end) + len(title) : end]
+def actions_section(text: str, note: str, next_title: str) -> str:
+    """The list between the section's note (under its title) and the next section's title
+    (its first occurrence after the note: the contents line names it before)."""
+    start = text.index(note) + len(note)
+    return text[start : text.index(next_title, start)]
 
 
 def test_acme_uk_lists_actions_by_amount_with_the_out_of_stock_best_seller_first(demo):
     manifest, paths, _, _, _ = demo
     week = manifest.weeks[-1]
     text = pdf_text(paths.reports / week.isoformat() / "acme-uk.en.pdf")
-    section = actions_section(text, "What to do first", "Ranked by the estimated")
+    section = actions_section(text, "amounts are left out.", "What changed revenue")
     # amounts at stake are estimates, printed in whole pounds
     amounts = [int(a.replace(",", "")) for a in re.findall(r"£([\d,]+) a week at stake", section)]
     with duckdb.connect(str(paths.warehouse), read_only=True) as conn:
@@ -260,7 +260,7 @@ def test_vendor_actions_are_ranked_by_amount(demo):
     manifest, paths, _, _, _ = demo
     text = pdf_text(paths.reports / manifest.weeks[-1].isoformat() / "rhein-vendor-de.de.pdf")
     t = translations("de")
-    section = actions_section(text, t["actions_title"], t["vendor_actions_note"][:6])
+    section = actions_section(text, t["vendor_actions_note"][-12:], t["vendor_changes_title"])
     amounts = [
         int(a.replace(".", "")) for a in re.findall(r"([\d.]+) € pro Woche gefährdet", section)
     ]

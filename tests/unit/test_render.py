@@ -326,6 +326,9 @@ def test_the_margin_waterfall_steps_down_from_sales_to_margin():
     # a Chinese or Japanese label without spaces is split over two lines
     labels = re.findall(r">([^<>]+)</text>", str(waterfall([("決済済み商品売上", 1, True)])))
     assert labels == ["決済済み", "商品売上"]
+    # a one-word label in a Latin script stays whole
+    labels = re.findall(r">([^<>]+)</text>", str(waterfall([("Rückerstattungen", 1, True)])))
+    assert labels == ["Rückerstattungen"]
 
 
 def test_a_status_starts_with_a_capital_and_keeps_its_nouns():
