@@ -74,8 +74,7 @@ stock as (
     -- shipment sent next week would arrive (lead time + 7 days), at most 7
     select
         inventory.*,
-        inventory.revenue_4w_amount / nullif(inventory.in_stock_weeks_4w, 0)
-        as weekly_revenue_amount,
+        inventory.in_stock_weekly_revenue_amount as weekly_revenue_amount,
         case
             when inventory.available_units = 0 then 7
             else least(7, greatest(0, inventory.lead_time_days + 7 - inventory.days_of_supply))

@@ -234,6 +234,8 @@ final as (
         replenishment_units,
         overstock_units,
         revenue_4w_amount,
+        -- what it sells in a week it is in stock (last 4 weeks): what a stock-out costs a week
+        revenue_4w_amount / nullif(in_stock_weeks_4w, 0) as in_stock_weekly_revenue_amount,
         -- out of stock, or short of the cover a shipment needs to arrive with a margin
         stock_status in ('out_of_stock', 'reorder_now') as is_stock_out_risk,
         stock_status = 'overstock' as is_overstock,

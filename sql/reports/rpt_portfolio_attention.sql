@@ -14,12 +14,13 @@ inventory as (
 ),
 
 stock_outs as (
-    -- the out-of-stock ASIN that sold most over the last 4 weeks, and how many are out
+    -- the out-of-stock ASIN that sells most in a week it is in stock (what its stock-out costs
+    -- a week, as the seller's action says), and how many are out
     select
         account_id,
         week_start,
-        arg_max(asin, revenue_4w_amount) as asin,
-        max(revenue_4w_amount) as revenue_4w_amount,
+        arg_max(asin, in_stock_weekly_revenue_amount) as asin,
+        max(in_stock_weekly_revenue_amount) as weekly_revenue_amount,
         count(*) as asins
     from inventory
     group by account_id, week_start
@@ -35,14 +36,14 @@ reasons as (
     inner join health
         on accounts.account_id = health.account_id and accounts.week_start = health.week_start
     union all
-    -- 2: what the best-selling ASIN out of stock sold a week (its last 4 weeks' revenue ÷ 4)
+    -- 2: what the best-selling ASIN out of stock sells a week in stock
     select accounts.account_id, accounts.week_start, 2, 'out_of_stock', stock_outs.asin,
-        'count', stock_outs.asins, null, null, stock_outs.revenue_4w_amount / 4
+        'count', stock_outs.asins, null, null, stock_outs.weekly_revenue_amount
     from accounts
     inner join stock_outs
         on accounts.account_id = stock_outs.account_id
         and accounts.week_start = stock_outs.week_start
-    where stock_outs.revenue_4w_amount > 0
+    where stock_outs.weekly_revenue_amount > 0
     union all
     -- a vendor's revenue lost to Amazon's stock-outs, from 2 % of its ordered revenue on
     -- (below that it is the usual noise of a large catalogue)

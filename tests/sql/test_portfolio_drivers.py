@@ -143,13 +143,14 @@ def test_why_an_account_needs_attention_most_pressing_first(portfolio):
         " order by account_id, reason_rank",
         W2,
     )
-    # oak-uk: A1 is out of stock; it sold 1,000 + 990 over the last 4 weeks: 497.50 GBP a
-    # week, 497.50 ÷ 0.875 = 568.57 EUR; then ACoS 60 % over its 30 % target.
+    # oak-uk: A1 is out of stock; it sold 1,000 + 990 in the 2 of the last 4 weeks it was in
+    # stock: 995 GBP a week (as its action says), 995 ÷ 0.875 = 1,137.14 EUR; then ACoS 60 %
+    # over its 30 % target.
     # messer-de grew 20 % with no ads, stock or health data: nothing to say.
     assert rows == [
         {"account_id": "oak-uk", "reason_rank": 1, "kind": "out_of_stock", "subject": "A1",
-         "value": 1, "threshold": None, "amount": 497.5,
-         "amount_base": pytest.approx(497.5 / 0.875), "base_currency": "EUR"},
+         "value": 1, "threshold": None, "amount": 995.0,
+         "amount_base": pytest.approx(995 / 0.875), "base_currency": "EUR"},
         {"account_id": "oak-uk", "reason_rank": 2, "kind": "acos_over_target", "subject": None,
          "value": pytest.approx(0.6), "threshold": 0.3, "amount": None, "amount_base": None,
          "base_currency": "EUR"},
