@@ -26,6 +26,15 @@ from assets.core.settings import (
 )
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("sellerpulse")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed: make install)"
+
+
 def _last_complete_week() -> date:
     return week_start(date.today()) - timedelta(days=7)
 
@@ -191,6 +200,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     """The ingest job (reference tables and raw tables) for one week, or the whole inbox."""
     from dagster import AssetKey
 
+    if args.week:
+        _check_week(args.week)
     paths = Paths.from_env(args.home)
     load_accounts(paths.accounts_file)  # a wrong accounts file fails here, with its fix
     config = {"ops": {"ingest_inbox": {"config": {"whole_inbox": args.week is None}}}}
@@ -321,6 +332,7 @@ def parser() -> argparse.ArgumentParser:
         help="working directory (default: $SELLERPULSE_HOME or the project's data/)",
     )
     top.add_argument("-v", "--verbose", action="store_true", help="more output")
+    top.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = top.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser(

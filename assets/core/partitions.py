@@ -5,8 +5,9 @@ from datetime import date
 
 import dagster as dg
 
-# The first week a warehouse can hold; set SELLERPULSE_FIRST_WEEK to backfill further back.
-FIRST_WEEK = os.environ.get("SELLERPULSE_FIRST_WEEK", "2024-01-01")
+# The first week a warehouse can hold: early enough for the history real exports carry
+# (payments and business reports go back years); SELLERPULSE_FIRST_WEEK moves it.
+FIRST_WEEK = os.environ.get("SELLERPULSE_FIRST_WEEK", "2015-01-05")
 
 weekly_partitions = dg.WeeklyPartitionsDefinition(start_date=FIRST_WEEK, day_offset=1)
 

@@ -8,6 +8,7 @@ readers, renderers and the command line can use it directly.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from email.utils import parseaddr
 from pathlib import Path
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assets.core.registry import Marketplace, languages, marketplaces, pack_languages
 
@@ -114,7 +116,7 @@ class Account:
     lead_time_days: int = 21
     kind: str = "seller"  # seller (3P, Seller Central) or vendor (1P, Vendor Central)
     distributor_view: str | None = None  # a vendor's: manufacturing or sourcing
-    # the action list's limits for this account (ACTION_SETTINGS), over the marketplace's
+    # the action list's limits for this account (accounts.yaml actions:), over the marketplace's
     actions: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -206,13 +208,14 @@ def _first_control(value: str) -> str:
     return repr(found.group()) if found else ""
 
 
-def _entry_line(source: str, section: str, index: int, *keys: str | int) -> int | None:
-    """1-based line of accounts[i].key... in the YAML text, for error messages (best effort)."""
+def _entry_line(source: str, section: str | None, index: int, *keys: str | int) -> int | None:
+    """1-based line of accounts[i].key... (or of a top-level key, without a section) in the
+    YAML text, for error messages (best effort)."""
     try:
         node = yaml.compose(source)
     except yaml.YAMLError:
         return None
-    for key in (section, index, *keys):
+    for key in (section, index, *keys) if section else keys:
         if isinstance(node, yaml.MappingNode) and isinstance(key, str):
             node = next((v for k, v in node.value if k.value == key), None)
         elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
@@ -227,9 +230,9 @@ def _entry_line(source: str, section: str, index: int, *keys: str | int) -> int 
 class _Where:
     """Names an entry of the accounts file: the file, the line, the entry and its field."""
 
-    def __init__(self, path: Path, source: str, section: str, index: int):
+    def __init__(self, path: Path, source: str, section: str | None, index: int = 0):
         self.path, self.source, self.section, self.index = path, source, section, index
-        self.label = f"{section}[{index}]"
+        self.label = f"{section}[{index}]" if section else ""
 
     def __str__(self) -> str:
         return f"{self.path}: {self.label}"
@@ -238,7 +241,8 @@ class _Where:
         """'<file>:<line>: accounts[2] (id 'acme-uk') recipients[1]' for a field of the entry."""
         line = _entry_line(self.source, self.section, self.index, *keys)
         field = "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in keys)
-        return f"{self.path}{f':{line}' if line else ''}: {self.label}{field}"
+        label = f"{self.label}{field}" if self.section else field.lstrip(".")
+        return f"{self.path}{f':{line}' if line else ''}: {label}"
 
 
 def _id(entry: object, where: _Where, seen: dict) -> str:
@@ -324,32 +328,101 @@ def _account_kind(entry: dict, where: _Where) -> tuple[str, str | None]:
     return kind, view
 
 
-# accounts.yaml's actions: keys, each overriding the marketplace threshold of the same name
-# (assets/core/registry/marketplaces.yaml)
-ACTION_SETTINGS = {
-    "max_count": "the most actions listed, e.g. 8",
-    "min_amount": "the least weekly amount at stake for an action, in the account's currency",
-    "negate_min_spend": "the least weekly spend without orders to suggest negating a search term",
+class _Entry(BaseModel):
+    """An entry of the accounts file: unknown keys are errors (a misspelt key would otherwise be
+    ignored without a word)."""
+
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+
+
+class _Targets(_Entry):
+    acos: float | None = Field(None, ge=0, description="e.g. 0.30 for 30 %")
+    tacos: float | None = Field(None, ge=0, description="e.g. 0.12 for 12 %")
+    revenue: float | None = Field(None, ge=0, description="weekly revenue, account currency")
+
+
+class _ActionLimits(_Entry):
+    """accounts.yaml's ``actions:``, each overriding the marketplace threshold of the same
+    name (assets/core/registry/marketplaces.yaml)."""
+
+    max_count: int | None = Field(None, ge=1, description="the most actions listed, e.g. 8")
+    min_amount: float | None = Field(None, ge=0, description="least weekly amount at stake")
+    negate_min_spend: float | None = Field(None, ge=0, description="least spend to negate")
+
+
+class _PortfolioEntry(_Entry):
+    id: str
+    name: str | None = None
+    base_currency: str
+    bosses: list[object] | None = None  # each checked by email_problem
+    language: object = "en"
+
+
+class _AccountEntry(_Entry):
+    id: str
+    name: str | None = None
+    marketplace: str
+    language: object = "en"
+    portfolio: str
+    recipients: list[object] | None = None
+    targets: _Targets | None = None
+    lead_time_days: int = Field(21, ge=1, le=365)
+    kind: object = "seller"
+    distributor_view: object = None
+    actions: _ActionLimits | None = None
+
+
+# accounts.yaml's actions: keys (each a column action_<key> of raw.accounts)
+ACTION_SETTINGS = tuple(_ActionLimits.model_fields)
+
+
+class _AccountsFile(_Entry):
+    portfolios: list[dict] = []
+    accounts: list[dict] = []
+
+
+# what a wrong value of these types should be written as
+_EXPECTED = {
+    "float_parsing": "a number such as 0.30 (a share is written as a fraction: 30 % is 0.30)",
+    "float_type": "a number such as 0.30",
+    "int_parsing": "a whole number such as 21",
+    "int_from_float": "a whole number such as 21",
+    "int_type": "a whole number such as 21",
+    "string_type": "text",
+    "list_type": "a list such as [a, b]",
+    "model_type": "a mapping such as {key: value}",
+    "dict_type": "a mapping such as {key: value}",
 }
 
 
-def _actions(entry: dict, where: _Where) -> dict[str, float]:
-    values = entry.get("actions") or {}
-    if not isinstance(values, dict):
-        raise ConfigError(
-            f"{where.at('actions')}: expected a mapping such as {{max_count: 8, min_amount: 25}}"
-        )
-    for key, value in values.items():
-        if key not in ACTION_SETTINGS:
-            raise ConfigError(
-                f"{where.at('actions', key)}: unknown setting {key!r}; write one of "
-                + "; ".join(f"{k} ({what})" for k, what in ACTION_SETTINGS.items())
-            )
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise ConfigError(f"{where.at('actions', key)}: {value!r} must be a number ≥ 0")
-        if key == "max_count" and (value != int(value) or value < 1):
-            raise ConfigError(f"{where.at('actions', key)}: {value!r} must be a whole number ≥ 1")
-    return {k: float(v) for k, v in values.items()}
+def _schema_problems(model: type[BaseModel], entry: object, where: _Where) -> list[str]:
+    """Every problem of one entry against its schema, each naming file, line, entry and field,
+    with a suggestion for a misspelt key."""
+    try:
+        model.model_validate(entry)
+    except ValidationError as error:
+        return [_problem(model, e, entry, where) for e in error.errors()]
+    return []
+
+
+def _problem(model: type[BaseModel], e: dict, entry: object, where: _Where) -> str:
+    loc = tuple(e["loc"])
+    kind = e["type"]
+    if isinstance(entry, dict) and "id" in entry and isinstance(entry["id"], str | int):
+        where.label = f"{where.section}[{where.index}] (id '{entry['id']}')"
+    if kind == "extra_forbidden":
+        owner = model
+        for key in loc[:-1]:  # the nested entry the key is in (targets, actions)
+            annotation = owner.model_fields[key].annotation
+            owner = next(a for a in getattr(annotation, "__args__", (annotation,)) if a)
+        known = list(owner.model_fields)
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        return f"{where.at(*loc)}: unknown key '{loc[-1]}'; {hint}known keys: {', '.join(known)}"
+    if kind == "missing":
+        return f"{where.at(*loc[:-1])}: '{loc[-1]}' is missing"
+    expected = _EXPECTED.get(kind, e["msg"].lower())
+    return f"{where.at(*loc)}: {e['input']!r} is not allowed: expected {expected} ({e['msg']})"
 
 
 def load_accounts(path: Path) -> Accounts:
@@ -364,6 +437,12 @@ def load_accounts(path: Path) -> Accounts:
         doc = yaml.safe_load(source) or {}
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    problems = _schema_problems(_AccountsFile, doc, _Where(path, source, None))
+    for section, model in (("portfolios", _PortfolioEntry), ("accounts", _AccountEntry)):
+        for i, entry in enumerate((doc.get(section) or []) if isinstance(doc, dict) else []):
+            problems += _schema_problems(model, entry, _Where(path, source, section, i))
+    if problems:
+        raise ConfigError("\n".join(problems))
     known = marketplaces()
     portfolios: dict[str, Portfolio] = {}
     for i, entry in enumerate(doc.get("portfolios") or []):
@@ -400,11 +479,11 @@ def load_accounts(path: Path) -> Accounts:
             language=language,
             portfolio=portfolio,
             recipients=_emails(entry, "recipients", where),
-            targets={k: float(v) for k, v in (entry.get("targets") or {}).items()},
+            targets={k: float(v) for k, v in (entry.get("targets") or {}).items() if v is not None},
             lead_time_days=int(entry.get("lead_time_days", 21)),
             kind=kind,
             distributor_view=view,
-            actions=_actions(entry, where),
+            actions={k: float(v) for k, v in (entry.get("actions") or {}).items()},
         )
     if not accounts:
         raise ConfigError(f"{path}: no accounts configured")

@@ -93,9 +93,9 @@ def test_run_command_fails_with_one_line_reason(home, capsys):
     assert main(["run", "--week", WEEK, "--account", "nope"]) == 2
     assert "no account 'nope'" in capsys.readouterr().err
     # a week before the first partition: one line that says what to do
-    assert main(["run", "--week", "2019-01-07"]) == 2
+    assert main(["run", "--week", "2014-01-06"]) == 2
     assert capsys.readouterr().err.splitlines() == [
-        "sellerpulse run: week 2019-01-07 is outside the weekly partitions (2024-01-01 … "
+        "sellerpulse run: week 2014-01-06 is outside the weekly partitions (2015-01-05 … "
         f"{weekly_partitions.get_last_partition_key()}); set SELLERPULSE_FIRST_WEEK to an "
         "earlier Monday to run older weeks"
     ]

@@ -197,3 +197,45 @@ def test_the_ids_and_addresses_in_use_are_allowed(tmp_path):
     accounts = load_accounts(path)
     assert set(accounts.accounts) == {"acct-007", "42"}
     assert accounts.get("acct-007").recipients[1] == "o'brien+reports@mail.example.co.uk"
+
+
+def test_unknown_keys_and_wrong_values_are_named_with_file_line_entry_and_field(tmp_path):
+    path = write(
+        tmp_path,
+        "portfolios: [{id: eu, base_currency: EUR}]\n"
+        "accounts:\n"
+        "  - id: acme-uk\n"
+        "    marketplace: UK\n"
+        "    portfolio: eu\n"
+        "    lead_time_dys: 21\n"
+        "    targets: {acos: 30%}\n"
+        "    actions: {max_count: 2.5}\n"
+        "acounts: []\n",
+    )
+    with pytest.raises(ConfigError) as error:
+        load_accounts(path)
+    # every problem at once, one line each
+    assert sorted(str(error.value).splitlines()) == sorted(
+        [
+            f"{path}:9: acounts: unknown key 'acounts'; did you mean 'accounts'? known keys: "
+            "portfolios, accounts",
+            f"{path}:6: accounts[0] (id 'acme-uk').lead_time_dys: unknown key 'lead_time_dys'; "
+            "did you mean 'lead_time_days'? known keys: id, name, marketplace, language, portfolio, "
+            "recipients, targets, lead_time_days, kind, distributor_view, actions",
+            f"{path}:7: accounts[0] (id 'acme-uk').targets.acos: '30%' is not allowed: expected a "
+            "number such as 0.30 (a share is written as a fraction: 30 % is 0.30) (Input should be "
+            "a valid number, unable to parse string as a number)",
+            f"{path}:8: accounts[0] (id 'acme-uk').actions.max_count: 2.5 is not allowed: expected "
+            "a whole number such as 21 (Input should be a valid integer, got a number with a "
+            "fractional part)",
+        ]
+    )
+
+
+def test_the_command_says_its_version(capsys):
+    from pipelines.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out.strip() == "sellerpulse 0.1.0"
