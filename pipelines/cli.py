@@ -117,7 +117,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     """The weekly job; then what this run made and sent, one line per problem, and a non-zero
     exit when a pack was held, a delivery failed or is in doubt, or the week has no data."""
     from assets.core.partitions import ACCOUNTS_TAG
-    from pipelines.status import problem_lines, week_status
 
     week = args.week or _last_complete_week()
     _check_week(week)
@@ -154,6 +153,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             f"{mail.get(key, 0)} {word}"
             for key, word in (
                 ("sent", "sent"),
+                ("revised", "of them revised"),
                 ("already_sent", "already sent"),
                 ("failed", "failed"),
                 ("in_doubt", "in doubt"),
@@ -162,9 +162,59 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         + f" (outbox {paths.outbox})"
     )
+    return _report_problems(paths, accounts, week, args.account)
+
+
+def cmd_send(args: argparse.Namespace) -> int:
+    """Mail a week's packs as they are: what was not sent yet and a revised version of a pack
+    that changed since it was sent (the delivery step of the weekly job); with --dry-run,
+    only list what would go."""
+    import duckdb
+
+    from assets.core.check_results import holds
+    from assets.delivery import ledger
+    from assets.delivery.assets import week_deliveries
+    from assets.delivery.mailer import plan
+
+    week = args.week or _last_complete_week()
+    _check_week(week)
+    paths = Paths.from_env(args.home)
+    accounts = load_accounts(paths.accounts_file)
+    if not args.dry_run:
+        result = _execute(
+            "delivery_job",
+            week,
+            paths.home,
+            raise_on_error=False,
+            run_config=_log_config(args.verbose, progress=True),
+        )
+        if _failed(result):
+            print(f"sellerpulse send: failed: {_failure_reason(result)}", file=sys.stderr)
+            return 1
+        return _report_problems(paths, accounts, week)
+    with duckdb.connect(str(paths.warehouse)) as conn:
+        ledger.ensure(conn)
+        items, revise = week_deliveries(paths, accounts, week, holds(conn, week.isoformat()))
+        planned = [(plan(conn, item, revise)[0], item) for item in items]
+    for action, item in planned:
+        print(f"{action:<12} {item.pack}  {item.recipient}")
+    counts = Counter(action for action, _ in planned)
+    print(
+        f"week {week}: "
+        + (", ".join(f"{n} {action}" for action, n in sorted(counts.items())) or "nothing to mail")
+        + " (dry run: nothing was sent)"
+    )
+    return 0
+
+
+def _report_problems(paths: Paths, accounts, week: date, only: list[str] | None = None) -> int:
+    """One line per problem of the week on stderr (held packs, deliveries that failed or are in
+    doubt, no data); 1 when there is any."""
+    from pipelines.status import problem_lines, week_status
+
     packs = week_status(paths, accounts, week)
-    if args.account:
-        packs = [p for p in packs if p.pack in args.account]
+    if only:
+        packs = [p for p in packs if p.pack in only]
     problems = problem_lines(packs)
     for line in problems:
         print(f"problem: {line}", file=sys.stderr)
@@ -345,6 +395,17 @@ def parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--account", action="append", help="only this account (repeatable)")
     run.set_defaults(func=cmd_run)
+
+    send = sub.add_parser(
+        "send", help="mail a week's packs: those not sent yet, and revised ones that changed"
+    )
+    send.add_argument(
+        "--week",
+        type=_week,
+        help="week start (Monday), YYYY-MM-DD; default: the last complete week",
+    )
+    send.add_argument("--dry-run", action="store_true", help="list what would go; send nothing")
+    send.set_defaults(func=cmd_send)
 
     status = sub.add_parser(
         "status", help="per account: data received, checks, pack and its deliveries for a week"

@@ -15,7 +15,7 @@ from assets.delivery.assets import pack_emails
 from assets.ingest.assets import ingest_inbox_asset, reference_tables
 from assets.models.assets import sql_models
 from assets.reports.assets import portfolio_packs, seller_packs_asset
-from pipelines.jobs import ingest_job, weekly_job
+from pipelines.jobs import delivery_job, ingest_job, weekly_job
 from pipelines.progress import progress_logger
 from pipelines.schedules import weekly_schedule
 from pipelines.sensors import inbox_sensor
@@ -38,7 +38,7 @@ def build_definitions(home: Path | None = None) -> dg.Definitions:
             pack_emails,
         ],
         asset_checks=CHECKS,
-        jobs=[weekly_job, ingest_job],
+        jobs=[weekly_job, ingest_job, delivery_job],
         schedules=[weekly_schedule],
         sensors=[inbox_sensor],
         resources={

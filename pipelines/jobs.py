@@ -29,3 +29,12 @@ ingest_job = dg.define_asset_job(
     description="Ingest one week folder of the inbox into the raw tables (set whole_inbox in "
     "the ingest_inbox config to ingest every week folder at once).",
 )
+
+delivery_job = dg.define_asset_job(
+    "delivery_job",
+    selection=dg.AssetSelection.groups("delivery"),
+    executor_def=dg.in_process_executor,
+    tags=WAREHOUSE_TAGS,
+    description="Mail one week's packs as they are (`sellerpulse send`): what was not sent yet, "
+    "and a revised version of a pack that changed since it was sent.",
+)

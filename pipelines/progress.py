@@ -100,7 +100,8 @@ class ProgressHandler(logging.Handler):
             return f"{plural(m.get('packs', 0), 'pack')} made{held}"
         if stage == "mail":
             problems = sum(m.get(k, 0) for k in ("failed", "in_doubt", "rejected"))
-            return f"{m.get('sent', 0)} sent, {m.get('already_sent', 0)} already sent" + (
+            revised = f" ({m['revised']} revised)" if m.get("revised") else ""
+            return f"{m.get('sent', 0)} sent{revised}, {m.get('already_sent', 0)} already sent" + (
                 f", {problems} not delivered" if problems else ""
             )
         return "done"

@@ -118,13 +118,16 @@ def _read_warehouse(conn: duckdb.DuckDBPyConnection, packs: dict[str, PackStatus
             if account in packs:
                 packs[account].held.append(reason)
     if "delivery.ledger" in tables:
-        for pack, recipient, status in conn.execute(
-            "select pack, recipient, status from delivery.ledger where week_start = ? order by all",
-            [week],
-        ).fetchall():
-            if pack in packs:
-                shown = "in doubt" if status in ledger.DOUBTFUL else status
-                packs[pack].deliveries[recipient] = shown
+        cursor = conn.execute("select * from delivery.ledger where week_start = ?", [week])
+        names = [d[0] for d in cursor.description]
+        for values in cursor.fetchall():
+            row = dict(zip(names, values, strict=True))
+            if row["pack"] not in packs:
+                continue
+            shown = "in doubt" if row["status"] in ledger.DOUBTFUL else row["status"]
+            if shown == ledger.SENT and row.get("revision"):  # a ledger from before has none
+                shown = "revised"
+            packs[row["pack"]].deliveries[row["recipient"]] = shown
 
 
 def _read_pdf(status: PackStatus, pdf: Path) -> None:

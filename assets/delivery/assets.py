@@ -1,7 +1,11 @@
 """Delivery of the week's packs as a Dagster asset (after the packs, once per recipient)."""
 
+import logging
+from dataclasses import replace
 from datetime import date, timedelta
+from itertools import zip_longest
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 from babel.dates import format_date
@@ -11,8 +15,9 @@ from assets.core.check_results import holds
 from assets.core.i18n import translations
 from assets.core.partitions import partition_week, selected_account_ids, weekly_partitions
 from assets.core.resources import WAREHOUSE_POOL, SellerPulseHome, SmtpResource
-from assets.core.settings import mail_path, pack_path, portfolio_pack_path
-from assets.delivery.mailer import Delivery, SmtpSettings, attachment_name, deliver
+from assets.core.settings import Accounts, Paths, mail_path, pack_path, portfolio_pack_path
+from assets.delivery import ledger
+from assets.delivery.mailer import Delivery, Reviser, SmtpSettings, attachment_name, deliver
 
 
 @dg.asset(
@@ -32,7 +37,9 @@ def pack_emails(
     """Each seller pack e-mailed to its account's recipients and each portfolio pack to its
     bosses, recorded in delivery.ledger (grain: week × pack × recipient).
 
-    Without SMTP settings the messages land as .eml files in the outbox. Re-running sends
+    A pack that changed since it was sent (a restated export, a hold released) goes out again
+    marked revised, saying which headline figures changed. Without SMTP settings the messages
+    land as .eml files in the outbox. Re-running sends
     nothing twice: a send the server provably did not take is retried on the next run, a 5xx
     refusal is not, and a send whose reply was lost is *in doubt* until a person resolves it
     (`sellerpulse deliveries --in-doubt`). One failing delivery never stops the others."""
@@ -40,41 +47,11 @@ def pack_emails(
     paths = sellerpulse.paths
     with warehouse.get_connection() as conn:
         held = holds(conn, week.isoformat())
-    items = []
-    for account in sellerpulse.accounts().selected(selected_account_ids(context)):
-        if account.id in held:
-            context.log.warning(f"{account.id}: not sent, pack held: {'; '.join(held[account.id])}")
-            continue
-        pdf = pack_path(paths.reports, week, account.id, account.language)
-        if not pdf.exists():
-            context.log.warning(f"{account.id}: no pack at {pdf}; nothing to send")
-            continue
-        title = "vendor_pack_title" if account.is_vendor else "pack_title"
-        subject, body, filename = pack_mail(
-            pdf, title, account.name, week, account.language, account.locale
-        )
-        items.extend(
-            Delivery(week, account.id, recipient, subject, body, pdf, filename)
-            for recipient in account.recipients
-        )
-    if not selected_account_ids(context):  # a run for some accounts does not mail bosses
-        for portfolio in sellerpulse.accounts().portfolios.values():
-            pdf = portfolio_pack_path(paths.reports, week, portfolio.id)
-            if pdf.exists():
-                subject, body, filename = pack_mail(
-                    pdf,
-                    "portfolio_title",
-                    portfolio.name,
-                    week,
-                    portfolio.language,
-                    portfolio.locale,
-                )
-                items.extend(
-                    Delivery(week, f"portfolio-{portfolio.id}", boss, subject, body, pdf, filename)
-                    for boss in portfolio.bosses
-                )
+    items, revise = week_deliveries(
+        paths, sellerpulse.accounts(), week, held, selected_account_ids(context), context.log
+    )
     with warehouse.get_connection() as conn:
-        counts = deliver(conn, items, paths.outbox, _smtp_settings(smtp), context.log)
+        counts = deliver(conn, items, paths.outbox, _smtp_settings(smtp), context.log, revise)
     if counts["failed"]:
         context.log.error(f"{counts['failed']} deliveries failed; they are tried again next run")
     if counts["rejected"]:
@@ -91,21 +68,91 @@ def pack_emails(
     return dg.MaterializeResult(metadata={**counts, "held": len(held), "outbox": str(paths.outbox)})
 
 
+def week_deliveries(
+    paths: Paths,
+    accounts: Accounts,
+    week: date,
+    held: dict[str, list[str]],
+    selected: list[str] | None = None,
+    log: Any = None,
+) -> tuple[list[Delivery], Reviser]:
+    """The week's deliveries, each pack to each of its recipients (held packs and packs not
+    rendered left out, with a warning), and how a revised version of each is worded (in its
+    pack's language). A run for some accounts (``selected``) does not mail the bosses."""
+    log = log or logging.getLogger(__name__)
+    items: list[Delivery] = []
+    languages: dict[str, tuple[str, str]] = {}
+    for account in accounts.selected(selected):
+        if account.id in held:
+            log.warning(f"{account.id}: not sent, pack held: {'; '.join(held[account.id])}")
+            continue
+        pdf = pack_path(paths.reports, week, account.id, account.language)
+        if not pdf.exists():
+            log.warning(f"{account.id}: no pack at {pdf}; nothing to send")
+            continue
+        title = "vendor_pack_title" if account.is_vendor else "pack_title"
+        mail = pack_mail(pdf, title, account.name, week, account.language, account.locale)
+        items += [
+            Delivery(week, account.id, r, *mail[:2], pdf, *mail[2:]) for r in account.recipients
+        ]
+        languages[account.id] = (account.language, account.locale)
+    for portfolio in [] if selected else accounts.portfolios.values():
+        pdf = portfolio_pack_path(paths.reports, week, portfolio.id)
+        if not pdf.exists():
+            continue
+        pack = f"portfolio-{portfolio.id}"
+        mail = pack_mail(
+            pdf, "portfolio_title", portfolio.name, week, portfolio.language, portfolio.locale
+        )
+        items += [
+            Delivery(week, pack, boss, *mail[:2], pdf, *mail[2:]) for boss in portfolio.bosses
+        ]
+        languages[pack] = (portfolio.language, portfolio.locale)
+    return items, lambda item, row: revised(item, row, *languages[item.pack])
+
+
+def revised(item: Delivery, row: ledger.Row, language: str, locale: str) -> Delivery:
+    """The mail of a pack sent again because it changed: the subject marked revised; the body
+    says when the earlier version went out and which headline figures changed, before → after
+    (a changed table or chart with the same figures is said as such), then the usual body."""
+    t = translations(language)
+    before = (row.figures or "").splitlines()
+    after = item.figures.splitlines()
+    changed = [
+        f"{t['mail_revised_before']} {old}\n{t['mail_revised_now']} {new}"
+        for old, new in zip_longest(before, after, fillvalue="–")
+        if old != new
+    ]
+    sent = format_date(row.updated_at.date(), "medium", locale=locale)
+    body = "\n\n".join(
+        [
+            t["mail_revised_intro"].format(date=sent),
+            "\n".join(changed) if changed else t["mail_revised_same_figures"],
+            item.body,
+        ]
+    )
+    subject = t["mail_revised_subject"].format(subject=item.subject)
+    return replace(item, subject=subject, body=body, previous_figures=row.figures)
+
+
 def pack_mail(
     pdf: Path, title_key: str, name: str, week: date, language: str, locale: str
-) -> tuple[str, str, str]:
+) -> tuple[str, str, str, str]:
     """Subject, body and attachment file name of a pack's mail. Subject and body are the mail
     text rendered beside the pack from its own context (settings.py ``mail_path``: the subject,
     a blank line, the body); a pack rendered before packs had one gets ``_mail_text``. The
     file name says whose pack it is, what and which week, e.g. "ACME UK - Weekly seller
-    report - 2026-11-16.pdf"."""
+    report - 2026-11-16.pdf". The figures are the body's second paragraph, the headline figures
+    one per line (report_templates/mail/)."""
     title = translations(language)[title_key]
     text = mail_path(pdf)
     if text.exists():
         subject, _, body = text.read_text("utf-8").partition("\n\n")
     else:
         subject, body = _mail_text(title_key, name, week, language, locale)
-    return subject.strip(), body, attachment_name(name, title, week.isoformat())
+    paragraphs = body.strip().split("\n\n")
+    figures = paragraphs[1] if len(paragraphs) > 2 else ""
+    return subject.strip(), body, attachment_name(name, title, week.isoformat()), figures
 
 
 def _mail_text(

@@ -13,7 +13,12 @@ queued ── next run ────┘
                         └── run killed ──► in_doubt (the next run finds "sending" and says so)
 in_doubt, rejected ── `sellerpulse deliveries resolve … --sent` ──► sent
                    └─ `sellerpulse deliveries resolve … --resend` ──► queued
+sent ── the pack changed since (its sha256) ──► sent again as revision n + 1, the same way
 ```
+
+A revised version is a new message (its Message-ID follows the pack's sha256); ``figures``
+keeps the headline figures of the version the recipient last got, which the revised mail
+quotes before → after.
 
 ``sending`` is committed before the DATA command, so a run killed at any point of an SMTP
 transaction leaves either a row that provably was not accepted (no row, ``failed``) or one
@@ -41,7 +46,15 @@ create table if not exists delivery.ledger (
     updated_at timestamp not null,
     primary key (week_start, pack, recipient)
 );
+-- a pack sent again because it changed (0: the first version), and the headline figures of
+-- the version the recipient last got (a revision's mail says what changed)
+alter table delivery.ledger add column if not exists revision integer default 0;
+alter table delivery.ledger add column if not exists figures varchar;
 """
+COLUMNS = (
+    "week_start, pack, recipient, pack_sha256, status, attempts, message_id, detail, "
+    "updated_at, revision, figures"
+)
 
 SENT = "sent"
 SENDING = "sending"
@@ -69,6 +82,8 @@ class Row:
     message_id: str | None
     detail: str | None
     updated_at: datetime
+    revision: int = 0
+    figures: str | None = None
 
     @property
     def key(self) -> Key:
@@ -81,7 +96,8 @@ def ensure(conn: duckdb.DuckDBPyConnection) -> None:
 
 def get(conn: duckdb.DuckDBPyConnection, key: Key) -> Row | None:
     found = conn.execute(
-        "select * from delivery.ledger where week_start = ? and pack = ? and recipient = ?",
+        f"select {COLUMNS} from delivery.ledger where week_start = ? and pack = ? "
+        "and recipient = ?",
         list(key),
     ).fetchone()
     return Row(*found) if found else None
@@ -96,12 +112,15 @@ def record(
     attempts: int,
     message_id: str | None,
     detail: str,
+    revision: int = 0,
+    figures: str | None = None,
 ) -> None:
     """Write one row, committed before this returns (the connection is in autocommit mode)."""
     assert status in STATUSES, status
     conn.execute(
-        "insert or replace into delivery.ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [*key, pack_sha256, status, attempts, message_id, detail, _now()],
+        f"insert or replace into delivery.ledger ({COLUMNS}) values "
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [*key, pack_sha256, status, attempts, message_id, detail, _now(), revision, figures],
     )
 
 
@@ -133,7 +152,7 @@ def rows(
         where += " and week_start = ?"
         params.append(week)
     found = conn.execute(
-        f"select * from delivery.ledger where {where} order by week_start, pack, recipient",
+        f"select {COLUMNS} from delivery.ledger where {where} order by week_start, pack, recipient",
         params,
     ).fetchall()
     return [Row(*r) for r in found]
@@ -169,6 +188,8 @@ def resolve(conn: duckdb.DuckDBPyConnection, key: Key, *, sent: bool) -> Row:
         attempts=row.attempts,
         message_id=row.message_id,
         detail=detail,
+        revision=row.revision,
+        figures=row.figures,
     )
     return get(conn, key) or row
 

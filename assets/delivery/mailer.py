@@ -23,7 +23,7 @@ import smtplib
 import time
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -93,6 +93,11 @@ class Delivery:
     attachment: Path
     # the attachment's name in the mail (attachment_name); the file's own name when empty
     filename: str = ""
+    # the pack's headline figures, one per line (the mail body's second paragraph): recorded
+    # when it is sent, quoted before → after when a changed pack is sent again
+    figures: str = ""
+    revision: int = 0  # 0: the pack as first sent; n: its n-th revised version
+    previous_figures: str | None = None  # what the recipient got last, for a revision
 
     @property
     def key(self) -> ledger.Key:
@@ -340,6 +345,7 @@ def _send_smtp(
             attempts=attempts + tries,
             message_id=str(message["Message-ID"]),
             detail=detail,
+            **_version(item, status),
         )
 
     while True:
@@ -353,9 +359,18 @@ def _send_smtp(
         time.sleep(min(settings.retry_delay * 2 ** (tries - 1), 30.0))
 
 
+def _version(item: Delivery, status: str) -> dict:
+    """The ledger's revision and figures for an outcome: the figures are those the recipient
+    has, this version's once it is sent, the last sent version's until then."""
+    figures = item.figures if status == SENT else item.previous_figures
+    return {"revision": item.revision, "figures": figures}
+
+
 def _outbox_path(outbox: Path, item: Delivery) -> Path:
     recipient = hashlib.sha256(item.recipient.encode()).hexdigest()[:12]
-    target = (outbox / item.week_start.isoformat() / f"{item.pack}--{recipient}.eml").resolve()
+    version = f"--r{item.revision}" if item.revision else ""
+    name = f"{item.pack}--{recipient}{version}.eml"
+    target = (outbox / item.week_start.isoformat() / name).resolve()
     if not target.is_relative_to(outbox.resolve()):
         raise ValueError(f"pack {item.pack!r} would be written outside {outbox}")
     return target
@@ -374,34 +389,70 @@ def _write_eml(message: EmailMessage, outbox: Path, item: Delivery) -> _Outcome:
     return _Outcome(SENT, str(target))
 
 
+# what deliver does with one item, as `sellerpulse send --dry-run` lists it
+SEND, REVISE, ALREADY_SENT = "send", "revise", "already sent"
+
+Reviser = Callable[[Delivery, ledger.Row], Delivery]
+
+
+def plan(
+    conn: duckdb.DuckDBPyConnection, item: Delivery, revise: Reviser | None = None
+) -> tuple[str, Delivery]:
+    """What the next delivery of ``item`` does, and the item it sends: send it (new, or tried
+    again), send a revised version (the pack changed since it was sent: ``revise`` words the
+    mail; without it a sent pack is never sent again), or nothing (already sent, in doubt,
+    refused: the ledger's status)."""
+    row = ledger.get(conn, item.key)
+    if row is None:
+        return SEND, item
+    if row.status == SENT:
+        if revise is None or row.pack_sha256 == _sha256(item.attachment):
+            return ALREADY_SENT, item
+        return REVISE, replace(revise(item, row), revision=row.revision + 1)
+    if row.status in ledger.TO_SEND and row.revision:  # a revision that did not go out yet
+        return REVISE, replace(revise(item, row), revision=row.revision) if revise else item
+    if row.status in ledger.TO_SEND:
+        return SEND, item
+    return row.status, item
+
+
 def deliver(
     conn: duckdb.DuckDBPyConnection,
     items: list[Delivery],
     outbox: Path,
     smtp: SmtpSettings | None,
     logger: Any = log,
+    revise: Reviser | None = None,
 ) -> dict[str, int]:
-    """Send what the ledger has not sent; returns how many were sent now, already sent
-    before, failed (tried again next run), rejected (5xx, not again) and in doubt (the server
-    may have them: ``sellerpulse deliveries --in-doubt``). ``logger`` is a ``logging.Logger``
-    or Dagster's ``context.log``."""
+    """Send what the ledger has not sent, and a revised version of a sent pack that changed
+    since (``revise`` words its mail; a pack that did not change is never sent again); returns
+    how many were sent now (of them revised), already sent before, failed (tried again next
+    run), rejected (5xx, not again) and in doubt (the server may have them:
+    ``sellerpulse deliveries --in-doubt``). ``logger`` is a ``logging.Logger`` or Dagster's
+    ``context.log``."""
     ledger.ensure(conn)
     sender = parse_sender(smtp.sender if smtp else DEFAULT_SENDER)
-    counts = {SENT: 0, "already_sent": 0, FAILED: 0, REJECTED: 0, IN_DOUBT: 0}
+    counts = {SENT: 0, "revised": 0, "already_sent": 0, FAILED: 0, REJECTED: 0, IN_DOUBT: 0}
     session_failure: str | None = None
     for item in items:
         what = f"{item.pack} to {item.recipient} (week {item.week_start})"
         row = ledger.get(conn, item.key)
         if row and row.status == SENDING:
             row = ledger.mark_interrupted(conn, row)
-        if row and row.status == SENT:
-            counts["already_sent"] += 1
-            continue
         if row and row.status in (IN_DOUBT, REJECTED):
             counts[row.status] += 1
             logger.warning(f"{what}: {row.status.replace('_', ' ')}, not sent again: {row.detail}")
             continue
-        attempts = row.attempts if row else 0
+        try:
+            action, item = plan(conn, item, revise)
+        except OSError as exc:  # the pack went missing since the run listed it: next run
+            counts[FAILED] += 1
+            logger.error(f"{what}: not sent, cannot read the pack: {exc}")
+            continue
+        if action == ALREADY_SENT:
+            counts["already_sent"] += 1
+            continue
+        attempts = row.attempts if row and row.status != SENT else 0
         sha, message_id, recorded = "", None, False
         try:
             sha = _sha256(item.attachment)
@@ -434,8 +485,11 @@ def deliver(
                 attempts=attempts,
                 message_id=message_id,
                 detail=outcome.detail,
+                **_version(item, outcome.status),
             )
         counts[outcome.status] += 1
+        if outcome.status == SENT and item.revision:
+            counts["revised"] += 1
         if outcome.status != SENT:
             logger.error(f"{what}: {outcome.status.replace('_', ' ')}: {outcome.detail}")
     return counts

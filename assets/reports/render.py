@@ -18,6 +18,7 @@ import os
 import re
 import unicodedata
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -422,19 +423,30 @@ def render_packs(jobs: list[PackJob], workers: int | None = None) -> list[Path]:
     workers = min(workers or os.cpu_count() or 1, len(jobs))
     if workers <= 1:
         return [render_pack(job) for job in jobs]
-    # workers are forked from this process: load WeasyPrint and the fonts, and compile the
-    # templates, once here, or every worker pays for it again (about 0.7 s per pool on the demo)
-    _warm_up()
-    for job in jobs:
+    for job in jobs:  # compiled here, the templates of a pool's first jobs reach its workers
         make_environment(job.locale).get_template(job.template)
-    # the workers inherit every object of a Dagster run (Dagster, GX, pandas, the rows of every
-    # pack); frozen, their garbage collector no longer walks them all on each collection
+    try:
+        return list(_pool(workers).map(render_pack, jobs))
+    except BrokenProcessPool:  # a worker died (killed, out of memory): a new pool, once
+        _pool.cache_clear()
+        return list(_pool(workers).map(render_pack, jobs))
+
+
+@cache
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """Render workers forked once per process and kept: the boss packs after the seller packs,
+    and the next week of a backfill, reuse them (forking and warming up a pool costs about a
+    second). Forked after WeasyPrint, the fonts and the stylesheet are loaded (``_warm_up``),
+    so no worker loads them again; the workers inherit every object of the process (Dagster,
+    GX, pandas), frozen while they fork so that their garbage collector never walks them."""
+    _warm_up()
     gc.freeze()
     try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(render_pack, jobs))
+        pool = ProcessPoolExecutor(max_workers=workers)
+        list(pool.map(abs, range(workers)))  # fork every worker now, while frozen
     finally:
         gc.unfreeze()
+    return pool
 
 
 @cache

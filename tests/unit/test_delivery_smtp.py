@@ -60,7 +60,15 @@ def rows(conn) -> dict[str, tuple]:
 
 
 def counts(**given):
-    return {"sent": 0, "already_sent": 0, "failed": 0, "rejected": 0, "in_doubt": 0, **given}
+    return {
+        "sent": 0,
+        "revised": 0,
+        "already_sent": 0,
+        "failed": 0,
+        "rejected": 0,
+        "in_doubt": 0,
+        **given,
+    }
 
 
 def message_ids(handler) -> list[str]:

@@ -38,7 +38,15 @@ def items(pack, recipients):
 
 
 def counts(**given):
-    return {"sent": 0, "already_sent": 0, "failed": 0, "rejected": 0, "in_doubt": 0, **given}
+    return {
+        "sent": 0,
+        "revised": 0,
+        "already_sent": 0,
+        "failed": 0,
+        "rejected": 0,
+        "in_doubt": 0,
+        **given,
+    }
 
 
 def test_smtp_delivery_sends_once_per_recipient(smtp_server, pack):

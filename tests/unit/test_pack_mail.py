@@ -161,9 +161,10 @@ def test_a_pack_is_mailed_with_its_headline_change_figures_and_first_action(
         t["mail_attached"],
     ]
 
-    title, body, filename = pack_mail(pdf, "pack_title", name, WEEK, language, locale)
+    title, body, filename, figures = pack_mail(pdf, "pack_title", name, WEEK, language, locale)
     assert title == subject
     assert body == "\n".join(text.splitlines()[2:]) + "\n"
+    assert figures.splitlines() == lines  # what a revised mail quotes before → after
 
     controller, handler = smtp_server
     settings = SmtpSettings(host="127.0.0.1", port=controller.port, starttls=False)
@@ -192,7 +193,7 @@ def test_a_pack_without_its_mail_text_gets_the_generic_mail(tmp_path):
     # a pack rendered by a version before packs had a mail text beside them
     pdf = tmp_path / "acme-uk.en.pdf"
     pdf.write_bytes(b"%PDF-1.7 old pack")
-    subject, body, filename = pack_mail(pdf, "pack_title", "ACME UK", WEEK, "en", "en_GB")
+    subject, body, filename, _ = pack_mail(pdf, "pack_title", "ACME UK", WEEK, "en", "en_GB")
     assert subject == "Weekly seller report · ACME UK · 16/11/2026"
     assert body.startswith("Attached is the Weekly seller report for ACME UK, Week of 16 Nov")
     assert filename == "ACME UK - Weekly seller report - 2026-11-16.pdf"

@@ -1,0 +1,63 @@
+"""A pack that changes after it was sent goes out again, marked revised, saying what changed;
+a pack that did not change is never sent again."""
+
+import email
+import email.policy
+import json
+
+import duckdb
+import pytest
+
+from pipelines.cli import main
+from tests.conftest import WEEK, drop_all_fixtures
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_corrected_export_sends_the_changed_packs_again_marked_revised(home, capsys):
+    drop_all_fixtures(home)
+    assert main(["run", "--week", WEEK]) == 0
+    first = {p.name for p in (home.outbox / WEEK).glob("*.eml")}
+    assert len(first) == 6  # 4 seller recipients, 2 bosses
+    capsys.readouterr()
+
+    # oak-uk's business report is corrected: the large board sold £2,498.80, not £2,398.80
+    report = home.inbox / "oak-uk" / WEEK / "uk_business_report.csv"
+    report.write_text(
+        report.read_text("utf-8-sig").replace('"£2,398.80"', '"£2,498.80"'), "utf-8-sig"
+    )
+    assert main(["run", "--week", WEEK]) == 0
+    out = capsys.readouterr().out
+    # oak-uk's two recipients and the EU boss (its revenue changed); the others as they were
+    assert "mail: 3 sent, 3 of them revised, 3 already sent" in out
+    revised = sorted(p.name for p in (home.outbox / WEEK).glob("*.eml") if p.name not in first)
+    assert [name.split("--")[0] for name in revised] == ["oak-uk", "oak-uk", "portfolio-eu"]
+    assert all(name.endswith("--r1.eml") for name in revised)
+
+    message = email.message_from_bytes(
+        (home.outbox / WEEK / revised[0]).read_bytes(), policy=email.policy.default
+    )
+    assert message["Subject"].startswith("Revised: Weekly seller report · Oak & Co <UK>")
+    body = message.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    intro, changed, *_ = body.split("\n\n")
+    assert intro.startswith("This report replaces the one sent on")
+    # the headline figures that changed, before → after: revenue 2,398.80 + 519.60 = 2,918.40
+    # → 3,018.40; units ordered did not change
+    assert changed.splitlines()[0].startswith("before: Revenue: £2,918.40")
+    assert changed.splitlines()[1].startswith("now:    Revenue: £3,018.40")
+    assert "Units ordered" not in changed
+
+    with duckdb.connect(str(home.warehouse), read_only=True) as conn:
+        rows = conn.execute(
+            "select pack, revision from delivery.ledger where status = 'sent' order by all"
+        ).fetchall()
+    assert [r for r in rows if r[1]] == [("oak-uk", 1), ("oak-uk", 1), ("portfolio-eu", 1)]
+
+    # nothing changed since: nothing would go
+    assert main(["send", "--week", WEEK, "--dry-run"]) == 0
+    planned = capsys.readouterr().out.splitlines()
+    assert planned[-1] == f"week {WEEK}: 6 already sent (dry run: nothing was sent)"
+    assert main(["status", "--week", WEEK, "--json"]) == 0
+    status = {p["pack"]: p for p in json.loads(capsys.readouterr().out)["packs"]}
+    assert set(status["oak-uk"]["deliveries"].values()) == {"revised"}
+    assert set(status["messer-de"]["deliveries"].values()) == {"sent"}
