@@ -229,3 +229,22 @@ def start_smtp():
     yield start
     for controller in started:
         controller.stop()
+
+
+# the modules that run the weekly job end to end take most of the suite's time: started first,
+# the two workers share the rest instead of one of them finishing a long module alone at the end
+LONGEST_FIRST = (
+    "test_demo_weekly_run.py",
+    "test_crash.py",
+    "test_team_deployment.py",
+    "test_revised_packs.py",
+    "test_blocking_check.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def order(item: pytest.Item) -> int:
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=order)  # stable: each module's tests keep their order
