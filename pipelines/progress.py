@@ -3,7 +3,9 @@ event log (which ``sellerpulse -v`` shows).
 
 A Dagster logger, so it sees the run's structured events wherever the run executes: it counts
 what each stage did (files and rows, models, checks, packs, mails) from the stage's events and
-prints the line when the stage ends. On a terminal the stage's name shows while it runs.
+prints the line when the stage ends. On a terminal the stage's name shows while it runs, and
+a long stage (models, packs) draws a bar from its ``progress <done>/<total>`` log lines
+(assets/core/progress.py).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import sys
 import time
 
 import dagster as dg
+
+from assets.core.progress import PROGRESS
 
 
 def plural(n: int, word: str) -> str:
@@ -48,8 +52,12 @@ class ProgressHandler(logging.Handler):
         self.checks = {"passed": 0, "failed": 0, "seconds": 0.0}
 
     def emit(self, record: logging.LogRecord) -> None:
-        event = getattr(record, "dagster_meta", {}).get("dagster_event")
+        meta = getattr(record, "dagster_meta", {})
+        event = meta.get("dagster_event")
         if event is None:
+            found = PROGRESS.match(meta.get("orig_message") or "")
+            if found and self.tty and meta.get("step_key"):
+                self._bar(_stage(meta["step_key"]), int(found[1]), int(found[2]))
             return
         kind, step = event.event_type_value, event.step_key
         if kind == "STEP_START":
@@ -76,7 +84,14 @@ class ProgressHandler(logging.Handler):
             self._line("checks", f"{c['passed']} passed, {c['failed']} failed", c["seconds"])
 
     def _line(self, stage: str, outcome: str, seconds: float) -> None:
-        self.stream.write(f"  {stage:<11}{outcome} ({seconds:.1f} s)\n")
+        clear = "\r\x1b[K" if self.tty else ""  # over the stage's bar
+        self.stream.write(f"{clear}  {stage:<11}{outcome} ({seconds:.1f} s)\n")
+        self.stream.flush()
+
+    def _bar(self, stage: str, done: int, total: int, width: int = 30) -> None:
+        """A long stage's bar on a terminal, redrawn in place: "  packs      [#####     ] 3/6"."""
+        filled = width * done // max(total, 1)
+        self.stream.write(f"\r  {stage:<11}[{'#' * filled}{' ' * (width - filled)}] {done}/{total}")
         self.stream.flush()
 
     def _summary(self, step: str) -> str:

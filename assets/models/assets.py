@@ -16,6 +16,7 @@ from dagster_duckdb import DuckDBResource
 
 from assets.core.catalog import Model, discover
 from assets.core.partitions import partition_week, weekly_partitions
+from assets.core.progress import Progress
 from assets.core.resources import WAREHOUSE_POOL
 from assets.models.build import build
 
@@ -52,11 +53,12 @@ def sql_models(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
     threading.Thread(
         target=importlib.import_module, args=("great_expectations",), daemon=True
     ).start()
+    models = [m for m in discover() if model_key(m) in selected]
+    progress = Progress(context.log, len(models))
     with warehouse.get_connection() as conn:
-        for model in discover():
-            if model_key(model) not in selected:
-                continue
+        for done, model in enumerate(models, 1):
             rows = build(conn, model, week)
+            progress(done)
             yield dg.MaterializeResult(
                 asset_key=model_key(model),
                 metadata={

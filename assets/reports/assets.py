@@ -8,6 +8,7 @@ from dagster_duckdb import DuckDBResource
 from assets.core.catalog import discover
 from assets.core.check_results import holds
 from assets.core.partitions import HELD_TAG, partition_week, selected_account_ids, weekly_partitions
+from assets.core.progress import Progress
 from assets.core.resources import WAREHOUSE_POOL, SellerPulseHome
 from assets.reports.packs import account_pack_jobs
 from assets.reports.portfolio import portfolio_pack_jobs
@@ -53,7 +54,7 @@ def seller_packs_asset(guarded: Iterable[dg.AssetKey]) -> dg.AssetsDefinition:
         if held:  # the run's list in the UI shows it: not a plain success
             context.instance.add_run_tags(context.run.run_id, {HELD_TAG: ",".join(sorted(held))})
         context.log.info(f"rendering {len(jobs)} packs for week {week}")
-        written = render_packs(jobs)
+        written = render_packs(jobs, progress=Progress(context.log, len(jobs)))
         return dg.MaterializeResult(
             metadata={
                 "packs": len(written),

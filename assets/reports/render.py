@@ -17,6 +17,7 @@ import logging
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -418,18 +419,29 @@ def render_pack(job: PackJob) -> Path:
     return write_pdf(render_html(job), job.output)
 
 
-def render_packs(jobs: list[PackJob], workers: int | None = None) -> list[Path]:
-    """Render packs on all cores; rendering dominates a weekly run."""
+def render_packs(
+    jobs: list[PackJob],
+    workers: int | None = None,
+    progress: Callable[[int], None] = lambda done: None,
+) -> list[Path]:
+    """Render packs on all cores; rendering dominates a weekly run. ``progress`` hears how
+    many are done."""
     workers = min(workers or os.cpu_count() or 1, len(jobs))
     if workers <= 1:
-        return [render_pack(job) for job in jobs]
+        return [_counted(render_pack(job), done, progress) for done, job in enumerate(jobs, 1)]
     for job in jobs:  # compiled here, the templates of a pool's first jobs reach its workers
         make_environment(job.locale).get_template(job.template)
     try:
-        return list(_pool(workers).map(render_pack, jobs))
+        written = _pool(workers).map(render_pack, jobs)
+        return [_counted(path, done, progress) for done, path in enumerate(written, 1)]
     except BrokenProcessPool:  # a worker died (killed, out of memory): a new pool, once
         _pool.cache_clear()
         return list(_pool(workers).map(render_pack, jobs))
+
+
+def _counted(path: Path, done: int, progress: Callable[[int], None]) -> Path:
+    progress(done)
+    return path
 
 
 @cache

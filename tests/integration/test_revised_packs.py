@@ -3,18 +3,26 @@ a pack that did not change is never sent again."""
 
 import email
 import email.policy
+import io
 import json
+import sys
 
 import duckdb
 import pytest
 
+from assets.core.catalog import discover
 from pipelines.cli import main
 from tests.conftest import WEEK, drop_all_fixtures
 
 pytestmark = pytest.mark.slow
 
 
-def test_a_corrected_export_sends_the_changed_packs_again_marked_revised(home, capsys):
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_corrected_export_sends_the_changed_packs_again_marked_revised(home, capsys, monkeypatch):
     drop_all_fixtures(home)
     assert main(["run", "--week", WEEK]) == 0
     first = {p.name for p in (home.outbox / WEEK).glob("*.eml")}
@@ -26,8 +34,14 @@ def test_a_corrected_export_sends_the_changed_packs_again_marked_revised(home, c
     report.write_text(
         report.read_text("utf-8-sig").replace('"£2,398.80"', '"£2,498.80"'), "utf-8-sig"
     )
-    assert main(["run", "--week", WEEK]) == 0
-    out = capsys.readouterr().out
+    terminal = Terminal()
+    with monkeypatch.context() as patch:  # on a terminal, long stages draw a bar
+        patch.setattr(sys, "stdout", terminal)
+        assert main(["run", "--week", WEEK]) == 0
+    out = terminal.getvalue()
+    assert f"\r  models     [{'#' * 30}] {len(discover())}/{len(discover())}" in out
+    assert f"\r  packs      [{'#' * 30}] 3/3" in out
+    assert "\r\x1b[K  packs      3 packs made" in out  # the bar gives way to the stage's line
     # oak-uk's two recipients and the EU boss (its revenue changed); the others as they were
     assert "mail: 3 sent, 3 of them revised, 3 already sent" in out
     revised = sorted(p.name for p in (home.outbox / WEEK).glob("*.eml") if p.name not in first)
