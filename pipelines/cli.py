@@ -374,6 +374,14 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _week_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--week",
+        type=_week,
+        help="week start (Monday), YYYY-MM-DD; default: the last complete week",
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="sellerpulse", description=__doc__.splitlines()[0])
     top.add_argument(
@@ -388,33 +396,21 @@ def parser() -> argparse.ArgumentParser:
     run = sub.add_parser(
         "run", help="run the weekly job: ingest → models → checks → packs → delivery"
     )
-    run.add_argument(
-        "--week",
-        type=_week,
-        help="week start (Monday), YYYY-MM-DD; default: the last complete week",
-    )
+    _week_option(run)
     run.add_argument("--account", action="append", help="only this account (repeatable)")
     run.set_defaults(func=cmd_run)
 
     send = sub.add_parser(
         "send", help="mail a week's packs: those not sent yet, and revised ones that changed"
     )
-    send.add_argument(
-        "--week",
-        type=_week,
-        help="week start (Monday), YYYY-MM-DD; default: the last complete week",
-    )
+    _week_option(send)
     send.add_argument("--dry-run", action="store_true", help="list what would go; send nothing")
     send.set_defaults(func=cmd_send)
 
     status = sub.add_parser(
         "status", help="per account: data received, checks, pack and its deliveries for a week"
     )
-    status.add_argument(
-        "--week",
-        type=_week,
-        help="week start (Monday), YYYY-MM-DD; default: the last complete week",
-    )
+    _week_option(status)
     status.add_argument("--json", action="store_true", help="machine-readable output")
     status.set_defaults(func=cmd_status)
 

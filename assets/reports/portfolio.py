@@ -14,10 +14,9 @@ from assets.reports.packs import SELLER_PACK_METRICS, VENDOR_PACK_METRICS, fetch
 from assets.reports.render import PackJob
 
 # the metrics the portfolio pack names in its table heads
+PORTFOLIO_PACK_METRICS = [*SELLER_PACK_METRICS, "risk_score"]
 # the accounts the boss pack names as having moved the portfolio
 MOVERS_SHOWN = 10
-PORTFOLIO_PACK_METRICS = [*SELLER_PACK_METRICS, "risk_score"]
-
 TREND_WEEKS = 13
 
 
