@@ -212,3 +212,13 @@ def test_a_pack_without_its_mail_text_gets_the_generic_mail(tmp_path):
 )  # fmt: skip
 def test_attachment_names_are_safe_file_names(parts, expected):
     assert attachment_name(*parts) == expected
+
+
+def test_an_account_without_figures_this_week_still_gets_its_mail(tmp_path):
+    """No business report, no payments, no action: the subject has no change to quote, the
+    body no figures, and the action line says there is nothing urgent."""
+    job = seller_job(tmp_path, "Oak UK", "GBP", "en", "en_GB", [], None, [])
+    render_pack(job)
+    subject, _, body = mail_path(job.output).read_text("utf-8").partition("\n\n")
+    assert subject == "Weekly seller report · Oak UK · 16 Nov 2026"
+    assert "Revenue" not in body and "Nothing urgent this week." in body
