@@ -119,9 +119,9 @@ CAMPAIGN = {"kind": "campaign_over_target", "subject": "SP_Tee", "subject_title"
             None,
             "週次セラーレポート · Sakura Tea Japan · 2026/11/16 · 売上 +20.0%",
             [
-                "売上: ￥1,200,000 (前週比 +20.0%)",
-                "注文された商品点数: 300 (前週比 0.0%)",
-                "ACoS: 25.0% (前週比 +5 pt)",
+                "売上：￥1,200,000（前週比 +20.0%）",
+                "注文された商品点数：300（前週比 0.0%）",
+                "ACoS：25.0%（前週比 +5 pt）",
             ],
             "週￥38相当：キャンペーンSP_Teeの入札額または予算を下げてください。"
             "広告費￥100に対し広告売上￥250（ACoS 40.0%、目標25.0%）。"
@@ -155,7 +155,7 @@ def test_a_pack_is_mailed_with_its_headline_change_figures_and_first_action(
         "",
         *lines,
         "",
-        f"{t['actions_title']}:",
+        t["mail_heading"].format(title=t["actions_title"]),
         action,
         "",
         t["mail_attached"],
