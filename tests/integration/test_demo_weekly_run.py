@@ -576,4 +576,5 @@ def test_every_mail_has_date_message_id_its_change_and_a_named_attachment(demo):
             assert re.search(r"[-+]?\d+[.,]\d\s?%$", message["Subject"]), message["Subject"]
             assert attachment.get_filename() == f"{account.name} - {title} - {week}.pdf"
             body = message.get_body(("plain",)).get_content()
-            assert t["actions_title"] + ":" in body and t["mail_attached"] in body, pack
+            heading = t["mail_heading"].format(title=t["actions_title"])
+            assert heading in body and t["mail_attached"] in body, pack

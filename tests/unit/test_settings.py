@@ -220,8 +220,8 @@ def test_unknown_keys_and_wrong_values_are_named_with_file_line_entry_and_field(
             f"{path}:9: acounts: unknown key 'acounts'; did you mean 'accounts'? known keys: "
             "portfolios, accounts",
             f"{path}:6: accounts[0] (id 'acme-uk').lead_time_dys: unknown key 'lead_time_dys'; "
-            "did you mean 'lead_time_days'? known keys: id, name, marketplace, language, portfolio, "
-            "recipients, targets, lead_time_days, kind, distributor_view, actions",
+            "did you mean 'lead_time_days'? known keys: id, name, marketplace, language, "
+            "portfolio, recipients, targets, lead_time_days, kind, distributor_view, actions",
             f"{path}:7: accounts[0] (id 'acme-uk').targets.acos: '30%' is not allowed: expected a "
             "number such as 0.30 (a share is written as a fraction: 30 % is 0.30) (Input should be "
             "a valid number, unable to parse string as a number)",
