@@ -174,7 +174,7 @@ def cmd_send(args: argparse.Namespace) -> int:
     from assets.core.check_results import holds
     from assets.delivery import ledger
     from assets.delivery.assets import week_deliveries
-    from assets.delivery.mailer import plan
+    from assets.delivery.mailer import pack_sha256, plan
 
     week = args.week or _last_complete_week()
     _check_week(week)
@@ -195,7 +195,10 @@ def cmd_send(args: argparse.Namespace) -> int:
     with duckdb.connect(str(paths.warehouse)) as conn:
         ledger.ensure(conn)
         items, revise = week_deliveries(paths, accounts, week, holds(conn, week.isoformat()))
-        planned = [(plan(conn, item, revise)[0], item) for item in items]
+        planned = [
+            (plan(ledger.get(conn, item.key), item, pack_sha256(item.attachment), revise)[0], item)
+            for item in items
+        ]
     for action, item in planned:
         print(f"{action:<12} {item.pack}  {item.recipient}")
     counts = Counter(action for action, _ in planned)

@@ -396,17 +396,17 @@ Reviser = Callable[[Delivery, ledger.Row], Delivery]
 
 
 def plan(
-    conn: duckdb.DuckDBPyConnection, item: Delivery, revise: Reviser | None = None
+    row: ledger.Row | None, item: Delivery, sha: str | None, revise: Reviser | None = None
 ) -> tuple[str, Delivery]:
-    """What the next delivery of ``item`` does, and the item it sends: send it (new, or tried
+    """What the next delivery of ``item`` does, given its ledger row and the pack's sha256
+    (None when the pack cannot be read), and the item it sends: send it (new, or tried
     again), send a revised version (the pack changed since it was sent: ``revise`` words the
     mail; without it a sent pack is never sent again), or nothing (already sent, in doubt,
     refused: the ledger's status)."""
-    row = ledger.get(conn, item.key)
     if row is None:
         return SEND, item
     if row.status == SENT:
-        if revise is None or row.pack_sha256 == _sha256(item.attachment):
+        if revise is None or sha is None or row.pack_sha256 == sha:
             return ALREADY_SENT, item
         return REVISE, replace(revise(item, row), revision=row.revision + 1)
     if row.status in ledger.TO_SEND and row.revision:  # a revision that did not go out yet
@@ -414,6 +414,14 @@ def plan(
     if row.status in ledger.TO_SEND:
         return SEND, item
     return row.status, item
+
+
+def pack_sha256(path: Path) -> str | None:
+    """The pack's sha256, None when it cannot be read (its delivery then fails, recorded)."""
+    try:
+        return _sha256(path)
+    except OSError:
+        return None
 
 
 def deliver(
@@ -443,19 +451,15 @@ def deliver(
             counts[row.status] += 1
             logger.warning(f"{what}: {row.status.replace('_', ' ')}, not sent again: {row.detail}")
             continue
-        try:
-            action, item = plan(conn, item, revise)
-        except OSError as exc:  # the pack went missing since the run listed it: next run
-            counts[FAILED] += 1
-            logger.error(f"{what}: not sent, cannot read the pack: {exc}")
-            continue
+        sha = pack_sha256(item.attachment)
+        action, item = plan(row, item, sha, revise)
         if action == ALREADY_SENT:
             counts["already_sent"] += 1
             continue
         attempts = row.attempts if row and row.status != SENT else 0
-        sha, message_id, recorded = "", None, False
+        message_id, recorded = None, False
         try:
-            sha = _sha256(item.attachment)
+            sha = sha or _sha256(item.attachment)  # unreadable: raises, recorded as failed
             message = build_message(item, sender, sha)
             message_id = str(message["Message-ID"])
             if smtp is None:
@@ -480,7 +484,7 @@ def deliver(
             ledger.record(
                 conn,
                 item.key,
-                pack_sha256=sha,
+                pack_sha256=sha or "",
                 status=outcome.status,
                 attempts=attempts,
                 message_id=message_id,
