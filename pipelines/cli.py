@@ -215,7 +215,7 @@ def _report_problems(paths: Paths, accounts, week: date, only: list[str] | None 
     doubt, no data); 1 when there is any."""
     from pipelines.status import problem_lines, week_status
 
-    packs = week_status(paths, accounts, week)
+    packs = week_status(paths, accounts, week, pages=False)
     if only:
         packs = [p for p in packs if p.pack in only]
     problems = problem_lines(packs)

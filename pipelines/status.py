@@ -58,9 +58,12 @@ class PackStatus:
         return {**asdict(self), "problems": self.problems}
 
 
-def week_status(paths: Paths, accounts: Accounts, week: date) -> list[PackStatus]:
+def week_status(
+    paths: Paths, accounts: Accounts, week: date, pages: bool = True
+) -> list[PackStatus]:
     """Every pack of the week, accounts first (in the accounts file's order), then the
-    portfolios."""
+    portfolios; ``pages`` counts each PDF's pages (reading every PDF: what `status` shows,
+    not what a run's problem lines need)."""
     packs = [PackStatus(a.id, a.name) for a in accounts.accounts.values()] + [
         PackStatus(f"portfolio-{p.id}", p.name) for p in accounts.portfolios.values()
     ]
@@ -69,10 +72,11 @@ def week_status(paths: Paths, accounts: Accounts, week: date) -> list[PackStatus
         with duckdb.connect(str(paths.warehouse), read_only=True) as conn:
             _read_warehouse(conn, by_id, week)
     for account in accounts.accounts.values():
-        _read_pdf(by_id[account.id], pack_path(paths.reports, week, account.id, account.language))
+        pdf = pack_path(paths.reports, week, account.id, account.language)
+        _read_pdf(by_id[account.id], pdf, pages)
     for portfolio in accounts.portfolios.values():
         pdf = portfolio_pack_path(paths.reports, week, portfolio.id)
-        _read_pdf(by_id[f"portfolio-{portfolio.id}"], pdf)
+        _read_pdf(by_id[f"portfolio-{portfolio.id}"], pdf, pages)
     return packs
 
 
@@ -130,10 +134,10 @@ def _read_warehouse(conn: duckdb.DuckDBPyConnection, packs: dict[str, PackStatus
             packs[row["pack"]].deliveries[row["recipient"]] = shown
 
 
-def _read_pdf(status: PackStatus, pdf: Path) -> None:
+def _read_pdf(status: PackStatus, pdf: Path, pages: bool) -> None:
     if pdf.is_file():
         status.pdf = str(pdf)
-        status.pages = len(pypdf.PdfReader(pdf).pages)
+        status.pages = len(pypdf.PdfReader(pdf).pages) if pages else None
 
 
 def format_status(packs: list[PackStatus]) -> list[str]:
