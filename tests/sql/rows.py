@@ -63,3 +63,18 @@ def fetch(conn: duckdb.DuckDBPyConnection, sql: str, *params) -> list[dict]:
     cursor = conn.execute(sql, list(params))
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+# ECB rates per EUR of the two test weeks: W1 ends Sunday 15 November (the rate of Friday the
+# 13th), W2 Sunday the 22nd (the 20th)
+ECB_RATES = {
+    date(2026, 11, 13): {"GBP": 0.90, "JPY": 150, "USD": 1.10},
+    date(2026, 11, 20): {"GBP": 0.875, "JPY": 160, "USD": 1.05},
+}
+
+
+def insert_ecb_rates(conn: duckdb.DuckDBPyConnection) -> None:
+    conn.executemany(
+        "insert into raw.fx_rates values (?, ?, ?)",
+        [(day, ccy, rate) for day, rates in ECB_RATES.items() for ccy, rate in rates.items()],
+    )

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tests.sql.rows import build_models, fetch, insert
+from tests.sql.rows import build_models, fetch, insert, insert_ecb_rates
 
 W1, W2 = date(2026, 11, 9), date(2026, 11, 16)
 
@@ -28,12 +28,7 @@ def portfolio(warehouse):
     sales("oak-uk", W2, 120, 9, 990)  # price 110
     sales("messer-de", W1, 200, 20, 500)  # EUR, price 25, conversion 10 %
     sales("messer-de", W2, 180, 20, 600)  # price 30
-    # ECB rates per EUR; week 2 ends Sunday the 22nd (rate of Friday the 20th)
-    warehouse.execute(
-        "insert into raw.fx_rates values ('2026-11-13', 'GBP', 0.90), ('2026-11-13', 'JPY', 150),"
-        " ('2026-11-13', 'USD', 1.10), ('2026-11-20', 'GBP', 0.875),"
-        " ('2026-11-20', 'JPY', 160), ('2026-11-20', 'USD', 1.05)"
-    )
+    insert_ecb_rates(warehouse)  # ECB rates per EUR of both weeks (rows.py)
     insert(  # oak-uk: ACoS 60 / 100 = 60 % against its 30 % target
         warehouse,
         "sp_campaigns",

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from tests.sql.rows import build_models, fetch, insert
+from tests.sql.rows import build_models, fetch, insert, insert_ecb_rates
 
 W1, W2 = date(2026, 11, 9), date(2026, 11, 16)
 
@@ -25,12 +25,7 @@ def portfolio(warehouse):
     sales("messer-de", W1, 500)
     sales("messer-de", W2, 600)
     sales("ocha-jp", W2, 100000)
-    # ECB rates per EUR; W1 ends Sunday the 15th (rate of Friday the 13th), W2 the 22nd (20th)
-    warehouse.execute(
-        "insert into raw.fx_rates values "
-        "('2026-11-13', 'GBP', 0.90), ('2026-11-13', 'JPY', 150), ('2026-11-13', 'USD', 1.10), "
-        "('2026-11-20', 'GBP', 0.875), ('2026-11-20', 'JPY', 160), ('2026-11-20', 'USD', 1.05)"
-    )
+    insert_ecb_rates(warehouse)  # ECB rates per EUR of both weeks (rows.py)
     # oak-uk's week 2 goes wrong everywhere the score looks:
     insert(  # ODR 3 / 100 = 3 % against the export's 1 % target
         warehouse,

@@ -14,7 +14,7 @@ from assets.ingest.inbox import ensure_raw_tables
 from assets.ingest.reference import write_reference_tables
 from assets.reports.portfolio import held_reasons, portfolio_pack_job
 from assets.reports.render import render_html, render_mail, render_pack
-from tests.sql.rows import build_models, insert
+from tests.sql.rows import build_models, insert, insert_ecb_rates
 
 W1, W2 = date(2026, 11, 9), date(2026, 11, 16)
 PERIOD = (
@@ -43,11 +43,7 @@ def warehouse(accounts):
               "revenue": revenue}],
             account_id=account,
         )  # fmt: skip
-    conn.execute(
-        "insert into raw.fx_rates values ('2026-11-13', 'GBP', 0.90), ('2026-11-13', 'JPY', 150),"
-        " ('2026-11-13', 'USD', 1.10), ('2026-11-20', 'GBP', 0.875),"
-        " ('2026-11-20', 'JPY', 160), ('2026-11-20', 'USD', 1.05)"
-    )
+    insert_ecb_rates(conn)  # ECB rates per EUR of both weeks (rows.py)
     insert(  # oak-uk: ACoS 60 / 100 = 60 % against its 30 % target
         conn,
         "sp_campaigns",
