@@ -97,6 +97,19 @@ def drop(
     return target
 
 
+def delivery_counts(**given) -> dict[str, int]:
+    """What ``deliver`` returns: every count 0 but those given."""
+    return {
+        "sent": 0,
+        "revised": 0,
+        "already_sent": 0,
+        "failed": 0,
+        "rejected": 0,
+        "in_doubt": 0,
+        **given,
+    }
+
+
 def drop_all_fixtures(home: Paths) -> None:
     drop(home, "uk_business_report.csv", "oak-uk")
     drop(home, "de_business_report.csv", "messer-de")

@@ -20,6 +20,7 @@ from tests.conftest import (
     RefuseRecipient,
     SilentAfterData,
     StallOnQuit,
+    delivery_counts,
     free_port,
 )
 
@@ -59,18 +60,6 @@ def rows(conn) -> dict[str, tuple]:
     return {r[0]: r[1:] for r in found}
 
 
-def counts(**given):
-    return {
-        "sent": 0,
-        "revised": 0,
-        "already_sent": 0,
-        "failed": 0,
-        "rejected": 0,
-        "in_doubt": 0,
-        **given,
-    }
-
-
 def message_ids(handler) -> list[str]:
     return [
         email.message_from_bytes(raw, policy=email.policy.default)["Message-ID"].strip()
@@ -95,11 +84,11 @@ def test_4xx_at_the_end_of_data_is_retried_and_sent_once(start_smtp, conn, pack,
     handler = Answer("451 4.3.0 Try again later", times=4)
     server = start_smtp(handler)
     first = deliver(conn, items(pack, "a@x.example"), tmp_path, settings(server.port, attempts=3))
-    assert first == counts(failed=1) and handler.refused == 3 and handler.messages == []
+    assert first == delivery_counts(failed=1) and handler.refused == 3 and handler.messages == []
     status, attempts, _, detail = rows(conn)["a@x.example"]
     assert (status, attempts) == ("failed", 3) and "451 4.3.0 Try again later" in detail
     second = deliver(conn, items(pack, "a@x.example"), tmp_path, settings(server.port))
-    assert second == counts(sent=1) and len(handler.messages) == 1
+    assert second == delivery_counts(sent=1) and len(handler.messages) == 1
     assert rows(conn)["a@x.example"][:2] == ("sent", 5)  # 3 + the refusal + the acceptance
 
 
@@ -109,7 +98,7 @@ def test_4xx_before_data_is_retried(start_smtp, conn, pack, tmp_path):
     result = deliver(
         conn, items(pack, "a@x.example", "b@x.example"), tmp_path, settings(server.port)
     )
-    assert result == counts(sent=1, failed=1)
+    assert result == delivery_counts(sent=1, failed=1)
     assert rows(conn)["a@x.example"][:2] == ("failed", 3)
     assert "RCPT TO" in rows(conn)["a@x.example"][3]
     handler.refused.clear()
@@ -132,12 +121,12 @@ def test_5xx_is_permanent_recorded_with_the_reply_and_not_retried(
 ):
     server = start_smtp(handler)
     result = deliver(conn, items(pack, "a@x.example"), tmp_path, settings(server.port))
-    assert result == counts(rejected=1)
+    assert result == delivery_counts(rejected=1)
     status, attempts, _, detail = rows(conn)["a@x.example"]
     assert (status, attempts) == ("rejected", 1)  # one try only
     assert f"to {step}" in detail and ("554 5.7.1 Message refused" in detail or "550" in detail)
     again = deliver(conn, items(pack, "a@x.example"), tmp_path, settings(server.port))
-    assert again == counts(rejected=1) and rows(conn)["a@x.example"][1] == 1
+    assert again == delivery_counts(rejected=1) and rows(conn)["a@x.example"][1] == 1
     assert getattr(handler, "refused", 1) in (1, {"a@x.example"}) and handler.messages == []
 
 
@@ -152,19 +141,19 @@ def test_a_lost_reply_after_data_is_in_doubt_never_resent_blindly(
     began = time.monotonic()
     first = deliver(conn, items(pack, "a@x.example"), tmp_path, settings(server.port))
     assert time.monotonic() - began < 3
-    assert first == counts(in_doubt=1)
+    assert first == delivery_counts(in_doubt=1)
     status, attempts, message_id, detail = rows(conn)["a@x.example"]
     assert (status, attempts) == ("in_doubt", 1) and "no reply" in detail
     again = deliver(conn, items(pack, "a@x.example"), tmp_path, settings(server.port))
-    assert again == counts(in_doubt=1)
+    assert again == delivery_counts(in_doubt=1)
     assert len(handler.messages) == 1  # one copy, not 3 + 1
     # a person decides it did not arrive: the next run sends it once, with the same Message-ID
     ledger.resolve(conn, (WEEK, "oak-uk", "a@x.example"), sent=False)
     assert rows(conn)["a@x.example"][0] == "queued"
     handler.misbehaving = False  # the server behaves again
-    assert deliver(conn, items(pack, "a@x.example"), tmp_path, settings(server.port)) == counts(
-        sent=1
-    )
+    assert deliver(
+        conn, items(pack, "a@x.example"), tmp_path, settings(server.port)
+    ) == delivery_counts(sent=1)
     assert len(handler.messages) == 2
     assert message_ids(handler) == [message_id, message_id]
 
@@ -180,7 +169,7 @@ def test_a_stalled_quit_after_250_is_still_sent(start_smtp, conn, pack, tmp_path
         settings(server.port, timeout=0.5),
     )
     assert time.monotonic() - began < 2.5  # each QUIT waits 0.5 s at most
-    assert result == counts(sent=2)
+    assert result == delivery_counts(sent=2)
     assert {r: v[:2] for r, v in rows(conn).items()} == {
         "a@x.example": ("sent", 1),
         "b@x.example": ("sent", 1),
@@ -194,7 +183,7 @@ def test_server_down_then_up_sends_once(start_smtp, conn, pack, tmp_path):
     port = free_port()
     batch = items(pack, "a@x.example", "b@x.example", "c@x.example")
     began = time.monotonic()
-    assert deliver(conn, batch, tmp_path, settings(port)) == counts(failed=3)
+    assert deliver(conn, batch, tmp_path, settings(port)) == delivery_counts(failed=3)
     assert time.monotonic() - began < 2
     recorded = rows(conn)
     assert recorded["a@x.example"][:2] == ("failed", 3)
@@ -202,8 +191,8 @@ def test_server_down_then_up_sends_once(start_smtp, conn, pack, tmp_path):
     assert "not tried" in recorded["b@x.example"][3]
     handler = Inbox()
     start_smtp(handler, port=port)
-    assert deliver(conn, batch, tmp_path, settings(port)) == counts(sent=3)
-    assert deliver(conn, batch, tmp_path, settings(port)) == counts(already_sent=3)
+    assert deliver(conn, batch, tmp_path, settings(port)) == delivery_counts(sent=3)
+    assert deliver(conn, batch, tmp_path, settings(port)) == delivery_counts(already_sent=3)
     assert sorted(r for rcpts, _ in handler.messages for r in rcpts) == [
         "a@x.example",
         "b@x.example",
@@ -222,7 +211,7 @@ def test_one_bad_delivery_does_not_stop_the_others(start_smtp, conn, pack, tmp_p
         *items(pack, "owner@acme.example\n", "gone@x.example", "b@x.example"),
     ]
     result = deliver(conn, batch, tmp_path, settings(server.port))
-    assert result == counts(sent=2, failed=2, rejected=1)
+    assert result == delivery_counts(sent=2, failed=2, rejected=1)
     recorded = rows(conn)
     assert "FileNotFoundError" in recorded["boss@x.example"][3]
     assert "not an e-mail address" in recorded["owner@acme.example\n"][3]

@@ -17,7 +17,7 @@ from assets.delivery.mailer import (
     deliver,
     parse_sender,
 )
-from tests.conftest import free_port
+from tests.conftest import delivery_counts, free_port
 
 WEEK = date(2026, 11, 16)
 SENDER = "SellerPulse <reports@sellerpulse.invalid>"
@@ -37,26 +37,14 @@ def items(pack, recipients):
     ]
 
 
-def counts(**given):
-    return {
-        "sent": 0,
-        "revised": 0,
-        "already_sent": 0,
-        "failed": 0,
-        "rejected": 0,
-        "in_doubt": 0,
-        **given,
-    }
-
-
 def test_smtp_delivery_sends_once_per_recipient(smtp_server, pack):
     controller, handler = smtp_server
     settings = SmtpSettings(host="127.0.0.1", port=controller.port, starttls=False)
     conn = duckdb.connect()
     first = deliver(conn, items(pack, ["a@x.example", "b@x.example"]), pack.parent, settings)
     again = deliver(conn, items(pack, ["a@x.example", "b@x.example"]), pack.parent, settings)
-    assert first == counts(sent=2)
-    assert again == counts(already_sent=2)
+    assert first == delivery_counts(sent=2)
+    assert again == delivery_counts(already_sent=2)
     assert sorted(r for rcpts, _ in handler.messages for r in rcpts) == [
         "a@x.example",
         "b@x.example",
@@ -100,7 +88,7 @@ def test_outbox_file_is_written_once_and_an_existing_one_means_done(tmp_path, pa
     before = eml.read_bytes()
     (outbox / "2026-11-16" / "oak-uk--leftover.eml.part").write_bytes(b"half")
     fresh = duckdb.connect()  # a ledger that never heard of it
-    assert deliver(fresh, items(pack, ["a@x.example"]), outbox, None) == counts(sent=1)
+    assert deliver(fresh, items(pack, ["a@x.example"]), outbox, None) == delivery_counts(sent=1)
     assert eml.read_bytes() == before
     assert fresh.execute("select status from delivery.ledger").fetchone() == ("sent",)
     assert (
