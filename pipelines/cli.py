@@ -18,6 +18,7 @@ from pathlib import Path
 
 from assets.core.settings import (
     PROJECT_ROOT,
+    Accounts,
     ConfigError,
     Paths,
     load_accounts,
@@ -210,7 +211,9 @@ def cmd_send(args: argparse.Namespace) -> int:
     return 0
 
 
-def _report_problems(paths: Paths, accounts, week: date, only: list[str] | None = None) -> int:
+def _report_problems(
+    paths: Paths, accounts: Accounts, week: date, only: list[str] | None = None
+) -> int:
     """One line per problem of the week on stderr (held packs, deliveries that failed or are in
     doubt, no data); 1 when there is any."""
     from pipelines.status import problem_lines, week_status
