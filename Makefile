@@ -4,7 +4,7 @@
 #   make crash  the crash test with many kills (CRASH_RUNS=30)
 #   make dev    the Dagster UI (asset graph, weekly partitions, checks)
 #   make lint   ruff
-#   make bench  the benchmark (SCALE=S|M|L)
+#   make bench  the benchmark (SCALE=S|M|L|XL; XS tries XL's path on a toy home)
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PYTHON ?= python3

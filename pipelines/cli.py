@@ -71,11 +71,32 @@ def _failure_reason(result) -> str:
 
 
 def _execute(job_name: str, week: date, home: Path, **options):
-    """Run a job of the one Definitions object in process, as the UI would."""
-    from pipelines.definitions import build_definitions
+    """Run a job of the one Definitions object, as the UI would: in this process, or on the
+    executor ``SELLERPULSE_EXECUTOR`` names (pipelines/jobs.py), whose steps rebuild the job in
+    processes of their own."""
+    import dagster as dg
 
-    job = build_definitions(home).resolve_job_def(job_name)
-    return job.execute_in_process(partition_key=week.isoformat(), instance=_instance(), **options)
+    from pipelines.definitions import build_definitions
+    from pipelines.jobs import run_executor
+
+    if run_executor() is dg.in_process_executor:
+        job = build_definitions(home).resolve_job_def(job_name)
+        return job.execute_in_process(
+            partition_key=week.isoformat(), instance=_instance(), **options
+        )
+    job = dg.build_reconstructable_job(
+        "pipelines.definitions", "job_for", reconstructable_args=(str(home), job_name)
+    )
+    tags = {**options.pop("tags", {}), "dagster/partition": week.isoformat()}
+    if run_executor() is dg.multiprocess_executor:  # steps fork from a server that has
+        # imported the definitions once, instead of importing them each
+        preload = {"forkserver": {"preload_modules": ["pipelines.definitions"]}}
+        options["run_config"] = {
+            **options.get("run_config", {}),
+            "execution": {"config": {"start_method": preload}},
+        }
+    with dg.execute_job(job, instance=_instance(), tags=tags, **options) as result:
+        return result
 
 
 def _log_config(verbose: bool, progress: bool = False) -> dict:

@@ -15,7 +15,7 @@ from assets.delivery.assets import pack_emails
 from assets.ingest.assets import ingest_inbox_asset, reference_tables
 from assets.models.assets import sql_models
 from assets.reports.assets import portfolio_packs, seller_packs_asset
-from pipelines.jobs import delivery_job, ingest_job, weekly_job
+from pipelines.jobs import delivery_job, ingest_job, run_executor, weekly_job
 from pipelines.progress import progress_logger
 from pipelines.schedules import weekly_schedule
 from pipelines.sensors import inbox_sensor
@@ -25,8 +25,12 @@ CHECKS = [*suite_checks, *amazon_checks]
 GUARDED = {spec.asset_key for check in CHECKS for spec in check.check_specs if spec.blocking}
 
 
-def build_definitions(home: Path | None = None) -> dg.Definitions:
-    """Definitions for a working directory (default: ``SELLERPULSE_HOME`` or ``data/``)."""
+def build_definitions(
+    home: Path | str | None = None, executor: str | None = None
+) -> dg.Definitions:
+    """Definitions for a working directory (default: ``SELLERPULSE_HOME`` or ``data/``), whose
+    jobs run on ``executor`` (default: ``SELLERPULSE_EXECUTOR``, else in process;
+    ``pipelines/jobs.py``)."""
     paths = Paths.from_env(home)
     return dg.Definitions(
         assets=[
@@ -46,10 +50,17 @@ def build_definitions(home: Path | None = None) -> dg.Definitions:
             "sellerpulse": SellerPulseHome(home=str(paths.home)),
             "smtp": SmtpResource.from_env(),
         },
-        executor=dg.in_process_executor,
+        executor=run_executor(executor),
         # Dagster's console log (the default, and `sellerpulse -v`), or one line per stage
         loggers={"console": dg.default_loggers()["console"], "progress": progress_logger},
     )
+
+
+def job_for(home: str, name: str, executor: str | None = None) -> dg.JobDefinition:
+    """A job of a home's definitions, rebuilt by name in every process of a run: Dagster's
+    multiprocess executor (and Celery's, Kubernetes') starts each step in a process of its own
+    (``dg.build_reconstructable_job``)."""
+    return build_definitions(home, executor).resolve_job_def(name)
 
 
 defs = build_definitions()

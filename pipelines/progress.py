@@ -24,7 +24,9 @@ def plural(n: int, word: str) -> str:
 
 
 def _stage(step_key: str) -> str:
-    """The stage a step belongs to, as the summary names it."""
+    """The stage a step belongs to, as the summary names it (the seller packs are several
+    steps: ``packs__seller_packs.plan_pack_shards``, one per shard, one to collect)."""
+    step_key = step_key.split(".")[0]
     if step_key == "reference_tables":
         return "reference"
     if step_key == "ingest_inbox":
@@ -62,6 +64,7 @@ class ProgressHandler(logging.Handler):
         kind, step = event.event_type_value, event.step_key
         if kind == "STEP_START":
             self.started[step] = time.monotonic()
+            self.started.setdefault(_stage(step), self.started[step])
             if self.tty and _stage(step) != "checks":
                 self.stream.write(f"  {_stage(step):<11}…\r")
                 self.stream.flush()
@@ -77,6 +80,10 @@ class ProgressHandler(logging.Handler):
             if _stage(step) == "checks":
                 self.checks["seconds"] += seconds
                 return
+            if "." in step and kind == "STEP_SUCCESS" and step not in self.metadata:
+                return  # a step inside the packs: their line comes with the step that records them
+            if "." in step:  # from the stage's first step
+                seconds = time.monotonic() - self.started[_stage(step)]
             outcome = self._summary(step) if kind == "STEP_SUCCESS" else "failed"
             self._line(_stage(step), outcome, seconds)
         elif kind in ("PIPELINE_SUCCESS", "PIPELINE_FAILURE") and sum(self.checks.values()):

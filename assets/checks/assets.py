@@ -11,14 +11,18 @@ import json
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from assets.checks import gx_worker
 from assets.checks.amazon import CHECKS, SqlCheck
-from assets.checks.gx_suites import SuiteOutcome, load_suite, run_suite
+from assets.checks.gx_suites import SuiteOutcome, load_suite
 from assets.checks.results import CheckOutcome, record
 from assets.core.catalog import Model, discover
 from assets.core.partitions import weekly_partitions
 from assets.core.resources import WAREHOUSE_POOL
 
 ID_COLUMNS = ["account_id", "week_start"]
+# the executors that run every step in the run's process: the job's own, and the one
+# ``execute_in_process`` (the command line, the tests, the benchmark) puts in its place
+IN_PROCESS = {dg.in_process_executor.name, "execute_in_process_executor"}
 
 
 def _result(outcome: CheckOutcome) -> dg.AssetCheckResult:
@@ -78,7 +82,7 @@ def suite_check(model: Model) -> dg.AssetChecksDefinition:
         week = context.partition_key
         with warehouse.get_connection() as conn:
             frame = conn.execute(f"select * from {model.table} where week_start = ?", [week]).df()
-            suite = run_suite(suite_doc, frame, [c for c in ID_COLUMNS if c in frame])
+            suite = gx_worker.validate(suite_doc, frame, [c for c in ID_COLUMNS if c in frame])
             outcome = suite_outcome(model, suite, len(frame))
             record(conn, week, outcome)
         result = _result(outcome)
@@ -102,6 +106,7 @@ def sql_check(check: SqlCheck) -> dg.AssetChecksDefinition:
         metadata={"severity": check.severity, "threshold": check.threshold},
     )
     def _check(context: dg.AssetCheckExecutionContext, warehouse: DuckDBResource):
+        _start_gx_early(context.op_execution_context.job_def)
         week = context.partition_key
         outcome = CheckOutcome(check.name, ".".join(check.asset), check.severity, check.threshold)
         with warehouse.get_connection() as conn:
@@ -112,5 +117,15 @@ def sql_check(check: SqlCheck) -> dg.AssetChecksDefinition:
     return _check
 
 
+def _start_gx_early(job: dg.JobDefinition) -> None:
+    """Start GX's worker process when this run validates suites later in this process: the
+    SQL checks on the raw tables run before the models are built, so GX is imported on another
+    core while they build (``gx_worker``). Under other executors each step is a process of its
+    own and a worker started here would die unused."""
+    if job.executor_def.name in IN_PROCESS and GX_STEPS & set(job.graph.node_names()):
+        gx_worker.start()
+
+
 suite_checks = [suite_check(m) for m in discover() if m.suite_path.exists()]
 amazon_checks = [sql_check(c) for c in CHECKS]
+GX_STEPS = {check.node_def.name for check in suite_checks}

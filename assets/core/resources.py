@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import dagster as dg
+import duckdb
 from dagster_duckdb import DuckDBResource
 
 from assets.core.settings import Accounts, Paths, load_accounts
@@ -63,3 +67,29 @@ WAREHOUSE_POOL = "warehouse"
 def warehouse_resource(paths: Paths) -> DuckDBResource:
     paths.home.mkdir(parents=True, exist_ok=True)
     return DuckDBResource(database=str(paths.warehouse), connection_config=OFFLINE)
+
+
+@contextmanager
+def read_only_connection(
+    warehouse: DuckDBResource, wait_s: float = 120.0
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The warehouse opened read-only, as the pack shards read it: any number of processes may
+    read at once, but not while one writes. A writer still at work (a check step beside the
+    shards under the multiprocess executor) holds the file a moment: wait for it, up to
+    ``wait_s``, as ``DuckDBResource`` does for writers."""
+    deadline, delay = time.monotonic() + wait_s, 0.05
+    while True:
+        try:
+            conn = duckdb.connect(
+                warehouse.database, read_only=True, config=warehouse.connection_config
+            )
+            break
+        except duckdb.IOException:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
+    try:
+        yield conn
+    finally:
+        conn.close()

@@ -8,9 +8,6 @@ once per model. Asset checks on models run after that step; the packs downstream
 blocking ones.
 """
 
-import importlib
-import threading
-
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
@@ -48,11 +45,6 @@ def sql_models(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
     """Build the selected SQL models for the run's week, each after the models it reads."""
     week = partition_week(context)
     selected = context.selected_asset_keys
-    # the checks after the models need Great Expectations: its import (about 3 s of Python)
-    # runs while DuckDB, which releases the GIL, builds the models
-    threading.Thread(
-        target=importlib.import_module, args=("great_expectations",), daemon=True
-    ).start()
     models = [m for m in discover() if model_key(m) in selected]
     progress = Progress(context.log, len(models))
     with warehouse.get_connection() as conn:

@@ -1,6 +1,16 @@
-"""The weekly PDF packs as Dagster assets."""
+"""The weekly PDF packs as Dagster assets.
 
-from collections.abc import Iterable
+The seller packs are rendered in shards, each a step of its own: one step plans them (which
+accounts, which are held), a step per shard reads the warehouse **read-only** and renders its
+accounts' packs, and one step collects what was written. With the default in-process executor
+the shards run one after another, each on every core; with Dagster's multiprocess executor (or
+a Celery or Kubernetes executor, docs/scaling.md) they run side by side in processes or
+machines of their own, as the warehouse file is only read from the plan on.
+"""
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
@@ -9,66 +19,146 @@ from assets.core.catalog import discover
 from assets.core.check_results import holds
 from assets.core.partitions import HELD_TAG, partition_week, selected_account_ids, weekly_partitions
 from assets.core.progress import Progress
-from assets.core.resources import WAREHOUSE_POOL, SellerPulseHome
+from assets.core.resources import WAREHOUSE_POOL, SellerPulseHome, read_only_connection
 from assets.reports.packs import account_pack_jobs
 from assets.reports.portfolio import portfolio_pack_jobs
 from assets.reports.render import render_packs
+
+
+class PackShardsConfig(dg.Config):
+    # accounts per shard; 0: SELLERPULSE_PACKS_PER_SHARD, else 100 — big enough that a shard's
+    # start (a process of its own under the multiprocess executor, ~2 s) is small against its
+    # rendering (~0.5 s a pack)
+    packs_per_shard: int = 0
+
+    def shard_size(self) -> int:
+        return max(
+            1, self.packs_per_shard or int(os.environ.get("SELLERPULSE_PACKS_PER_SHARD", 100))
+        )
+
+
+@dataclass(frozen=True)
+class PackShard:
+    """Some accounts' packs of one week, and where they stand among the week's packs (for the
+    progress line)."""
+
+    account_ids: tuple[str, ...]
+    first: int
+    total: int
+
+
+def plan_pack_shards(
+    context: dg.OpExecutionContext,
+    config: PackShardsConfig,
+    warehouse: DuckDBResource,
+    sellerpulse: SellerPulseHome,
+) -> Iterator[dg.Output | dg.DynamicOutput]:
+    """The week's accounts whose packs are not held, in shards of ``packs_per_shard``; always
+    at least one shard, so the packs are recorded as made even when every one is held."""
+    week = partition_week(context)
+    accounts = sellerpulse.accounts().selected(selected_account_ids(context))
+    with warehouse.get_connection() as conn:
+        held = holds(conn, week.isoformat())
+    for account_id, reasons in held.items():
+        context.log.warning(f"{account_id}: pack held: {'; '.join(reasons)}")
+    if held:  # the run's list in the UI shows it: not a plain success
+        context.instance.add_run_tags(context.run.run_id, {HELD_TAG: ",".join(sorted(held))})
+    live = [a.id for a in accounts if a.id not in held]
+    size = config.shard_size()
+    starts = range(0, len(live), size) if live else [0]
+    context.log.info(f"rendering {len(live)} packs for week {week} in {len(starts)} shards")
+    yield dg.Output(held, "held")
+    for n, first in enumerate(starts):
+        shard = PackShard(tuple(live[first : first + size]), first, len(live))
+        yield dg.DynamicOutput(shard, mapping_key=f"shard_{n:03d}", output_name="shards")
+
+
+@dg.op(pool=WAREHOUSE_POOL)
+def render_pack_shard(
+    context: dg.OpExecutionContext,
+    shard: PackShard,
+    warehouse: DuckDBResource,
+    sellerpulse: SellerPulseHome,
+) -> list[str]:
+    """One shard's packs: their figures read from the warehouse opened read-only (other shards
+    may read it at the same time), then rendered. Under the multiprocess executor shards run
+    side by side, so each renders in its own process; otherwise on every core."""
+    if not shard.account_ids:
+        return []
+    week = partition_week(context)
+    accounts = sellerpulse.accounts()
+    mine = [accounts.accounts[a] for a in shard.account_ids]
+    with read_only_connection(warehouse) as conn:
+        jobs = account_pack_jobs(conn, mine, week, sellerpulse.paths.reports)
+    side_by_side = context.job_def.executor_def.name == dg.multiprocess_executor.name
+    say = Progress(context.log, shard.total)
+    written = render_packs(
+        jobs,
+        workers=1 if side_by_side else None,
+        progress=lambda done: say(shard.first + done),
+    )
+    return [p.name for p in written]
+
+
+@dg.op(out=dg.Out(dg.Nothing))
+def collect_seller_packs(
+    context: dg.OpExecutionContext,
+    written: list[list[str]],
+    held: dict,
+    sellerpulse: SellerPulseHome,
+) -> None:
+    """What the shards wrote, as the seller packs' metadata."""
+    names = sorted(name for shard in written for name in shard)
+    folder = sellerpulse.paths.reports / partition_week(context).isoformat()
+    context.add_output_metadata(
+        {
+            "packs": len(names),
+            "held": len(held),
+            "held_accounts": dg.MetadataValue.md(
+                "\n".join(f"- `{a}`: {'; '.join(r)}" for a, r in held.items()) or "none"
+            ),
+            "folder": dg.MetadataValue.path(str(folder)),
+            "files": dg.MetadataValue.md("\n".join(f"- `{n}`" for n in names)),
+            "written": dg.MetadataValue.json(names),
+        }
+    )
 
 
 def seller_packs_asset(guarded: Iterable[dg.AssetKey]) -> dg.AssetsDefinition:
     """The seller packs, downstream of the reports they print and of ``guarded``: every asset
     whose blocking checks may hold a pack (the definitions pass them in), so those checks
     have run before a pack is rendered."""
+    upstream = {dg.AssetKey([m.schema, m.name]) for m in discover() if m.schema == "reports"}
+    ins = {
+        key.to_python_identifier(): dg.AssetIn(key, dagster_type=dg.Nothing)
+        for key in sorted(upstream | set(guarded), key=lambda k: k.to_user_string())
+    }
 
-    @dg.asset(
+    # one input per upstream asset (a blocking check's asset arrives with its checks)
+    plan = dg.op(
+        name="plan_pack_shards",
+        ins={name: dg.In(dg.Nothing) for name in ins},
+        out={"shards": dg.DynamicOut(PackShard), "held": dg.Out(dict)},
         pool=WAREHOUSE_POOL,
+    )(plan_pack_shards)
+
+    def seller_packs(**after):
+        shards, held = plan(**after)
+        return collect_seller_packs(shards.map(render_pack_shard).collect(), held)
+
+    return dg.graph_asset(
+        seller_packs,
         key=["packs", "seller_packs"],
-        deps=sorted(
-            {dg.AssetKey([m.schema, m.name]) for m in discover() if m.schema == "reports"}
-            | set(guarded),
-            key=lambda k: k.to_user_string(),
-        ),
+        description="One PDF per account and week (a seller pack, or a vendor pack for a "
+        "vendor account), in the account's language and currency: "
+        "`reports/<week>/<account>.<lang>.pdf`, rendered in shards of accounts "
+        "(`packs_per_shard`). Tag a run with `sellerpulse/accounts=<id>` to render one "
+        "account only.",
+        ins=ins,
         partitions_def=weekly_partitions,
         kinds={"pdf", "weasyprint"},
         group_name="packs",
     )
-    def seller_packs(
-        context: dg.AssetExecutionContext,
-        warehouse: DuckDBResource,
-        sellerpulse: SellerPulseHome,
-    ) -> dg.MaterializeResult:
-        """One PDF per account and week (a seller pack, or a vendor pack for a vendor account),
-        in the account's language and currency:
-        ``reports/<week>/<account>.<lang>.pdf``. Tag a run with ``sellerpulse/accounts=<id>``
-        to render one account only."""
-        week = partition_week(context)
-        accounts = sellerpulse.accounts().selected(selected_account_ids(context))
-        paths = sellerpulse.paths
-        with warehouse.get_connection() as conn:
-            held = holds(conn, week.isoformat())
-            jobs = account_pack_jobs(
-                conn, [a for a in accounts if a.id not in held], week, paths.reports
-            )
-        for account_id, reasons in held.items():
-            context.log.warning(f"{account_id}: pack held: {'; '.join(reasons)}")
-        if held:  # the run's list in the UI shows it: not a plain success
-            context.instance.add_run_tags(context.run.run_id, {HELD_TAG: ",".join(sorted(held))})
-        context.log.info(f"rendering {len(jobs)} packs for week {week}")
-        written = render_packs(jobs, progress=Progress(context.log, len(jobs)))
-        return dg.MaterializeResult(
-            metadata={
-                "packs": len(written),
-                "held": len(held),
-                "held_accounts": dg.MetadataValue.md(
-                    "\n".join(f"- `{a}`: {'; '.join(r)}" for a, r in held.items()) or "none"
-                ),
-                "folder": dg.MetadataValue.path(str(paths.reports / week.isoformat())),
-                "files": dg.MetadataValue.md("\n".join(f"- `{p.name}`" for p in written)),
-                "written": dg.MetadataValue.json([p.name for p in written]),
-            }
-        )
-
-    return seller_packs
 
 
 @dg.asset(

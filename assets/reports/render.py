@@ -14,6 +14,7 @@ import gc
 import hashlib
 import html
 import logging
+import multiprocessing
 import os
 import re
 import unicodedata
@@ -435,8 +436,13 @@ def render_packs(
         written = _pool(workers).map(render_pack, jobs)
         return [_counted(path, done, progress) for done, path in enumerate(written, 1)]
     except BrokenProcessPool:  # a worker died (killed, out of memory): a new pool, once
-        _pool.cache_clear()
+        close_pools()
         return list(_pool(workers).map(render_pack, jobs))
+    finally:
+        # a step process of Dagster's multiprocess executor ends with its step, and could not
+        # end while workers it started wait for work: they go with the step
+        if multiprocessing.parent_process() is not None:
+            close_pools()
 
 
 def _counted(path: Path, done: int, progress: Callable[[int], None]) -> Path:
@@ -444,20 +450,36 @@ def _counted(path: Path, done: int, progress: Callable[[int], None]) -> Path:
     return path
 
 
-@cache
+_pools: dict[int, ProcessPoolExecutor] = {}
+
+
+def close_pools() -> None:
+    """Stop the render workers this process keeps (``_pool``)."""
+    while _pools:
+        _pools.popitem()[1].shutdown()
+
+
 def _pool(workers: int) -> ProcessPoolExecutor:
     """Render workers forked once per process and kept: the boss packs after the seller packs,
     and the next week of a backfill, reuse them (forking and warming up a pool costs about a
-    second). Forked after WeasyPrint, the fonts and the stylesheet are loaded (``_warm_up``),
-    so no worker loads them again; the workers inherit every object of the process (Dagster,
-    GX, pandas), frozen while they fork so that their garbage collector never walks them."""
-    _warm_up()
+    second). Each worker loads WeasyPrint, the fonts and the stylesheet as it starts
+    (``_warm_up``), all on their own cores at once while this process prepares the packs.
+    Forked, whatever the process's default start method (the multiprocess executor's steps
+    default to forkserver), the workers inherit every object of the process (Dagster, pandas),
+    frozen while they fork so that their garbage collector never walks them."""
+    if workers in _pools:
+        return _pools[workers]
     gc.freeze()
     try:
-        pool = ProcessPoolExecutor(max_workers=workers)
-        list(pool.map(abs, range(workers)))  # fork every worker now, while frozen
+        pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_warm_up,
+        )
+        pool.submit(abs, 0)  # forks every worker now, while frozen, without waiting for them
     finally:
         gc.unfreeze()
+    _pools[workers] = pool
     return pool
 
 
