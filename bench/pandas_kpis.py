@@ -6,8 +6,9 @@ does, growth included (last 4 weeks vs the 4 before, the same ISO week a year ea
 the same raw table to the same two result tables in the warehouse: read the raw rows, clean
 them, sum SKUs per ASIN and week, zero-fill ASINs missing from a week's report (up to 13 weeks
 after they were last seen), sum per account and week with the previous week and the growth
-windows beside it, write both tables. ``same_as_sql`` proves the outputs agree, so the two
-sides are known to do the same work.
+windows beside it, write both tables. Neither side reads titles: they are in the ASIN
+dimension (``marts.dim_asins``, one row per ASIN), not in the weekly facts. ``same_as_sql``
+proves the outputs agree, so the two sides are known to do the same work.
 """
 
 from __future__ import annotations
@@ -35,14 +36,13 @@ def ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
 
 def staging(conn: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame]:
     raw = conn.execute(
-        "select account_id, period_start, parent_asin, child_asin, sku, title, sessions,"
+        "select account_id, period_start, parent_asin, child_asin, sku, sessions,"
         " page_views, buy_box_pct, units, order_items, revenue"
         " from raw.business_report_child_items"
     ).df()
     accounts = conn.execute("select account_id, account_name, currency_code from raw.accounts").df()
     frame = raw.merge(accounts[["account_id", "currency_code"]], on="account_id")
     frame = frame.rename(columns={"period_start": "week_start", "revenue": "revenue_amount"})
-    frame["title"] = frame["title"].str.replace("[\u202f\u00a0]", " ", regex=True).str.strip()
     frame[SUMS] = frame[SUMS].fillna(0)
     return frame, accounts
 
@@ -51,7 +51,6 @@ def sales_asin_week(frame: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame
     keys = ["account_id", "week_start", "child_asin"]
     # traffic is the (parent, child) ASIN's, repeated on each SKU row: once; sales per SKU
     frame = frame.groupby([*keys, "parent_asin"], as_index=False, dropna=False).agg(
-        title=("title", "first"),
         currency_code=("currency_code", "first"),
         sessions=("sessions", "max"),
         page_views=("page_views", "max"),
@@ -61,17 +60,14 @@ def sales_asin_week(frame: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame
         revenue_amount=("revenue_amount", "sum"),
     )
     frame["bb_weighted"] = frame["buy_box_pct"] * frame["page_views"]
-    # parent and title from the SKU row with the most sessions
-    top = frame.sort_values("sessions", ascending=False).drop_duplicates(keys)
     reported = frame.groupby(keys, as_index=False).agg(
         **{column: (column, "sum") for column in [*SUMS, "bb_weighted"]},
         currency_code=("currency_code", "first"),
     )
-    reported = reported.merge(top[[*keys, "parent_asin", "title"]], on=keys)
     reported["buy_box_pct"] = ratio(reported.pop("bb_weighted"), reported["page_views"])
 
     # zero-fill: the weeks after each sighting without the ASIN, up to 13, on report weeks only
-    runs = reported[["account_id", "child_asin", "parent_asin", "title", "week_start"]]
+    runs = reported[["account_id", "child_asin", "week_start"]]
     runs = runs.sort_values(["account_id", "child_asin", "week_start"])
     next_seen = runs.groupby(["account_id", "child_asin"])["week_start"].shift(-1)
     absent = ((next_seen - runs["week_start"]) / WEEK - 1).fillna(np.inf)

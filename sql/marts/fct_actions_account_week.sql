@@ -30,9 +30,9 @@ bridge as (
 ),
 
 asins as (
-    -- the seller's own products over the last 13 weeks (business reports and FBA inventory)
-    select account_id, week_start, asin, title from marts.dim_asins
-    where in_look_back(week_start, 12)
+    -- the seller's own products (every ASIN its business reports or FBA inventory showed),
+    -- with their latest title
+    select account_id, asin, title from marts.dim_asins
 ),
 
 campaigns as (
@@ -114,7 +114,7 @@ buy_box_losses as (
         bridge.week_start,
         'buy_box_lost' as kind,
         bridge.child_asin as subject,
-        bridge.title as subject_title,
+        asins.title as subject_title,
         round(
             bridge.sessions * (bridge.previous_buy_box_pct - bridge.buy_box_pct)
             * bridge.previous_revenue_amount
@@ -135,6 +135,9 @@ buy_box_losses as (
         on bridge.account_id = inventory.account_id
         and bridge.week_start = inventory.week_start
         and bridge.child_asin = inventory.asin
+    left join asins
+        on bridge.account_id = asins.account_id
+        and bridge.child_asin = asins.asin
     where accounts.account_kind = 'seller'
         and bridge.previous_buy_box_pct - bridge.buy_box_pct >= 0.1
         and coalesce(inventory.stock_status, '') <> 'out_of_stock'
@@ -171,7 +174,6 @@ money_losing_asins as (
     from margins
     left join asins
         on margins.account_id = asins.account_id
-        and margins.week_start = asins.week_start
         and margins.asin = asins.asin
 ),
 

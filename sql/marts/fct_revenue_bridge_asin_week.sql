@@ -14,11 +14,11 @@ sales as (
     -- one bridge for both kinds of account: a vendor's traffic is its featured-offer page
     -- views, its units and revenue the ordered ones, and its Buy Box share the page views not
     -- lost to a lower price (1 − LBB (Price))
-    select account_id, week_start, child_asin, title, currency_code, sessions, units,
+    select account_id, week_start, child_asin, currency_code, sessions, units,
         revenue_amount, buy_box_pct
     from seller_sales
     union all
-    select account_id, week_start, asin, title, currency_code, page_views, ordered_units,
+    select account_id, week_start, asin, currency_code, page_views, ordered_units,
         ordered_revenue_amount, 1 - lbb_price_pct
     from vendor_sales
 ),
@@ -33,7 +33,6 @@ paired as (
         this_week.account_id,
         this_week.week_start,
         this_week.child_asin,
-        this_week.title,
         this_week.currency_code,
         this_week.sessions,
         this_week.units,
@@ -83,7 +82,6 @@ final as (
         account_id,
         week_start,
         child_asin,
-        title,
         currency_code,
         sessions,
         previous_sessions,

@@ -37,7 +37,6 @@ final as (
             order by abs(revenue_change_amount) desc, child_asin
         ) as mover_rank,
         child_asin,
-        title,
         currency_code,
         previous_revenue_amount,
         revenue_amount,

@@ -1,4 +1,4 @@
--- Sales and traffic per account × child ASIN × week (traffic once per ASIN, sales summed over its SKUs; ASINs missing from a week's report zero-filled)
+-- Sales and traffic per account × child ASIN × week (traffic once per ASIN, sales summed over its SKUs; ASINs missing from a week's report zero-filled); titles and parent ASINs are in marts.dim_asins
 with business_report as (
     select * from staging.stg_business_reports__child_items
     -- zero-fill looks back 13 weeks
@@ -16,7 +16,6 @@ asin_rows as (
         week_start,
         parent_asin,
         child_asin,
-        arg_max(title, units) as title,
         max(sessions) as sessions,
         max(page_views) as page_views,
         max(buy_box_pct) as buy_box_pct,
@@ -33,8 +32,6 @@ reported as (
         account_id,
         week_start,
         child_asin,
-        arg_max(parent_asin, sessions) as parent_asin,
-        arg_max(title, sessions) as title,
         sum(sessions) as sessions,
         sum(page_views) as page_views,
         -- Buy Box % per (parent, child) row; weighted by page views to combine parents
@@ -51,71 +48,52 @@ report_weeks as (
     select distinct account_id, week_start from reported
 ),
 
-asin_runs as (
-    -- each week an ASIN was reported, and the next week it was reported again (keys only:
-    -- titles are joined back below for the few ASINs that go missing)
-    select
-        account_id,
-        child_asin,
-        week_start as seen_week,
-        coalesce(
-            lead(week_start) over (partition by account_id, child_asin order by week_start),
-            date '9999-12-27'
-        ) as next_seen_week
+gap_starts as (
+    -- the weeks an ASIN was reported and not the week after: the only ones a gap can follow
+    -- (an anti-join on next week's key, cheaper than ordering every ASIN's weeks in a window)
+    select reported.account_id, reported.child_asin, reported.week_start, reported.currency_code
     from reported
-),
-
-gaps as (
-    -- weeks after a report without the ASIN, up to 13 of them
-    select
-        *,
-        least(13, (next_seen_week - seen_week) // 7 - 1) as weeks_absent
-    from asin_runs
-    where next_seen_week > seen_week + 7
+    anti join reported as next_week
+        on reported.account_id = next_week.account_id
+        and reported.child_asin = next_week.child_asin
+        and next_week.week_start = reported.week_start + 7
 ),
 
 missing as (
     -- an ASIN reported in any of the 13 weeks before, absent from this week's report: it sold
-    -- nothing (Amazon leaves rows without traffic out), so it gets a row of zeros; its title
-    -- is the one it was last reported with. Only weeks that have a report count.
-    select
-        absent.account_id,
-        absent.child_asin,
-        last_seen.parent_asin,
-        last_seen.title,
-        last_seen.currency_code,
-        absent.week_start
+    -- nothing (Amazon leaves rows without traffic out), so it gets a row of zeros. The last
+    -- week it was reported is a gap start 1 to 13 weeks before; only weeks that have a report
+    -- count, and two gap starts may reach the same week (distinct)
+    select distinct absent.account_id, absent.child_asin, absent.week_start, absent.currency_code
     from (
         select
             account_id,
             child_asin,
-            seen_week,
-            seen_week + (7 * unnest(range(1, weeks_absent + 1)))::integer as week_start
-        from gaps
+            week_start + (7 * unnest(range(1, 14)))::integer as week_start,
+            currency_code
+        from gap_starts
     ) as absent
-    inner join report_weeks
+    semi join report_weeks
         on absent.account_id = report_weeks.account_id
         and absent.week_start = report_weeks.week_start
-    inner join reported as last_seen
-        on absent.account_id = last_seen.account_id
-        and absent.child_asin = last_seen.child_asin
-        and absent.seen_week = last_seen.week_start
+    anti join reported
+        on absent.account_id = reported.account_id
+        and absent.child_asin = reported.child_asin
+        and absent.week_start = reported.week_start
 ),
 
 zero_filled as (
     select
-        missing.account_id,
-        missing.week_start,
-        missing.child_asin,
-        missing.parent_asin,
-        missing.title,
+        account_id,
+        week_start,
+        child_asin,
         0 as sessions,
         0 as page_views,
         null as buy_box_pct,
         0 as units,
         0 as order_items,
         0 as revenue_amount,
-        missing.currency_code
+        currency_code
     from missing
 ),
 

@@ -4,7 +4,7 @@ with inventory as (
 ),
 
 asins as (
-    select account_id, week_start, asin, title from marts.dim_asins
+    select account_id, asin, title from marts.dim_asins
 ),
 
 accounts as (
@@ -55,7 +55,6 @@ final as (
         on inventory.account_id = accounts.account_id
     left join asins
         on inventory.account_id = asins.account_id
-        and inventory.week_start = asins.week_start
         and inventory.asin = asins.asin
 )
 

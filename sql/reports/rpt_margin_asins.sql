@@ -9,7 +9,7 @@ bridge as (
 ),
 
 asins as (
-    select account_id, week_start, asin, title from marts.dim_asins
+    select account_id, asin, title from marts.dim_asins
 ),
 
 final as (
@@ -41,7 +41,6 @@ final as (
         and margins.asin = bridge.asin
     left join asins
         on margins.account_id = asins.account_id
-        and margins.week_start = asins.week_start
         and margins.asin = asins.asin
 )
 

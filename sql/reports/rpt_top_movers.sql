@@ -3,25 +3,32 @@ with movers as (
     select * from marts.fct_revenue_movers_asin_week
 ),
 
+asins as (
+    select account_id, asin, title from marts.dim_asins
+),
+
 final as (
     select
-        account_id,
-        week_start,
-        mover_rank,
-        child_asin,
-        title,
-        currency_code,
-        previous_revenue_amount,
-        revenue_amount,
-        revenue_change_amount,
-        revenue_change_pct,
-        traffic_effect_amount,
-        conversion_effect_amount,
-        price_effect_amount,
-        driver,
-        buy_box_pct,
-        previous_buy_box_pct
+        movers.account_id,
+        movers.week_start,
+        movers.mover_rank,
+        movers.child_asin,
+        asins.title,
+        movers.currency_code,
+        movers.previous_revenue_amount,
+        movers.revenue_amount,
+        movers.revenue_change_amount,
+        movers.revenue_change_pct,
+        movers.traffic_effect_amount,
+        movers.conversion_effect_amount,
+        movers.price_effect_amount,
+        movers.driver,
+        movers.buy_box_pct,
+        movers.previous_buy_box_pct
     from movers
+    left join asins
+        on movers.account_id = asins.account_id
+        and movers.child_asin = asins.asin
 )
 
 select * from final

@@ -48,16 +48,16 @@ def test_an_asin_missing_from_a_week_is_zero_filled_not_dropped(warehouse):
     build_models(warehouse, "reports.rpt_headline_kpis")
     rows = fetch(
         warehouse,
-        "select child_asin, title, sessions, units, revenue_amount::double as revenue, "
+        "select child_asin, sessions, units, revenue_amount::double as revenue, "
         "buy_box_pct, currency_code, is_zero_filled from marts.fct_sales_asin_week "
         "where week_start = ? order by child_asin",
         W2,
     )
     assert rows == [
-        {"child_asin": "A1", "title": "Title A1", "sessions": 150, "units": 12, "revenue": 228.0,
+        {"child_asin": "A1", "sessions": 150, "units": 12, "revenue": 228.0,
          "buy_box_pct": 1.0, "currency_code": "GBP", "is_zero_filled": False},
         # A2 sold in W1 and is absent from W2's report: a row of zeros, no Buy Box
-        {"child_asin": "A2", "title": "Title A2", "sessions": 0, "units": 0, "revenue": 0.0,
+        {"child_asin": "A2", "sessions": 0, "units": 0, "revenue": 0.0,
          "buy_box_pct": None, "currency_code": "GBP", "is_zero_filled": True},
     ]  # fmt: skip
     # the headline counts only the ASINs in the report as active
@@ -69,6 +69,34 @@ def test_an_asin_missing_from_a_week_is_zero_filled_not_dropped(warehouse):
         warehouse, "select count(*) as n from marts.fct_sales_asin_week where week_start = ?",
         W2 + timedelta(weeks=1),
     ) == [{"n": 0}]  # fmt: skip
+
+
+def test_zero_fill_covers_every_report_week_of_a_gap_and_stops_at_the_next_sighting(warehouse):
+    weeks = [W1 + timedelta(weeks=k) for k in range(6)]
+    # B1 is in the reports of weeks 0–4 (week 5 has no report at all); A1 only in weeks 0 and
+    # 2. A1's gap starts are week 0 (absent in 1) and week 2 (absent in 3 and after); week 0's
+    # reach (1–13) also covers 3 and 4, which week 2's covers again: one row each
+    sales(warehouse, [(week, "B1", 10, 1, 5.0) for week in weeks[:5]])
+    sales(warehouse, [(weeks[0], "A1", 20, 2, 8.0), (weeks[2], "A1", 30, 3, 12.0)])
+    build_models(warehouse, "marts.fct_sales_asin_week")
+    a1 = fetch(
+        warehouse,
+        "select week_start, units, is_zero_filled from marts.fct_sales_asin_week "
+        "where child_asin = 'A1' order by week_start",
+    )
+    assert a1 == [
+        {"week_start": weeks[0], "units": 2, "is_zero_filled": False},
+        {"week_start": weeks[1], "units": 0, "is_zero_filled": True},
+        {"week_start": weeks[2], "units": 3, "is_zero_filled": False},
+        {"week_start": weeks[3], "units": 0, "is_zero_filled": True},
+        {"week_start": weeks[4], "units": 0, "is_zero_filled": True},
+    ]  # fmt: skip
+    # a week built alone gives the same rows
+    build_models(warehouse, "marts.fct_sales_asin_week", week=weeks[3])
+    assert fetch(
+        warehouse,
+        "select count(*) as n from marts.fct_sales_asin_week where child_asin = 'A1'",
+    ) == [{"n": 5}]
 
 
 def test_revenue_bridge_adds_up_exactly_and_names_each_effect(warehouse):
