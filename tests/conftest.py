@@ -250,6 +250,7 @@ LONGEST_FIRST = (
     "test_demo_weekly_run.py",
     "test_crash.py",
     "test_team_deployment.py",
+    "test_multiprocess_executor.py",
     "test_revised_packs.py",
     "test_blocking_check.py",
 )

@@ -17,12 +17,9 @@ from assets.checks.gx_suites import SuiteOutcome, load_suite
 from assets.checks.results import CheckOutcome, record
 from assets.core.catalog import Model, discover
 from assets.core.partitions import weekly_partitions
-from assets.core.resources import WAREHOUSE_POOL
+from assets.core.resources import IN_PROCESS, WAREHOUSE_POOL
 
 ID_COLUMNS = ["account_id", "week_start"]
-# the executors that run every step in the run's process: the job's own, and the one
-# ``execute_in_process`` (the command line, the tests, the benchmark) puts in its place
-IN_PROCESS = {dg.in_process_executor.name, "execute_in_process_executor"}
 
 
 def _result(outcome: CheckOutcome) -> dg.AssetCheckResult:

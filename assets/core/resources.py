@@ -59,6 +59,10 @@ class SmtpResource(dg.ConfigurableResource):
         )
 
 
+# the executors that run a job's steps one after another in the run's process: the job's own,
+# and the one ``execute_in_process`` (the command line, the tests, the benchmark) puts in its place
+IN_PROCESS = {dg.in_process_executor.name, "execute_in_process_executor"}
+
 # every asset and check that writes to the warehouse: a team's instance (docs/team/dagster.yaml)
 # runs one run holding this pool at a time, as DuckDB takes one writer process
 WAREHOUSE_POOL = "warehouse"

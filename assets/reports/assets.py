@@ -19,22 +19,29 @@ from assets.core.catalog import discover
 from assets.core.check_results import holds
 from assets.core.partitions import HELD_TAG, partition_week, selected_account_ids, weekly_partitions
 from assets.core.progress import Progress
-from assets.core.resources import WAREHOUSE_POOL, SellerPulseHome, read_only_connection
+from assets.core.resources import (
+    IN_PROCESS,
+    WAREHOUSE_POOL,
+    SellerPulseHome,
+    read_only_connection,
+)
 from assets.reports.packs import account_pack_jobs
 from assets.reports.portfolio import portfolio_pack_jobs
 from assets.reports.render import render_packs
 
+SHARD_ACCOUNTS = 100
+
 
 class PackShardsConfig(dg.Config):
-    # accounts per shard; 0: SELLERPULSE_PACKS_PER_SHARD, else 100 — big enough that a shard's
-    # start (a process of its own under the multiprocess executor, ~2 s) is small against its
-    # rendering (~0.5 s a pack)
+    # accounts per shard; 0: SELLERPULSE_PACKS_PER_SHARD, else SHARD_ACCOUNTS where shards run
+    # side by side (enough that a step's start, ~2 s for a process of its own, is small against
+    # ~0.5–1 s a pack) and one shard in process, where shards run one after another and the
+    # render workers would wait while each shard reads its figures
     packs_per_shard: int = 0
 
-    def shard_size(self) -> int:
-        return max(
-            1, self.packs_per_shard or int(os.environ.get("SELLERPULSE_PACKS_PER_SHARD", 100))
-        )
+    def shard_size(self, executor: str, accounts: int) -> int:
+        size = self.packs_per_shard or int(os.environ.get("SELLERPULSE_PACKS_PER_SHARD", 0))
+        return max(1, size or (accounts if executor in IN_PROCESS else SHARD_ACCOUNTS))
 
 
 @dataclass(frozen=True)
@@ -64,7 +71,7 @@ def plan_pack_shards(
     if held:  # the run's list in the UI shows it: not a plain success
         context.instance.add_run_tags(context.run.run_id, {HELD_TAG: ",".join(sorted(held))})
     live = [a.id for a in accounts if a.id not in held]
-    size = config.shard_size()
+    size = config.shard_size(context.job_def.executor_def.name, len(live))
     starts = range(0, len(live), size) if live else [0]
     context.log.info(f"rendering {len(live)} packs for week {week} in {len(starts)} shards")
     yield dg.Output(held, "held")
