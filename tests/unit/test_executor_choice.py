@@ -1,0 +1,34 @@
+"""SELLERPULSE_EXECUTOR picks the executor of every job (docs/scaling.md)."""
+
+import dagster as dg
+import pytest
+
+from pipelines.definitions import build_definitions
+from pipelines.jobs import run_executor
+
+
+def test_the_default_is_in_process_and_a_name_picks_another(monkeypatch, tmp_path):
+    monkeypatch.delenv("SELLERPULSE_EXECUTOR", raising=False)
+    assert run_executor() is dg.in_process_executor
+    monkeypatch.setenv("SELLERPULSE_EXECUTOR", "multiprocess")
+    assert run_executor() is dg.multiprocess_executor
+    assert build_definitions(tmp_path).resolve_job_def("weekly_job").executor_def.name == (
+        "multiprocess"
+    )
+    # any executor of an installed package, by <module>:<attribute>
+    assert run_executor("dagster:in_process_executor") is dg.in_process_executor
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("dagster_celery:celery_executor", "not an executor (No module named 'dagster_celery')"),
+        ("dagster:no_such_executor", "not an executor"),
+        ("dagster:AssetKey", "is a type, not an executor"),
+        ("multi-process", "Use in_process, multiprocess, or <module>:<executor>"),
+    ],
+)
+def test_a_name_that_is_not_an_executor_is_refused_with_what_to_use(name, says):
+    with pytest.raises(ValueError, match="SELLERPULSE_EXECUTOR") as error:
+        run_executor(name)
+    assert says in str(error.value)
