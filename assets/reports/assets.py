@@ -3,9 +3,9 @@
 The seller packs are rendered in shards, each a step of its own: one step plans them (which
 accounts, which are held), a step per shard reads the warehouse **read-only** and renders its
 accounts' packs, and one step collects what was written. With the default in-process executor
-the shards run one after another, each on every core; with Dagster's multiprocess executor (or
-a Celery or Kubernetes executor, docs/scaling.md) they run side by side in processes or
-machines of their own, as the warehouse file is only read from the plan on.
+every account is in one shard, rendered on every core; with Dagster's multiprocess executor (or
+a Celery or Kubernetes executor, docs/scaling.md) shards of 100 run side by side in processes
+or machines of their own, as the warehouse file is only read from the plan on.
 """
 
 import os
