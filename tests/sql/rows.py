@@ -78,3 +78,32 @@ def insert_ecb_rates(conn: duckdb.DuckDBPyConnection) -> None:
         "insert into raw.fx_rates values (?, ?, ?)",
         [(day, ccy, rate) for day, rates in ECB_RATES.items() for ccy, rate in rates.items()],
     )
+
+
+def insert_eu_portfolio_weeks(conn: duckdb.DuckDBPyConnection) -> None:
+    """Two accounts of portfolio eu (base EUR) in two currencies, one ASIN each, over the weeks
+    of 9 and 16 Nov 2026, with the ECB rates of both weeks, and oak-uk's campaign of week 2:
+    ACoS 60 / 100 = 60 % against its 30 % target (the tests' accounts.yaml)."""
+    w1, w2 = date(2026, 11, 9), date(2026, 11, 16)
+    for account, week, sessions, units, revenue in [
+        ("oak-uk", w1, 100, 10, 1000),  # GBP, price 100, conversion 10 %
+        ("oak-uk", w2, 120, 9, 990),  # price 110
+        ("messer-de", w1, 200, 20, 500),  # EUR, price 25, conversion 10 %
+        ("messer-de", w2, 180, 20, 600),  # price 30
+    ]:
+        insert(
+            conn,
+            "business_report_child_items",
+            [{"week_start": week, "child_asin": "A1", "sku": "s1", "sessions": sessions,
+              "page_views": sessions, "units": units, "order_items": units,
+              "revenue": revenue}],
+            account_id=account,
+        )  # fmt: skip
+    insert_ecb_rates(conn)
+    insert(
+        conn,
+        "sp_campaigns",
+        [{"report_date": date(2026, 11, 17), "campaign_name": "C1", "clicks": 30, "spend": 60,
+          "sales": 100, "orders": 3}],
+        attribution_days=7,
+    )  # fmt: skip

@@ -6,36 +6,15 @@ from datetime import date
 
 import pytest
 
-from tests.sql.rows import build_models, fetch, insert, insert_ecb_rates
+from tests.sql.rows import build_models, fetch, insert, insert_eu_portfolio_weeks
 
-W1, W2 = date(2026, 11, 9), date(2026, 11, 16)
+W2 = date(2026, 11, 16)  # the second of the two weeks insert_eu_portfolio_weeks writes
 
 
 @pytest.fixture
 def portfolio(warehouse):
-    def sales(account, week, sessions, units, revenue):
-        insert(
-            warehouse,
-            "business_report_child_items",
-            [{"week_start": week, "child_asin": "A1", "sku": "s1", "sessions": sessions,
-              "page_views": sessions, "units": units, "order_items": units,
-              "revenue": revenue}],
-            account_id=account,
-        )  # fmt: skip
-
-    # two accounts of portfolio eu (EUR) in two currencies
-    sales("oak-uk", W1, 100, 10, 1000)  # GBP, price 100, conversion 10 %
-    sales("oak-uk", W2, 120, 9, 990)  # price 110
-    sales("messer-de", W1, 200, 20, 500)  # EUR, price 25, conversion 10 %
-    sales("messer-de", W2, 180, 20, 600)  # price 30
-    insert_ecb_rates(warehouse)  # ECB rates per EUR of both weeks (rows.py)
-    insert(  # oak-uk: ACoS 60 / 100 = 60 % against its 30 % target
-        warehouse,
-        "sp_campaigns",
-        [{"report_date": date(2026, 11, 17), "campaign_name": "C1", "clicks": 30, "spend": 60,
-          "sales": 100, "orders": 3}],
-        attribution_days=7,
-    )  # fmt: skip
+    # oak-uk (GBP) and messer-de (EUR), prices and conversion in rows.py; oak-uk's ACoS 60 %
+    insert_eu_portfolio_weeks(warehouse)
     insert(  # and its only ASIN is out of stock
         warehouse,
         "fba_inventory",

@@ -14,9 +14,9 @@ from assets.ingest.inbox import ensure_raw_tables
 from assets.ingest.reference import write_reference_tables
 from assets.reports.portfolio import held_reasons, portfolio_pack_job
 from assets.reports.render import render_html, render_mail, render_pack
-from tests.sql.rows import build_models, insert, insert_ecb_rates
+from tests.sql.rows import build_models, insert, insert_eu_portfolio_weeks
 
-W1, W2 = date(2026, 11, 9), date(2026, 11, 16)
+W2 = date(2026, 11, 16)  # the second of the two weeks insert_eu_portfolio_weeks writes
 PERIOD = (
     "business_report_period_plausible: f.csv has 0.14× the sessions of the median of the 2 "
     "weeks before, as if it covered about 1 day, not the week 2026-11-16 to 2026-11-22."
@@ -29,28 +29,8 @@ def warehouse(accounts):
     conn = duckdb.connect()
     ensure_raw_tables(conn)
     write_reference_tables(conn, accounts)
-    for account, week, sessions, units, revenue in [
-        ("oak-uk", W1, 100, 10, 1000),  # GBP
-        ("oak-uk", W2, 120, 9, 990),
-        ("messer-de", W1, 200, 20, 500),  # EUR
-        ("messer-de", W2, 180, 20, 600),
-    ]:
-        insert(
-            conn,
-            "business_report_child_items",
-            [{"week_start": week, "child_asin": "A1", "sku": "s1", "sessions": sessions,
-              "page_views": sessions, "units": units, "order_items": units,
-              "revenue": revenue}],
-            account_id=account,
-        )  # fmt: skip
-    insert_ecb_rates(conn)  # ECB rates per EUR of both weeks (rows.py)
-    insert(  # oak-uk: ACoS 60 / 100 = 60 % against its 30 % target
-        conn,
-        "sp_campaigns",
-        [{"report_date": date(2026, 11, 17), "campaign_name": "C1", "clicks": 30, "spend": 60,
-          "sales": 100, "orders": 3}],
-        attribution_days=7,
-    )  # fmt: skip
+    # oak-uk (GBP) and messer-de (EUR) over two weeks, oak-uk's ACoS 60 % (rows.py)
+    insert_eu_portfolio_weeks(conn)
     insert(  # messer-de: ODR 3 / 100 = 3 % against the 1 % target
         conn,
         "account_health",
