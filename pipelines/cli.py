@@ -79,7 +79,8 @@ def _execute(job_name: str, week: date, home: Path, **options):
     from pipelines.definitions import build_definitions
     from pipelines.jobs import run_executor
 
-    if run_executor() is dg.in_process_executor:
+    executor = run_executor()
+    if executor is dg.in_process_executor:
         job = build_definitions(home).resolve_job_def(job_name)
         return job.execute_in_process(
             partition_key=week.isoformat(), instance=_instance(), **options
@@ -88,7 +89,7 @@ def _execute(job_name: str, week: date, home: Path, **options):
         "pipelines.definitions", "job_for", reconstructable_args=(str(home), job_name)
     )
     tags = {**options.pop("tags", {}), "dagster/partition": week.isoformat()}
-    if run_executor() is dg.multiprocess_executor:  # steps fork from a server that has
+    if executor is dg.multiprocess_executor:  # steps fork from a server that has
         # imported the definitions once, instead of importing them each
         preload = {"forkserver": {"preload_modules": ["pipelines.definitions"]}}
         options["run_config"] = {

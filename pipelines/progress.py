@@ -49,7 +49,8 @@ class ProgressHandler(logging.Handler):
         super().__init__()
         self.stream = stream or sys.stdout
         self.tty = self.stream.isatty()
-        self.started: dict[str, float] = {}
+        self.started: dict[str, float] = {}  # step → when it started
+        self.stage_started: dict[str, float] = {}  # stage → when its first step started
         self.metadata: dict[str, dict[str, dict]] = {}  # step → asset → its metadata
         self.checks = {"passed": 0, "failed": 0, "seconds": 0.0}
 
@@ -64,7 +65,7 @@ class ProgressHandler(logging.Handler):
         kind, step = event.event_type_value, event.step_key
         if kind == "STEP_START":
             self.started[step] = time.monotonic()
-            self.started.setdefault(_stage(step), self.started[step])
+            self.stage_started.setdefault(_stage(step), self.started[step])
             if self.tty and _stage(step) != "checks":
                 self.stream.write(f"  {_stage(step):<11}…\r")
                 self.stream.flush()
@@ -83,7 +84,7 @@ class ProgressHandler(logging.Handler):
             if "." in step and kind == "STEP_SUCCESS" and step not in self.metadata:
                 return  # a step inside the packs: their line comes with the step that records them
             if "." in step:  # from the stage's first step
-                seconds = time.monotonic() - self.started[_stage(step)]
+                seconds = time.monotonic() - self.stage_started[_stage(step)]
             outcome = self._summary(step) if kind == "STEP_SUCCESS" else "failed"
             self._line(_stage(step), outcome, seconds)
         elif kind in ("PIPELINE_SUCCESS", "PIPELINE_FAILURE") and sum(self.checks.values()):
