@@ -50,7 +50,7 @@ demo: install
 	$(BIN)/sellerpulse demo --run
 
 test: install
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 crash: install
 	SELLERPULSE_CRASH_RUNS=$(CRASH_RUNS) $(BIN)/python -m pytest -p no:xdist tests/integration/test_crash.py

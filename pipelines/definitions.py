@@ -32,6 +32,7 @@ def build_definitions(
     jobs run on ``executor`` (default: ``SELLERPULSE_EXECUTOR``, else in process;
     ``pipelines/jobs.py``)."""
     paths = Paths.from_env(home)
+    run_on = run_executor(executor)
     return dg.Definitions(
         assets=[
             reference_tables,
@@ -46,11 +47,12 @@ def build_definitions(
         schedules=[weekly_schedule],
         sensors=[inbox_sensor],
         resources={
-            "warehouse": warehouse_resource(paths),
+            # steps in one process share the open warehouse (assets/core/resources.py)
+            "warehouse": warehouse_resource(paths, hold_open=run_on is dg.in_process_executor),
             "sellerpulse": SellerPulseHome(home=str(paths.home)),
             "smtp": SmtpResource.from_env(),
         },
-        executor=run_executor(executor),
+        executor=run_on,
         # Dagster's console log (the default, and `sellerpulse -v`), or one line per stage
         loggers={"console": dg.default_loggers()["console"], "progress": progress_logger},
     )

@@ -10,10 +10,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from assets.core.catalog import SQL_ROOT
-from assets.core.registry import pack_languages
+from assets.core.registry import load_yaml, pack_languages
 
 UNITS = {"fraction", "points", "amount", "count", "days", "weeks", "rating", "score"}
 DIRECTIONS = {"higher", "lower", "neutral"}  # which way is good news
@@ -23,7 +21,7 @@ DIRECTIONS = {"higher", "lower", "neutral"}  # which way is good news
 def glossary(root: Path = SQL_ROOT / "glossary") -> dict[str, dict]:
     entries: dict[str, dict] = {}
     for path in sorted(root.glob("*.yaml")):
-        for name, entry in (yaml.safe_load(path.read_text("utf-8")) or {}).items():
+        for name, entry in (load_yaml(path.read_text("utf-8")) or {}).items():
             if name in entries:
                 raise ValueError(f"{path.name}: metric '{name}' is defined twice in the glossary")
             if entry.get("unit") not in UNITS:

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from functools import cache
 
-import yaml
-
+from assets.core.registry import load_yaml
 from assets.core.settings import PROJECT_ROOT
 
 TEMPLATES = PROJECT_ROOT / "report_templates"
@@ -16,4 +15,4 @@ TEMPLATES = PROJECT_ROOT / "report_templates"
 @cache
 def translations(language: str) -> dict[str, str]:
     path = TEMPLATES / "i18n" / f"{language}.yaml"
-    return yaml.safe_load(path.read_text("utf-8"))
+    return load_yaml(path.read_text("utf-8"))

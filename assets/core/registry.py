@@ -47,10 +47,20 @@ class Language:
     locale: str = ""  # Babel locale of a pack without a marketplace (the portfolio pack)
 
 
+# libyaml's safe loader where PyYAML has it (its wheels do): the same documents about eight
+# times as fast; the glossary, the packs' words and the registry cost 0.6 s a process without it
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(text: str):
+    """A YAML document, loaded safely (plain data, no tags)."""
+    return yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
+
+
 def _load(root: Path | None, name: str) -> dict:
     path = (root or REGISTRY) / name
     try:
-        return yaml.safe_load(path.read_text("utf-8")) or {}
+        return load_yaml(path.read_text("utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise RegistryError(f"{path}: not readable ({exc})") from exc
 

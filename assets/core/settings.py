@@ -19,7 +19,13 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from assets.core.registry import Marketplace, languages, marketplaces, pack_languages
+from assets.core.registry import (
+    Marketplace,
+    languages,
+    load_yaml,
+    marketplaces,
+    pack_languages,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # Ids become file and folder names (reports/<week>/<account>.<lang>.pdf, portfolio-<id>.pdf,
@@ -434,7 +440,7 @@ def load_accounts(path: Path) -> Accounts:
         )
     source = path.read_text("utf-8")
     try:
-        doc = yaml.safe_load(source) or {}
+        doc = load_yaml(source) or {}
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
     problems = _schema_problems(_AccountsFile, doc, _Where(path, source, None))

@@ -1,11 +1,11 @@
 """The SQL models as one subsettable Dagster multi-asset: one step builds them all.
 
 Every model is still its own asset (key ``[schema, name]``, lineage read from the SQL, the
-hash of its SQL as code version, its own materialisation with ``rows_this_week``), so the UI
-shows and can materialise one model or any subset; a run builds the selected models in one
-step, in dependency order, on one connection, instead of paying Dagster's per-step overhead
-once per model. Asset checks on models run after that step; the packs downstream wait for the
-blocking ones.
+hash of its SQL as code version, its own materialisation, with ``rows_this_week`` for a
+table), so the UI shows and can materialise one model or any subset; a run builds the
+selected models in one step, in dependency order, on one connection, instead of paying
+Dagster's per-step overhead once per model. Asset checks on models run after that step; the
+packs downstream wait for the blocking ones.
 """
 
 import dagster as dg
@@ -53,8 +53,7 @@ def sql_models(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
             progress(done)
             yield dg.MaterializeResult(
                 asset_key=model_key(model),
-                metadata={
-                    "rows_this_week": rows,
-                    "materialized_as": "view" if model.is_view else "table",
-                },
+                metadata={"materialized_as": "view"}
+                if rows is None
+                else {"rows_this_week": rows, "materialized_as": "table"},
             )

@@ -72,15 +72,14 @@ def _prepare(conn: duckdb.DuckDBPyConnection, schema: str) -> None:
         schemas.add(schema)
 
 
-def build(conn: duckdb.DuckDBPyConnection, model: Model, week: date | None) -> int:
-    """Materialise ``model`` for one week (or whole when ``week`` is None); returns its rows."""
+def build(conn: duckdb.DuckDBPyConnection, model: Model, week: date | None) -> int | None:
+    """Materialise ``model`` for one week (or whole when ``week`` is None); returns its rows of
+    the week (all of them when built whole without a week), or None for a view, which holds
+    no rows: counting them would run its query once more (the models read it anyway)."""
     _prepare(conn, model.schema)
     if model.is_view:
         conn.execute(f"create or replace view {model.table} as {model.sql}")
-        where = "where week_start = ?" if week else ""
-        return conn.execute(
-            f"select count(*) from {model.table} {where}", [week] if week else []
-        ).fetchone()[0]
+        return None
     stored = conn.execute(
         "select sql_hash from meta.models where model = ?", [model.table]
     ).fetchone()
@@ -90,23 +89,24 @@ def build(conn: duckdb.DuckDBPyConnection, model: Model, week: date | None) -> i
     conn.execute("set variable sellerpulse_build_week = ?", [None if whole else week])
     conn.execute("begin")
     if whole:
-        conn.execute(f"create or replace table {model.table} as {model.sql}")
+        (rows,) = conn.execute(f"create or replace table {model.table} as {model.sql}").fetchone()
         conn.execute(
             "insert or replace into meta.models values (?, ?, current_timestamp)",
             [model.table, model.sql_hash],
         )
     else:
         conn.execute(f"delete from {model.table} where week_start = ?", [week])
-        conn.execute(
+        (rows,) = conn.execute(
             f"insert into {model.table} by name "
             f"select * from ({model.sql}) as model where week_start = ?",
             [week],
-        )
+        ).fetchone()
     conn.execute("commit")
-    where = "where week_start = ?" if week and _has_week(conn, model) else ""
-    return conn.execute(
-        f"select count(*) from {model.table} {where}", [week] if where else []
-    ).fetchone()[0]
+    if whole and week and _has_week(conn, model):  # rebuilt whole for a week: its rows
+        (rows,) = conn.execute(
+            f"select count(*) from {model.table} where week_start = ?", [week]
+        ).fetchone()
+    return rows
 
 
 def _has_week(conn: duckdb.DuckDBPyConnection, model: Model) -> bool:

@@ -23,6 +23,7 @@ from assets.core.resources import (
     IN_PROCESS,
     WAREHOUSE_POOL,
     SellerPulseHome,
+    Warehouse,
     read_only_connection,
 )
 from assets.reports.packs import account_pack_jobs
@@ -57,7 +58,7 @@ class PackShard:
 def plan_pack_shards(
     context: dg.OpExecutionContext,
     config: PackShardsConfig,
-    warehouse: DuckDBResource,
+    warehouse: Warehouse,
     sellerpulse: SellerPulseHome,
 ) -> Iterator[dg.Output | dg.DynamicOutput]:
     """The week's accounts whose packs are not held, in shards of ``packs_per_shard``; always
@@ -66,6 +67,7 @@ def plan_pack_shards(
     accounts = sellerpulse.accounts().selected(selected_account_ids(context))
     with warehouse.get_connection() as conn:
         held = holds(conn, week.isoformat())
+    warehouse.release()  # the shards read it read-only: so may others while the packs render
     for account_id, reasons in held.items():
         context.log.warning(f"{account_id}: pack held: {'; '.join(reasons)}")
     if held:  # the run's list in the UI shows it: not a plain success
