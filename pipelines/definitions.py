@@ -8,7 +8,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets.checks.assets import amazon_checks, suite_checks
+from assets.checks.assets import ingest_checks, model_checks
 from assets.core.resources import SellerPulseHome, SmtpResource, warehouse_resource
 from assets.core.settings import Paths
 from assets.delivery.assets import pack_emails
@@ -20,7 +20,7 @@ from pipelines.progress import progress_logger
 from pipelines.schedules import weekly_schedule
 from pipelines.sensors import inbox_sensor
 
-CHECKS = [*suite_checks, *amazon_checks]
+CHECKS = [ingest_checks, model_checks]
 # every asset a blocking check guards: the seller packs wait for those checks
 GUARDED = {spec.asset_key for check in CHECKS for spec in check.check_specs if spec.blocking}
 

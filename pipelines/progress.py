@@ -43,7 +43,8 @@ def _stage(step_key: str) -> str:
 
 
 class ProgressHandler(logging.Handler):
-    """Prints a line per stage; checks (one step each) are summed into one line."""
+    """Prints a line per stage; a line per step of checks (those on the ingested tables, then
+    those on the models), with how many passed and failed."""
 
     def __init__(self, stream=None):
         super().__init__()
@@ -52,7 +53,7 @@ class ProgressHandler(logging.Handler):
         self.started: dict[str, float] = {}  # step → when it started
         self.stage_started: dict[str, float] = {}  # stage → when its first step started
         self.metadata: dict[str, dict[str, dict]] = {}  # step → asset → its metadata
-        self.checks = {"passed": 0, "failed": 0, "seconds": 0.0}
+        self.checks: dict[str, dict[str, int]] = {}  # step → passed/failed → how many
 
     def emit(self, record: logging.LogRecord) -> None:
         meta = getattr(record, "dagster_meta", {})
@@ -75,11 +76,13 @@ class ProgressHandler(logging.Handler):
                 k: v.value for k, v in materialization.metadata.items()
             }
         elif kind == "ASSET_CHECK_EVALUATION":
-            self.checks["passed" if event.event_specific_data.passed else "failed"] += 1
+            counts = self.checks.setdefault(step, {"passed": 0, "failed": 0})
+            counts["passed" if event.event_specific_data.passed else "failed"] += 1
         elif kind in ("STEP_SUCCESS", "STEP_FAILURE"):
             seconds = time.monotonic() - self.started.get(step, time.monotonic())
             if _stage(step) == "checks":
-                self.checks["seconds"] += seconds
+                c = self.checks.get(step, {"passed": 0, "failed": 0})
+                self._line("checks", f"{c['passed']} passed, {c['failed']} failed", seconds)
                 return
             if "." in step and kind == "STEP_SUCCESS" and step not in self.metadata:
                 return  # a step inside the packs: their line comes with the step that records them
@@ -87,9 +90,6 @@ class ProgressHandler(logging.Handler):
                 seconds = time.monotonic() - self.stage_started[_stage(step)]
             outcome = self._summary(step) if kind == "STEP_SUCCESS" else "failed"
             self._line(_stage(step), outcome, seconds)
-        elif kind in ("PIPELINE_SUCCESS", "PIPELINE_FAILURE") and sum(self.checks.values()):
-            c = self.checks
-            self._line("checks", f"{c['passed']} passed, {c['failed']} failed", c["seconds"])
 
     def _line(self, stage: str, outcome: str, seconds: float) -> None:
         clear = "\r\x1b[K" if self.tty else ""  # over the stage's bar

@@ -5,8 +5,8 @@ against the steps it should overlap (the model builds' Python); in a child proce
 another core while they work, and the suites are validated there: a GX check sends the suite
 and its frame and gets the outcome back (``run_suite``, the same results).
 
-The first SQL check of an in-process run starts the worker (``start``), so GX is imported by
-the time the models are built and their GX checks run. Where no worker was started (a run of
+The ingest checks' step of an in-process run starts the worker (``start``), so GX is imported
+by the time the models are built and their GX checks run. Where no worker was started (a run of
 one check, a step in a process of its own under the multiprocess executor) a suite is
 validated in the calling process, as before.
 """
