@@ -23,8 +23,10 @@ the warehouse for more than a look-up, so a long conversion does not hold the Du
 files of one layout (same report, header, language, marketplace) are then parsed together in
 one ``read_csv`` call and loaded in one transaction (files that replace one another in the same
 batch load one after the other), so a week of small exports costs little more than reading
-them; a damaged file in such a batch is then read alone to find it. ``Limits`` caps what a file
-may expand to and the memory DuckDB may use while ingesting (docs/reliability.md, "Inbox").
+them; a damaged file in such a batch is then read alone to find it. While one batch loads, the
+next is parsed on a second thread, so ingest takes about the longer of the two, not their sum.
+``Limits`` caps what a file may expand to and the memory DuckDB may use while ingesting
+(docs/reliability.md, "Inbox").
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -79,6 +82,9 @@ HELD = "held_incomplete"
 # complete: the user has looked at both and says this one is right
 REPLACE_PREFIX = "replace-"
 WEEK_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# an in-memory database attached while a run loads several batches: the parsing thread's
+# cursor leaves each batch's parsed rows there, where the loading connection can read them
+SCRATCH = "ingest_scratch"
 MIB = 1024 * 1024
 _UNITS = {"": 1, "b": 1, "bytes": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "tb": 1000**4}
 _UNITS |= {"kib": 1024, "mib": 1024**2, "gib": 1024**3, "tib": 1024**4}
@@ -600,14 +606,91 @@ def _load(
     batches: dict[tuple, list[_Pending]] = {}
     for pending in plan.pending:
         batches.setdefault(pending.batch, []).append(pending)
-    for group in batches.values():
-        try:
-            for pending, result in _load_batch(conn, group, limits):
-                done(pending.path, result)
-        finally:
-            for pending in group:
-                pending.source.cleanup()
+    groups = list(batches.values())
+    with _parsing_ahead(conn, groups) as parses:
+        for group, ahead in zip(groups, parses, strict=True):
+            try:
+                for pending, result in _load_batch(conn, group, limits, ahead):
+                    done(pending.path, result)
+                if ahead is not None:  # after a crash, detaching the scratch database drops it
+                    conn.execute(f"drop schema if exists {ahead.schema} cascade")
+            finally:
+                for pending in group:
+                    pending.source.cleanup()
     return [results[path] for path in files]
+
+
+@dataclass
+class _Ahead:
+    """A batch parsed on the parsing thread into tables of ``schema``."""
+
+    future: Future[dict[str, ParsedFile]]
+    schema: str
+
+
+@contextmanager
+def _parsing_ahead(
+    conn: duckdb.DuckDBPyConnection, groups: list[list[_Pending]]
+) -> Iterator[Iterator[_Ahead | None]]:
+    """For each batch, its parse, started on another thread while the batch before it loads:
+    ingest then takes about the longer of parsing and loading, not their sum. DuckDB releases
+    the GIL while a statement runs, and a cursor is its own session of the same database
+    (its own temp tables and macros; the memory limit is the database's, so it bounds both).
+
+    With fewer than two batches there is nothing to overlap: each batch is parsed as it is
+    loaded (``None``), without a thread or the scratch database."""
+    if len(groups) < 2:
+        yield iter([None] * len(groups))
+        return
+    conn.execute(f"attach if not exists ':memory:' as {SCRATCH}")
+    cursor = conn.cursor()
+    try:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-parse") as pool:
+
+            def start(n: int) -> _Ahead:
+                schema = f"{SCRATCH}.batch_{n}"
+                return _Ahead(pool.submit(_parse, cursor, groups[n], schema), schema)
+
+            def parses() -> Iterator[_Ahead]:
+                ahead = start(0)
+                for n in range(1, len(groups) + 1):
+                    # the next batch is submitted before this one is handed over to load
+                    following = start(n) if n < len(groups) else None
+                    yield ahead
+                    ahead = following
+
+            try:
+                yield parses()
+            except BaseException:
+                # leaving the pool waits for its parses: drop the queued one, cut the running one
+                pool.shutdown(wait=False, cancel_futures=True)
+                cursor.interrupt()
+                raise
+    finally:
+        cursor.close()
+        conn.execute(f"detach database if exists {SCRATCH}")
+
+
+def _parse(
+    conn: duckdb.DuckDBPyConnection, group: list[_Pending], into: str | None = None
+) -> dict[str, ParsedFile]:
+    """Parse a group of same-layout files together (``parse_batch``), into schema ``into``
+    (created here) or temp tables of ``conn``."""
+    first = group[0]
+    log.debug("parsing %s and %d more of its layout", first.name, len(group) - 1)
+    if into:
+        conn.execute(f"create schema {into}")
+    return parse_batch(
+        conn,
+        [(p.source, p.name) for p in group],
+        first.detected,
+        first.delimiter,
+        first.date_order,
+        first.country,
+        first.timezone,
+        {p.name: p.detected.constants for p in group},
+        into,
+    )
 
 
 def _release_withdrawn(
@@ -660,23 +743,21 @@ def _bytes(setting: str) -> float:
     return float(match[1]) * _UNITS[match[2].lower()]
 
 
-def _load_batch(conn: duckdb.DuckDBPyConnection, group: list[_Pending], limits: Limits):
-    """Parse a group of same-layout files at once, then load them; yields (file, result)."""
+def _load_batch(
+    conn: duckdb.DuckDBPyConnection,
+    group: list[_Pending],
+    limits: Limits,
+    ahead: _Ahead | None = None,
+):
+    """Parse a group of same-layout files at once (or take their parse ``ahead``), then load
+    them; yields (file, result)."""
     first = group[0]
     try:
-        parsed = parse_batch(
-            conn,
-            [(p.source, p.name) for p in group],
-            first.detected,
-            first.delimiter,
-            first.date_order,
-            first.country,
-            first.timezone,
-            {p.name: p.detected.constants for p in group},
-        )
+        parsed = ahead.future.result() if ahead else _parse(conn, group)
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop the inbox
-        if len(group) > 1:
-            # one damaged file spoils a shared read: read each alone to find which
+        if len(group) > 1 or ahead:
+            # one damaged file spoils a shared read: read each alone to find which; a failed
+            # parse ahead is also done again here, so the file fails as it would have alone
             for pending in group:
                 yield from _load_batch(conn, [pending], limits)
             return
@@ -686,6 +767,7 @@ def _load_batch(conn: duckdb.DuckDBPyConnection, group: list[_Pending], limits: 
             yield first, _fail(conn, first.digest, first.name, first.archived, exc)
         return
     kind = first.detected.kind
+    tables = f"{ahead.schema}." if ahead else ""
     periods = {}
     if kind.dated:
         # a summary ads report's rows span Start Date..End Date: its period ends at the last End
@@ -693,10 +775,11 @@ def _load_batch(conn: duckdb.DuckDBPyConnection, group: list[_Pending], limits: 
         periods = {
             name: (start, end)
             for name, start, end in conn.execute(
-                f"select source_file, min({kind.period}), max({last}) from parsed_rows group by all"
+                f"select source_file, min({kind.period}), max({last}) "
+                f"from {tables}parsed_rows group by all"
             ).fetchall()
         }
-    variants = _variants(conn, kind, group)
+    variants = _variants(conn, kind, group, tables)
     # files of the batch that replace one another (same account and period) load one after
     # the other, in inbox order; the rest load together
     chunks: list[list[tuple[_Pending, date, date]]] = [[]]
@@ -723,7 +806,7 @@ def _load_batch(conn: duckdb.DuckDBPyConnection, group: list[_Pending], limits: 
         chunks[-1].append((pending, start, end))
     for chunk in filter(None, chunks):
         try:
-            results = _load_files(conn, kind, chunk, parsed, variants)
+            results = _load_files(conn, kind, chunk, parsed, variants, tables)
         except (duckdb.Error, OSError) as exc:
             results = [_retry_later(pending.name, exc, limits) for pending, _, _ in chunk]
         yield from zip((pending for pending, _, _ in chunk), results, strict=True)
@@ -738,10 +821,12 @@ SAME_PERIOD = (
 SAME_EXPORT = f"{SAME_PERIOD} and log.status in ('loaded', 'loaded_with_rejects')"
 
 
-def _variants(conn: duckdb.DuckDBPyConnection, kind: Kind, group: list[_Pending]) -> dict[str, str]:
-    """Each file's variant: its values of the kind's ``variant`` columns and its header
-    language, e.g. 'manufacturing/retail/en' or 'sourcing/fresh/api'; nothing for a kind
-    without variant columns.
+def _variants(
+    conn: duckdb.DuckDBPyConnection, kind: Kind, group: list[_Pending], tables: str = ""
+) -> dict[str, str]:
+    """Each file's variant: its values of the kind's ``variant`` columns (in
+    ``{tables}parsed_rows``) and its header language, e.g. 'manufacturing/retail/en' or
+    'sourcing/fresh/api'; nothing for a kind without variant columns.
 
     A Manufacturing and a Sourcing view, or the Retail and the Fresh programme, of one Vendor
     Central week are different reports, and its SP-API JSON (with aggregate rows, without
@@ -753,7 +838,7 @@ def _variants(conn: duckdb.DuckDBPyConnection, kind: Kind, group: list[_Pending]
     found = {
         name: values
         for name, *values in conn.execute(
-            f"select source_file, {parts} from parsed_rows group by all"
+            f"select source_file, {parts} from {tables}parsed_rows group by all"
         ).fetchall()
     }
     return {
@@ -808,10 +893,12 @@ def _load_files(
     chunk: list[tuple[_Pending, date, date]],
     parsed: dict[str, ParsedFile],
     variants: dict[str, str],
+    tables: str = "",
 ) -> list[FileResult]:
-    """Load parsed files in one transaction with a few set-based statements: each supersedes
-    the earlier exports of its account, report and period, then its rows, rejects and log row
-    go in. A crash leaves the warehouse as it was.
+    """Load parsed files (``{tables}parsed_rows`` and ``parsed_rejects``) in one transaction
+    with a few set-based statements: each supersedes the earlier exports of its account, report
+    and period, then its rows, rejects and log row go in. A crash leaves the warehouse as it
+    was.
 
     A file less complete than the export it would replace is held instead: logged
     ``held_incomplete`` with a message naming both, its rows left out, the earlier export
@@ -894,11 +981,11 @@ def _load_files(
                 f"batch.period_end, batch.locale, batch.attribution_days, "
                 f"batch.header_currency, {', '.join(f'parsed_rows.{c}' for c in kind.columns)}, "
                 "parsed_rows.source_file, parsed_rows.source_line, batch.file_hash, "
-                "batch.loaded_at from parsed_rows inner join batch using (source_file)"
+                f"batch.loaded_at from {tables}parsed_rows inner join batch using (source_file)"
             )
             conn.execute(
                 "insert into raw.rejects select batch.file_hash, parsed_rejects.source_file, "
-                "source_line, column_name, value, reason from parsed_rejects "
+                f"source_line, column_name, value, reason from {tables}parsed_rejects "
                 "inner join batch using (source_file) "
                 "order by parsed_rejects.source_file, source_line"
             )

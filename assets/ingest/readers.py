@@ -192,7 +192,8 @@ class Detected:
 
 @dataclass
 class ParsedFile:
-    """The rows of one file, staged in DuckDB temp tables ``parsed_rows`` / ``parsed_rejects``."""
+    """The rows of one file, staged in DuckDB tables ``parsed_rows`` / ``parsed_rejects`` (temp
+    tables, unless ``parse_batch`` was told where to put them)."""
 
     detected: Detected
     encoding: str
@@ -1005,6 +1006,7 @@ def parse_batch(
     country: str | None = None,
     timezone: str = "UTC",
     constants: dict[str, dict[str, str]] | None = None,
+    into: str | None = None,
 ) -> dict[str, ParsedFile]:
     """Parse files of one layout (see ``batch_key``) together: one ``read_csv`` and one pass of
     each parser for all of them, so a small file costs little more than its bytes. Rows keep
@@ -1013,7 +1015,9 @@ def parse_batch(
     fill the columns its header lacks.
     A column with ``local_date_of`` is the date of its datetime column in ``timezone`` (the
     account marketplace's), so a sale at 11:30 PM PDT on Sunday is Sunday's although it is
-    Monday in UTC."""
+    Monday in UTC.
+    The results are tables ``parsed_rows`` and ``parsed_rejects``: temp tables of ``conn``, or
+    tables of the schema ``into`` (which must exist), which other connections can read."""
     rows_read = _load_source(conn, sources, detected, delimiter)
     if conn not in _WITH_MACROS:
         conn.execute(PARSE_MACROS)
@@ -1098,8 +1102,10 @@ def parse_batch(
         f"{_quote(reason)} as reason from parsed_typed where {condition}"
         for name, pos, condition, reason in failures
     ]
+    # DuckDB lets no statement name the "temp" catalog: a temp table is made by its keyword
+    made, where = ("table", f"{into}.") if into else ("temp table", "")
     conn.execute(
-        "create or replace temp table parsed_rejects as "
+        f"create or replace {made} {where}parsed_rejects as "
         + (
             " union all ".join(reject_selects)
             if reject_selects
@@ -1109,13 +1115,15 @@ def parse_batch(
         )
     )
     conn.execute(
-        f"create or replace temp table parsed_rows as select source_file, source_line, "
+        f"create or replace {made} {where}parsed_rows as select source_file, source_line, "
         f"{', '.join(finals)} from parsed_typed "
-        "where row_id not in (select row_id from parsed_rejects)"
+        f"where row_id not in (select row_id from {where}parsed_rejects)"
     )
     conn.execute("drop table parsed_typed")
     loaded = dict(
-        conn.execute("select source_file, count(*) from parsed_rows group by all").fetchall()
+        conn.execute(
+            f"select source_file, count(*) from {where}parsed_rows group by all"
+        ).fetchall()
     )
     return {
         name: ParsedFile(

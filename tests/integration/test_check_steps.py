@@ -1,6 +1,6 @@
 """The checks run in two steps (assets/checks/assets.py), each check still its own, per week:
-a week's run has exactly two check steps, one check can run alone, and a check that raises
-leaves the others of its step to run and record."""
+a week's run up to the packs has exactly two check steps, one check can run alone, and a
+check that raises leaves the others of its step to run and record."""
 
 import dagster as dg
 import duckdb
@@ -10,14 +10,27 @@ from assets.checks.assets import INGEST_STEP, MODEL_STEP
 from pipelines.definitions import build_definitions
 from tests.conftest import WEEK, drop, drop_all_fixtures
 
+# the weekly job's assets and checks up to the packs (they take most of its time, and these
+# tests are about the checks)
+BEFORE_PACKS = dg.AssetSelection.all() - dg.AssetSelection.groups("packs", "delivery")
 
-def run(home, job_name: str = "weekly_job", checks: list[str] | None = None, **options):
-    """A run of the week in process: a job of the definitions, or only the ``checks`` named."""
+
+def run(
+    home,
+    job_name: str = "weekly_job",
+    checks: list[str] | None = None,
+    selection: dg.AssetSelection | None = None,
+    **options,
+):
+    """A run of the week in process: a job of the definitions, only the ``checks`` named, or
+    the assets (with their checks) of ``selection``."""
     defs = build_definitions(home.home)
     if checks is not None:
         keys = [k for c in defs.asset_checks for k in c.check_keys if k.name in checks]
-        job_name = "some_checks"
-        only = dg.define_asset_job(job_name, selection=dg.AssetSelection.checks(*keys))
+        selection = dg.AssetSelection.checks(*keys)
+    if selection is not None:
+        job_name = "selected"
+        only = dg.define_asset_job(job_name, selection=selection)
         defs = dg.Definitions.merge(defs, dg.Definitions(jobs=[only]))
     instance = dg.DagsterInstance.ephemeral()
     job = defs.resolve_job_def(job_name)
@@ -37,7 +50,9 @@ def test_a_week_checks_in_two_steps_and_records_each_check_for_the_week(home, ca
     drop_all_fixtures(home)
     try:
         # with the command line's progress lines (pipelines/progress.py)
-        result, instance = run(home, run_config={"loggers": {"progress": {}}})
+        result, instance = run(
+            home, selection=BEFORE_PACKS, run_config={"loggers": {"progress": {}}}
+        )
         assert result.success
         # the in-process run started GX's worker in the ingest checks, for the suites later
         assert gx_worker._worker is not None

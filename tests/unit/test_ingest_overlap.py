@@ -1,0 +1,124 @@
+"""Parsing the next batch while this one loads changes nothing but the time it takes."""
+
+import logging
+from contextlib import contextmanager
+
+import duckdb
+
+from assets.core.settings import load_accounts
+from assets.ingest.inbox import InboxEntry, ingest, ingest_inbox
+from tests.conftest import EXPORTS, drop, make_home
+
+UK = "uk_business_report.csv"
+WEEKS = ["2026-11-02", "2026-11-09", "2026-11-16"]
+
+
+def week_copy(home, fixture, account, week, word, name=None):
+    """A fixture export in a week folder, made different from its other weeks' copies."""
+    path = home.inbox / account / week / (name or fixture)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = (EXPORTS / fixture).read_text("utf-8-sig")
+    path.write_text(text.replace(word, f"{word} {week}"), "utf-8-sig")
+    return path
+
+
+def fill(home):
+    """An inbox of four batches (same-layout files are parsed together), listed in the order
+    the inbox is read: a damaged file and a restated export that replaces its week's first
+    one, both in a batch of several files."""
+    de = [week_copy(home, "de_business_report.csv", "messer-de", w, "Buche") for w in WEEKS]
+    uk = [week_copy(home, UK, "oak-uk", w, "Large") for w in WEEKS]
+    # bytes that are no UTF-8 past the 64 KiB read to sniff the file: its batch's read fails
+    small = uk[1].read_text("utf-8-sig").splitlines()[2].encode()
+    uk[1].write_bytes(uk[1].read_bytes() + (small + b"\n") * 500 + b"\xff\xfe,\xc3(\n")
+    # sorts after uk_business_report.csv in its folder: loads after it and replaces it
+    restated = week_copy(home, UK, "oak-uk", WEEKS[2], "Small", "v2_business_report.csv")
+    inventory = drop(home, "uk_fba_inventory.txt", "oak-uk")
+    jp = drop(home, "ja_business_report.csv", "ocha-jp")
+    return [de, [*uk, restated], [inventory], [jp]]
+
+
+def warehouse(conn):
+    """Every raw table's rows (ingest_log, rejects and each export's table) but loaded_at."""
+    tables = {}
+    for (table,) in conn.execute(
+        "select table_name from duckdb_tables() where schema_name = 'raw' order by all"
+    ).fetchall():
+        columns = conn.execute(
+            "select column_name from duckdb_columns() where schema_name = 'raw' "
+            "and table_name = ? and column_name != 'loaded_at' order by column_index",
+            [table],
+        ).fetchall()
+        listed = ", ".join(f'"{c}"' for (c,) in columns)
+        tables[table] = conn.execute(f"select {listed} from raw.{table} order by all").fetchall()
+    return tables
+
+
+def parsing_threads(caplog):
+    return {r.threadName for r in caplog.records if r.getMessage().startswith("parsing ")}
+
+
+def test_parsing_ahead_loads_exactly_what_loading_batch_by_batch_does(
+    conn, home, accounts, tmp_path_factory, caplog
+):
+    batches = fill(home)
+    with caplog.at_level(logging.DEBUG, logger="assets.ingest.inbox"):
+        results = ingest_inbox(conn, home, accounts)
+    # the batches after the first were parsed on the parsing thread, not the loading one
+    assert any(name.startswith("ingest-parse") for name in parsing_threads(caplog))
+
+    # the same inbox, one run per batch: a run of one batch parses it where it loads it
+    reference = make_home(tmp_path_factory.mktemp("reference"))
+    fill(reference)
+    alone = duckdb.connect(str(reference.warehouse))
+
+    @contextmanager
+    def connect():
+        yield alone
+
+    same_accounts = load_accounts(reference.accounts_file)
+    expected = []
+    for batch in batches:
+        entries = [InboxEntry(reference.inbox / p.relative_to(home.inbox)) for p in batch]
+        expected += ingest(connect, reference, same_accounts, entries=entries)
+    by_name = {r.source_file: r for r in results}
+    assert by_name == {r.source_file: r for r in expected}
+    assert warehouse(conn) == warehouse(alone)
+
+    # the damaged file is reported alone; the rest of its batch loads
+    damaged = by_name[f"oak-uk/{WEEKS[1]}/{UK}"]
+    assert damaged.status == "failed"
+    assert damaged.message.startswith(f"oak-uk/{WEEKS[1]}/{UK}: could not be read as ")
+    assert WEEKS[0] not in damaged.message and WEEKS[2] not in damaged.message
+    assert [by_name[f"oak-uk/{w}/{UK}"].status for w in (WEEKS[0], WEEKS[2])] == [
+        "loaded_with_rejects"
+    ] * 2
+    # files of one batch that replace one another load in inbox order: the later one stands
+    restated = by_name[f"oak-uk/{WEEKS[2]}/v2_business_report.csv"]
+    assert (restated.status, restated.message) == (
+        "replaced",
+        f"replaces oak-uk/{WEEKS[2]}/{UK}; 1 rows rejected (see raw.rejects)",
+    )
+    assert [r.status for r in results] == [
+        *["loaded"] * 3,  # messer-de, three weeks
+        "loaded_with_rejects",  # oak-uk, each business report has one bad row
+        "failed",
+        "loaded_with_rejects",
+        "loaded",  # its inventory
+        "replaced",
+        "loaded",  # ocha-jp
+    ]
+    # nothing of the overlap is left on the connection
+    assert conn.execute(
+        "select count(*) from duckdb_databases() where database_name = 'ingest_scratch'"
+    ).fetchone() == (0,)
+    alone.close()
+
+
+def test_a_single_batch_is_parsed_where_it_loads_without_a_thread(conn, home, accounts, caplog):
+    for week in WEEKS:
+        week_copy(home, UK, "oak-uk", week, "Large")
+    with caplog.at_level(logging.DEBUG, logger="assets.ingest.inbox"):
+        results = ingest_inbox(conn, home, accounts)
+    assert [r.status for r in results] == ["loaded_with_rejects"] * 3
+    assert parsing_threads(caplog) == {"MainThread"}
