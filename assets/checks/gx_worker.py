@@ -73,10 +73,11 @@ def stop() -> None:
             return
         worker, _worker = _worker, None
         worker.stdin.close()
-        try:
-            worker.wait(timeout=10)
+        try:  # it exits at end of input, unless still importing GX: then it is of no more use
+            worker.wait(timeout=2)
         except subprocess.TimeoutExpired:
             worker.kill()
+            worker.wait()
         worker.stdout.close()
 
 
