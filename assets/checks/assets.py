@@ -217,9 +217,12 @@ def _start_gx_early(context: dg.AssetCheckExecutionContext) -> None:
         gx_worker.start()
 
 
-def _reads_only_ingested(spec: dg.AssetCheckSpec) -> bool:
-    models = {dg.AssetKey([m.schema, m.name]) for m in discover()}
-    return not ({spec.asset_key, *(d.asset_key for d in spec.additional_deps)} & models)
+MODEL_KEYS = {dg.AssetKey([m.schema, m.name]) for m in discover()}
+
+
+def _reads_a_model(check: Check) -> bool:
+    spec = check.spec
+    return bool({spec.asset_key, *(d.asset_key for d in spec.additional_deps)} & MODEL_KEYS)
 
 
 suites = [suite_check(m) for m in discover() if m.suite_path.exists()]
@@ -227,12 +230,12 @@ GX_KEYS = {check.spec.key for check in suites}
 _sql = [sql_check(c) for c in CHECKS]
 ingest_checks = checks_step(
     INGEST_STEP,
-    [c for c in _sql if _reads_only_ingested(c.spec)],
+    [c for c in _sql if not _reads_a_model(c)],
     "The checks on the ingested tables, before the models are built.",
 )
 # the SQL checks before the suites: GX's worker may still be importing GX
 model_checks = checks_step(
     MODEL_STEP,
-    [c for c in _sql if not _reads_only_ingested(c.spec)] + suites,
+    [c for c in _sql if _reads_a_model(c)] + suites,
     "The checks on the models: GX suites beside them and SQL checks.",
 )

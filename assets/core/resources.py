@@ -126,16 +126,15 @@ def warehouse_resource(paths: Paths, hold_open: bool = False) -> Warehouse:
 
 @contextmanager
 def read_only_connection(
-    warehouse: DuckDBResource, wait_s: float = 120.0
+    warehouse: Warehouse, wait_s: float = 120.0
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """The warehouse opened read-only, as the pack shards read it: any number of processes may
     read at once, but not while one writes. A writer still at work (a check step beside the
     shards under the multiprocess executor) holds the file a moment: wait for it, up to
     ``wait_s``, as ``DuckDBResource`` does for writers. Where this process holds the warehouse
     open (``Warehouse.hold_open``), a cursor of it: DuckDB opens a file once per process."""
-    held = getattr(warehouse, "held", None)
-    if held is not None:
-        cursor = held.cursor()
+    if warehouse.held is not None:
+        cursor = warehouse.held.cursor()
         try:
             yield cursor
         finally:

@@ -86,7 +86,7 @@ def plan_pack_shards(
 def render_pack_shard(
     context: dg.OpExecutionContext,
     shard: PackShard,
-    warehouse: DuckDBResource,
+    warehouse: Warehouse,
     sellerpulse: SellerPulseHome,
 ) -> list[str]:
     """One shard's packs: their figures read from the warehouse opened read-only (other shards
