@@ -17,10 +17,11 @@ export DAGSTER_HOME := $(CURDIR)
 export SELLERPULSE_HOME ?= $(CURDIR)/data
 # Debian packages the PDF renderer needs: Pango (WeasyPrint), HarfBuzz subsetting, and fonts:
 # DejaVu for Latin text, Noto Sans CJK (Regular and Bold, Chinese and Japanese faces) for
-# Chinese and Japanese packs; and the PostgreSQL server the tests start for the team
-# deployment (docs/team-deployment.md). Installed once; nothing is fetched at run time.
+# Chinese and Japanese packs; the PostgreSQL server the tests start for the team
+# deployment (docs/team-deployment.md); and Poppler's pdftotext, with which the tests measure
+# where text sits on a pack's pages. Installed once; nothing is fetched at run time.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
-	fonts-noto-cjk postgresql
+	fonts-noto-cjk postgresql poppler-utils
 
 .PHONY: help install demo test crash dev lint bench clean
 help:
