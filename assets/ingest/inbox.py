@@ -933,13 +933,21 @@ def _load_files(
     frame = pd.DataFrame(rows)
     conn.register("batch", frame)
     try:
+        # the exports each file would replace, and the files held in its period: most weeks
+        # there are none, and the statements that supersede them are left out (each costs
+        # a few ms, times a batch per kind and language)
         previous: dict[str, list[_Loaded]] = {}
-        for name, *old in conn.execute(
-            "select batch.source_file, log.source_file, log.rows_read, log.rows_loaded, "
-            f"log.columns_read from batch inner join raw.ingest_log as log on {SAME_EXPORT} "
+        held_in_period: set[str] = set()
+        for name, status, *old in conn.execute(
+            "select batch.source_file, log.status, log.source_file, log.rows_read, "
+            "log.rows_loaded, log.columns_read from batch inner join raw.ingest_log as log "
+            f"on {SAME_PERIOD} and log.status in ('loaded', 'loaded_with_rejects', '{HELD}') "
             "order by log.source_file"
         ).fetchall():
-            previous.setdefault(name, []).append(_Loaded(*old))
+            if status == HELD:
+                held_in_period.add(name)
+            else:
+                previous.setdefault(name, []).append(_Loaded(*old))
         for (pending, _, _), row in zip(chunk, rows, strict=True):
             earlier = previous.get(row["source_file"], [])
             worse = next(((old, short) for old in earlier if (short := _shortfall(row, old))), None)
@@ -958,22 +966,25 @@ def _load_files(
         loading = frame[frame["status"] != HELD]
         conn.register("batch", loading)
         columns = ", ".join(kind.columns)
+        names = set(loading["source_file"])
         conn.execute("begin")
         try:
-            conn.execute(
-                f"delete from raw.{kind.table} where file_hash in (select log.file_hash "
-                f"from batch inner join raw.ingest_log as log on {SAME_EXPORT})"
-            )
-            conn.execute(
-                "update raw.ingest_log as log set status = 'superseded', "
-                f"message = 'replaced by ' || batch.source_file from batch where {SAME_EXPORT}"
-            )
-            # a file held against the replaced export is settled by the new one
-            conn.execute(
-                "update raw.ingest_log as log set status = 'superseded', "
-                "message = 'replaced by ' || batch.source_file from batch "
-                f"where {SAME_PERIOD} and log.status = '{HELD}'"
-            )
+            if names & previous.keys():
+                conn.execute(
+                    f"delete from raw.{kind.table} where file_hash in (select log.file_hash "
+                    f"from batch inner join raw.ingest_log as log on {SAME_EXPORT})"
+                )
+                conn.execute(
+                    "update raw.ingest_log as log set status = 'superseded', "
+                    "message = 'replaced by ' || batch.source_file from batch "
+                    f"where {SAME_EXPORT}"
+                )
+            if names & held_in_period:  # a file held against the replaced export is settled
+                conn.execute(
+                    "update raw.ingest_log as log set status = 'superseded', "
+                    "message = 'replaced by ' || batch.source_file from batch "
+                    f"where {SAME_PERIOD} and log.status = '{HELD}'"
+                )
             conn.execute(
                 f"insert into raw.{kind.table} (account_id, period_start, period_end, locale, "
                 f"attribution_days, header_currency, {columns}, source_file, source_line, "
