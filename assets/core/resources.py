@@ -44,6 +44,7 @@ class SmtpResource(dg.ConfigurableResource):
     starttls: bool = True
     sender: str = "SellerPulse <reports@sellerpulse.invalid>"
     timeout: float = 30.0  # seconds to connect and for each reply of the server
+    sessions: int = 4  # messages sent at a time, each in a session of its own
 
     @classmethod
     def from_env(cls) -> SmtpResource:
@@ -58,6 +59,7 @@ class SmtpResource(dg.ConfigurableResource):
             starttls=env.get("SELLERPULSE_SMTP_STARTTLS", "1") not in ("0", "false"),
             sender=env.get("SELLERPULSE_MAIL_FROM", cls.model_fields["sender"].default),
             timeout=float(env.get("SELLERPULSE_SMTP_TIMEOUT", "30")),
+            sessions=max(1, int(env.get("SELLERPULSE_SMTP_SESSIONS", "4"))),
         )
 
 

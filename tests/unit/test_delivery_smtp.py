@@ -3,6 +3,7 @@
 Each server is aiosmtpd with a handler from tests/conftest.py; it counts what it accepted.
 Timeouts are 1 s and retries immediate, so every test is quick."""
 
+import asyncio
 import email
 import email.policy
 import time
@@ -220,3 +221,54 @@ def test_one_bad_delivery_does_not_stop_the_others(start_smtp, conn, pack, tmp_p
         "a@x.example",
         "b@x.example",
     ]
+
+
+class Overlapping(RefuseRecipient):
+    """Holds each message 50 ms before accepting it, and counts how many sessions were in
+    DATA at once."""
+
+    def __init__(self, reply: str, refused: set[str]):
+        super().__init__(reply, refused)
+        self.open = self.most = 0
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        self.open += 1
+        self.most = max(self.most, self.open)
+        await asyncio.sleep(0.05)
+        self.open -= 1
+        return await super().handle_DATA(server, session, envelope)
+
+
+class Lines(list):
+    def warning(self, text):
+        self.append(text)
+
+    error = warning
+
+
+def test_sessions_side_by_side_send_each_message_once_and_log_in_order(
+    start_smtp, conn, pack, tmp_path
+):
+    """Four sessions at a time: twelve recipients get one copy each, the refused one is
+    recorded with its reason, the log reads in the order of the deliveries, and a second run
+    sends nothing."""
+    handler = Overlapping("550 5.1.1 No such user", refused={"r05@x.example"})
+    server = start_smtp(handler)
+    recipients = [f"r{n:02d}@x.example" for n in range(12)]
+    batch = items(pack, *recipients)
+    lines = Lines()
+    result = deliver(conn, batch, tmp_path, settings(server.port, sessions=4), lines)
+    assert result == delivery_counts(sent=11, rejected=1)
+    assert handler.most == 4
+    copies = sorted(r for rcpts, _ in handler.messages for r in rcpts)
+    assert copies == [r for r in recipients if r != "r05@x.example"]
+    assert {r: v[0] for r, v in rows(conn).items()} == {
+        r: "rejected" if r == "r05@x.example" else "sent" for r in recipients
+    }
+    assert len(lines) == 1 and lines[0].startswith("oak-uk to r05@x.example")
+    assert deliver(conn, batch, tmp_path, settings(server.port, sessions=4), lines) == (
+        delivery_counts(already_sent=11, rejected=1)
+    )
+    assert len(handler.messages) == 11
+    # the rejected one says so again, after the first run's line
+    assert len(lines) == 2 and "rejected, not sent again" in lines[1]
