@@ -460,11 +460,11 @@ def deliver(
             getattr(logger, level)(line)
 
     sessions = smtp.sessions if smtp else 1
-    if sessions <= 1 or len(items) <= 2:
-        for item in items:
-            tally(run.one(conn, item))
+    alone, together = (items, []) if sessions <= 1 else (items[:1], items[1:])
+    for item in alone:
+        tally(run.one(conn, item))
+    if not together:
         return counts
-    tally(run.one(conn, items[0]))
     cursors: list[duckdb.DuckDBPyConnection] = []
     local = threading.local()
 
@@ -475,8 +475,8 @@ def deliver(
         return run.one(local.cursor, item)
 
     try:
-        with ThreadPoolExecutor(sessions, thread_name_prefix="smtp") as pool:
-            for result in pool.map(one, items[1:]):
+        with ThreadPoolExecutor(min(sessions, len(together)), thread_name_prefix="smtp") as pool:
+            for result in pool.map(one, together):
                 tally(result)
     finally:
         for cursor in cursors:

@@ -224,18 +224,22 @@ def test_one_bad_delivery_does_not_stop_the_others(start_smtp, conn, pack, tmp_p
 
 
 class Overlapping(RefuseRecipient):
-    """Holds each message 50 ms before accepting it, and counts how many sessions were in
-    DATA at once."""
+    """Holds each message 50 ms before accepting it (300 ms before refusing one to
+    ``refused_late``), and counts how many sessions were in DATA at once."""
 
-    def __init__(self, reply: str, refused: set[str]):
+    def __init__(self, reply: str, refused: set[str], refused_late: set[str]):
         super().__init__(reply, refused)
+        self.refused_late = refused_late
         self.open = self.most = 0
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
         self.open += 1
         self.most = max(self.most, self.open)
-        await asyncio.sleep(0.05)
+        late = bool(set(envelope.rcpt_tos) & self.refused_late)
+        await asyncio.sleep(0.3 if late else 0.05)
         self.open -= 1
+        if late:
+            return "554 5.6.0 Message refused"
         return await super().handle_DATA(server, session, envelope)
 
 
@@ -249,26 +253,32 @@ class Lines(list):
 def test_sessions_side_by_side_send_each_message_once_and_log_in_order(
     start_smtp, conn, pack, tmp_path
 ):
-    """Four sessions at a time: twelve recipients get one copy each, the refused one is
-    recorded with its reason, the log reads in the order of the deliveries, and a second run
+    """Four sessions at a time: twelve recipients get one copy each, the refused ones are
+    recorded with their reason, the log reads in the order of the deliveries, and a second run
     sends nothing."""
-    handler = Overlapping("550 5.1.1 No such user", refused={"r05@x.example"})
+    # r02 is refused at the end of its message, r03 at once: r03's session ends first
+    refused = {"r02@x.example", "r03@x.example"}
+    handler = Overlapping("550 5.1.1 No such user", {"r03@x.example"}, {"r02@x.example"})
     server = start_smtp(handler)
     recipients = [f"r{n:02d}@x.example" for n in range(12)]
     batch = items(pack, *recipients)
     lines = Lines()
     result = deliver(conn, batch, tmp_path, settings(server.port, sessions=4), lines)
-    assert result == delivery_counts(sent=11, rejected=1)
+    assert result == delivery_counts(sent=10, rejected=2)
     assert handler.most == 4
     copies = sorted(r for rcpts, _ in handler.messages for r in rcpts)
-    assert copies == [r for r in recipients if r != "r05@x.example"]
+    assert copies == [r for r in recipients if r not in refused]
     assert {r: v[0] for r, v in rows(conn).items()} == {
-        r: "rejected" if r == "r05@x.example" else "sent" for r in recipients
+        r: "rejected" if r in refused else "sent" for r in recipients
     }
-    assert len(lines) == 1 and lines[0].startswith("oak-uk to r05@x.example")
+    # in the order of the deliveries, not of the sessions' ends
+    assert [line.split(" (")[0] for line in lines] == [
+        "oak-uk to r02@x.example",
+        "oak-uk to r03@x.example",
+    ]
     assert deliver(conn, batch, tmp_path, settings(server.port, sessions=4), lines) == (
-        delivery_counts(already_sent=11, rejected=1)
+        delivery_counts(already_sent=10, rejected=2)
     )
-    assert len(handler.messages) == 11
-    # the rejected one says so again, after the first run's line
-    assert len(lines) == 2 and "rejected, not sent again" in lines[1]
+    assert len(handler.messages) == 10
+    # the rejected ones say so again, after the first run's lines
+    assert len(lines) == 4 and all("rejected, not sent again" in line for line in lines[2:])
