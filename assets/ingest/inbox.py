@@ -24,7 +24,8 @@ files of one layout (same report, header, language, marketplace) are then parsed
 one ``read_csv`` call and loaded in one transaction (files that replace one another in the same
 batch load one after the other), so a week of small exports costs little more than reading
 them; a damaged file in such a batch is then read alone to find it. While one batch loads, the
-next is parsed on a second thread, so ingest takes about the longer of the two, not their sum.
+next two are parsed on two other threads, so ingest takes about the longer of parsing and
+loading, not their sum.
 ``Limits`` caps what a file may expand to and the memory DuckDB may use while ingesting
 (docs/reliability.md, "Inbox").
 """
@@ -37,12 +38,14 @@ import logging
 import os
 import re
 import stat
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from queue import Queue
 from typing import BinaryIO
 
 import duckdb
@@ -82,9 +85,10 @@ HELD = "held_incomplete"
 # complete: the user has looked at both and says this one is right
 REPLACE_PREFIX = "replace-"
 WEEK_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# an in-memory database attached while a run loads several batches: the parsing thread's
-# cursor leaves each batch's parsed rows there, where the loading connection can read them
+# an in-memory database attached while a run loads several batches: the parsing threads'
+# cursors leave each batch's parsed rows there, where the loading connection can read them
 SCRATCH = "ingest_scratch"
+PARSERS = 2  # batches parsed at once, ahead of the one loading (_parsing_ahead)
 MIB = 1024 * 1024
 _UNITS = {"": 1, "b": 1, "bytes": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "tb": 1000**4}
 _UNITS |= {"kib": 1024, "mib": 1024**2, "gib": 1024**3, "tib": 1024**4}
@@ -622,7 +626,7 @@ def _load(
 
 @dataclass
 class _Ahead:
-    """A batch parsed on the parsing thread into tables of ``schema``."""
+    """A batch parsed on a parsing thread into tables of ``schema``."""
 
     future: Future[dict[str, ParsedFile]]
     schema: str
@@ -632,10 +636,12 @@ class _Ahead:
 def _parsing_ahead(
     conn: duckdb.DuckDBPyConnection, groups: list[list[_Pending]]
 ) -> Iterator[Iterator[_Ahead | None]]:
-    """For each batch, its parse, started on another thread while the batch before it loads:
+    """For each batch, its parse, started on other threads while the batch before it loads:
     ingest then takes about the longer of parsing and loading, not their sum. DuckDB releases
     the GIL while a statement runs, and a cursor is its own session of the same database
-    (its own temp tables and macros; the memory limit is the database's, so it bounds both).
+    (its own temp tables and macros; the memory limit is the database's, so it bounds all).
+    ``PARSERS`` batches parse at once: a batch of small files spends most of its time in
+    statements that use one core, so two keep both cores of a small machine busy.
 
     With fewer than two batches there is nothing to overlap: each batch is parsed as it is
     loaded (``None``), without a thread or the scratch database."""
@@ -643,31 +649,44 @@ def _parsing_ahead(
         yield iter([None] * len(groups))
         return
     conn.execute(f"attach if not exists ':memory:' as {SCRATCH}")
-    cursor = conn.cursor()
+    made = [conn.cursor() for _ in range(PARSERS)]
+    cursors: Queue[duckdb.DuckDBPyConnection] = Queue()
+    for cursor in made:
+        cursors.put(cursor)
+
+    def parse(group: list[_Pending], schema: str) -> dict[str, ParsedFile]:
+        cursor = cursors.get()
+        try:
+            return _parse(cursor, group, schema)
+        finally:
+            cursors.put(cursor)
+
     try:
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-parse") as pool:
+        with ThreadPoolExecutor(max_workers=PARSERS, thread_name_prefix="ingest-parse") as pool:
 
             def start(n: int) -> _Ahead:
                 schema = f"{SCRATCH}.batch_{n}"
-                return _Ahead(pool.submit(_parse, cursor, groups[n], schema), schema)
+                return _Ahead(pool.submit(parse, groups[n], schema), schema)
 
             def parses() -> Iterator[_Ahead]:
-                ahead = start(0)
-                for n in range(1, len(groups) + 1):
+                ahead = deque(start(n) for n in range(min(PARSERS, len(groups))))
+                for n in range(PARSERS, len(groups) + PARSERS):
                     # the next batch is submitted before this one is handed over to load
-                    following = start(n) if n < len(groups) else None
-                    yield ahead
-                    ahead = following
+                    if n < len(groups):
+                        ahead.append(start(n))
+                    yield ahead.popleft()
 
             try:
                 yield parses()
             except BaseException:
-                # leaving the pool waits for its parses: drop the queued one, cut the running one
+                # leaving the pool waits for its parses: drop the queued ones, cut the running
                 pool.shutdown(wait=False, cancel_futures=True)
-                cursor.interrupt()
+                for cursor in made:
+                    cursor.interrupt()
                 raise
     finally:
-        cursor.close()
+        for cursor in made:
+            cursor.close()
         conn.execute(f"detach database if exists {SCRATCH}")
 
 
@@ -994,12 +1013,13 @@ def _load_files(
                 "parsed_rows.source_file, parsed_rows.source_line, batch.file_hash, "
                 f"batch.loaded_at from {tables}parsed_rows inner join batch using (source_file)"
             )
-            conn.execute(
-                "insert into raw.rejects select batch.file_hash, parsed_rejects.source_file, "
-                f"source_line, column_name, value, reason from {tables}parsed_rejects "
-                "inner join batch using (source_file) "
-                "order by parsed_rejects.source_file, source_line"
-            )
+            if loading["rows_rejected"].any():
+                conn.execute(
+                    "insert into raw.rejects select batch.file_hash, parsed_rejects.source_file, "
+                    f"source_line, column_name, value, reason from {tables}parsed_rejects "
+                    "inner join batch using (source_file) "
+                    "order by parsed_rejects.source_file, source_line"
+                )
             conn.register("batch", frame)
             conn.execute(
                 "insert into raw.ingest_log (file_hash, source_file, archived_as, kind, locale, "

@@ -866,22 +866,15 @@ def _local_date(pos: int, timezone: str) -> str:
     return f"timezone({_quote(timezone)}, timezone('UTC', v{pos}))::date"
 
 
-def _parse_values(
-    conn: duckdb.DuckDBPyConnection,
-    typed: dict[int, str],
-    locale: dict[str, str],
-    date_order: str,
-) -> None:
-    """Parse every number, date and date-time of the file in one long column
-    (``parsed_values``).
+def _parse_values(typed: dict[int, str], locale: dict[str, str], date_order: str) -> str:
+    """A query of every number, date and date-time of ``parsed_source``, parsed in one long
+    column: ``row_id`` and ``n<pos>``, ``d<pos>``, ``t<pos>`` per typed column, NULL where a
+    value does not parse.
 
     Binding a regular expression costs about a millisecond per use; parsing the values
     unpivoted keeps it to one use of each parser per file instead of one per column."""
     if not typed:
-        conn.execute(
-            "create or replace temp table parsed_values as select row_id from parsed_source"
-        )
-        return
+        return "select row_id from parsed_source"
     dates = [f"'c{p}'" for p, t in typed.items() if t == "date"]
     times = [f"'c{p}'" for p, t in typed.items() if t == "datetime"]
     numbers = ", ".join(
@@ -917,9 +910,7 @@ def _parse_values(
         if times
         else "null::timestamp"
     )
-    conn.execute(
-        f"""
-        create or replace temp table parsed_values as
+    return f"""
         with long as (
             unpivot (select row_id, {", ".join(f"c{p}" for p in typed)} from parsed_source)
             on {", ".join(f"c{p}" for p in typed)} into name col value raw
@@ -932,7 +923,6 @@ def _parse_values(
         select row_id{"".join(f", {part}" for part in (numbers, days, moments) if part)}
         from parsed group by row_id
         """
-    )
 
 
 def parse_file(
@@ -1018,7 +1008,7 @@ def parse_batch(
     Monday in UTC.
     The results are tables ``parsed_rows`` and ``parsed_rejects``: temp tables of ``conn``, or
     tables of the schema ``into`` (which must exist), which other connections can read."""
-    rows_read = _load_source(conn, sources, detected, delimiter)
+    _load_source(conn, sources, detected, delimiter)
     if conn not in _WITH_MACROS:
         conn.execute(PARSE_MACROS)
         _WITH_MACROS.add(conn)
@@ -1034,8 +1024,8 @@ def parse_batch(
         for col in detected.kind.columns.values()
         if (pos := detected.positions.get(col.name)) is not None
     }
-    _parse_values(
-        conn, {p: c.type for p, c in columns.items() if c.type != "text"}, locale, date_order
+    values = _parse_values(
+        {p: c.type for p, c in columns.items() if c.type != "text"}, locale, date_order
     )
     kind = detected.kind
     total = detected.positions.get(kind.total_rows) if kind.total_rows else None
@@ -1092,11 +1082,11 @@ def parse_batch(
             failures.append((last, end, f"v{end} < v{start}", reason))
     conn.execute(
         f"create or replace temp table parsed_typed as select *, {', '.join(typed) or 'null as v'} "
-        "from parsed_source left join parsed_values using (row_id)"
+        f"from parsed_source left join ({values}) as parsed_values using (row_id)"
     )
     # each stage is a copy of the file: dropped as soon as the next holds what it needs, so a
     # large export costs a third less memory (and spills less under Limits.memory_mb)
-    conn.execute("drop table parsed_values; drop table parsed_source")
+    conn.execute("drop table parsed_source")
     reject_selects = [
         f"select row_id, source_file, source_line, '{name}' as column_name, c{pos} as value, "
         f"{_quote(reason)} as reason from parsed_typed where {condition}"
@@ -1119,24 +1109,22 @@ def parse_batch(
         f"{', '.join(finals)} from parsed_typed "
         f"where row_id not in (select row_id from {where}parsed_rejects)"
     )
-    conn.execute("drop table parsed_typed")
-    loaded = dict(
-        conn.execute(
-            f"select source_file, count(*) from {where}parsed_rows group by all"
+    # rows read (blank lines were left out) and rows loaded, per file
+    counts = {
+        name: (read, loaded)
+        for name, read, loaded in conn.execute(
+            "select source_file, count(*), count(*) filter (where row_id not in "
+            f"(select row_id from {where}parsed_rejects)) from parsed_typed group by all"
         ).fetchall()
-    )
-    return {
-        name: ParsedFile(
-            detected,
-            source.encoding,
-            rows_read.get(name, 0),
-            loaded.get(name, 0),
-            rows_read.get(name, 0) - loaded.get(name, 0),
-            source.file_format,
-            country,
-        )
-        for source, name in sources
     }
+    conn.execute("drop table parsed_typed")
+    parsed = {}
+    for source, name in sources:
+        read, loaded = counts.get(name, (0, 0))
+        parsed[name] = ParsedFile(
+            detected, source.encoding, read, loaded, read - loaded, source.file_format, country
+        )
+    return parsed
 
 
 def _load_source(
@@ -1144,14 +1132,14 @@ def _load_source(
     sources: list[tuple[Readable, str]],
     detected: Detected,
     delimiter: str,
-) -> dict[str, int]:
+) -> None:
     """All data rows as text in temp table ``parsed_source`` (row_id, source_file,
-    source_line, c0, c1, …); returns the rows read per file."""
+    source_line, c0, c1, …); a blank line (often the last) carries no data and is left out."""
     width = max(len(detected.cells), 1)
     tab = delimiter == "\t"
     try:
         conn.execute(
-            "create or replace temp table parsed_source as "
+            "create or replace temp table parsed_source as select * from ("
             "select scanned.row_id, names.source_file, "
             f"scanned.row_id - min(scanned.row_id) over (partition by scanned.filename) + 1 "
             f"+ {detected.header_line} as source_line, "
@@ -1161,7 +1149,9 @@ def _load_source(
             "escape=$quote, columns=$columns, null_padding=true, strict_mode=false, "
             "encoding=$encoding, all_varchar=true, auto_detect=false, filename=true)) as scanned "
             "inner join (select unnest($paths) as path, unnest($names) as source_file) as names "
-            "on scanned.filename = names.path",
+            "on scanned.filename = names.path) where not ("
+            + " and ".join(f"coalesce(trim(c{i}), '') = ''" for i in range(width))
+            + ")",
             {
                 "paths": [str(source.path) for source, _ in sources],
                 "names": [name for _, name in sources],
@@ -1180,11 +1170,3 @@ def _load_source(
             f"({str(exc).splitlines()[0]}); the file may be truncated or damaged — export it "
             "again"
         ) from exc
-    # a blank line (often the last) carries no data
-    conn.execute(
-        "delete from parsed_source where "
-        + " and ".join(f"coalesce(trim(c{i}), '') = ''" for i in range(width))
-    )
-    return dict(
-        conn.execute("select source_file, count(*) from parsed_source group by all").fetchall()
-    )

@@ -64,8 +64,9 @@ def test_parsing_ahead_loads_exactly_what_loading_batch_by_batch_does(
     batches = fill(home)
     with caplog.at_level(logging.DEBUG, logger="assets.ingest.inbox"):
         results = ingest_inbox(conn, home, accounts)
-    # the batches after the first were parsed on the parsing thread, not the loading one
-    assert any(name.startswith("ingest-parse") for name in parsing_threads(caplog))
+    # the four batches were parsed on the two parsing threads; the loading one read only the
+    # files of the damaged batch again, one by one, to find the damaged one
+    assert parsing_threads(caplog) == {"ingest-parse_0", "ingest-parse_1", "MainThread"}
 
     # the same inbox, one run per batch: a run of one batch parses it where it loads it
     reference = make_home(tmp_path_factory.mktemp("reference"))
