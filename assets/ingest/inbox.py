@@ -38,6 +38,7 @@ import logging
 import os
 import re
 import stat
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -89,6 +90,7 @@ WEEK_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # cursors leave each batch's parsed rows there, where the loading connection can read them
 SCRATCH = "ingest_scratch"
 PARSERS = 2  # batches parsed at once, ahead of the one loading (_parsing_ahead)
+PREPARERS = 4  # files archived, converted and sniffed at once (_plan)
 MIB = 1024 * 1024
 _UNITS = {"": 1, "b": 1, "bytes": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "tb": 1000**4}
 _UNITS |= {"kib": 1024, "mib": 1024**2, "gib": 1024**3, "tib": 1024**4}
@@ -220,7 +222,8 @@ def archive(path: Path, digest: str, paths: Paths) -> Path:
     if target.exists():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(target.suffix + ".part")
+    # the same bytes under two names may be archived at once (``PREPARERS``): a copy each
+    tmp = target.with_suffix(f"{target.suffix}.{threading.get_ident()}.part")
     copied = hashlib.sha256()
     try:
         with open_regular(path) as source, tmp.open("wb") as out:
@@ -463,6 +466,7 @@ def _plan(
         if entry.path in digests:
             copies.setdefault(digests[entry.path], []).append(entry.path)
     chosen = {digest: min(found, key=rank) for digest, found in copies.items()}
+    todo = []
     for entry in entries:
         name = _name(entry.path, paths)
         if entry.refused:
@@ -474,12 +478,22 @@ def _plan(
                 name, "duplicate", f"same content as {_name(chosen[digest], paths)}; skipped"
             )
             continue
+        todo.append((entry, name, digest))
+
+    def prepare(item: tuple[InboxEntry, str, str | None]) -> _Pending | _Failure | FileResult:
+        entry, name, digest = item
         try:
-            prepared = _prepare(entry.path, name, digest, paths, accounts, logged, limits, workdir)
+            return _prepare(entry.path, name, digest, paths, accounts, logged, limits, workdir)
         except NotRegular as exc:
-            prepared = _refusal(name, str(exc))
+            return _refusal(name, str(exc))
         except OSError as exc:
-            prepared = _retry_later(name, exc)
+            return _retry_later(name, exc)
+
+    # copying, reading and converting files wait on the disk more than they compute: a few
+    # files at once, taken in inbox order
+    with ThreadPoolExecutor(PREPARERS, thread_name_prefix="ingest-prepare") as pool:
+        prepared_files = list(pool.map(prepare, todo))
+    for (entry, _, _), prepared in zip(todo, prepared_files, strict=True):
         if isinstance(prepared, FileResult):
             plan.results[entry.path] = prepared
             continue

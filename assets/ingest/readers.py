@@ -23,7 +23,7 @@ import unicodedata
 import weakref
 import zipfile
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import duckdb
@@ -156,7 +156,7 @@ class Kind:
     def dated(self) -> bool:
         return self.period != "inbox_week"
 
-    @property
+    @cached_property
     def languages(self) -> list[str]:
         """The header languages this kind lists, sorted: the order they are tried in."""
         return sorted({lang for col in self.columns.values() for lang in col.names})
