@@ -19,7 +19,8 @@ anything that is not a regular file, are refused unread; names are shown with co
 characters escaped (``shown``).
 
 A run hashes and converts (XLSX and JSON to CSV, legacy encodings to UTF-8) before it opens
-the warehouse for more than a look-up, so a long conversion does not hold the DuckDB lock;
+the warehouse for more than a look-up, so a long conversion does not hold the DuckDB lock
+(four files at a time: archiving and reading mostly wait on the disk);
 files of one layout (same report, header, language, marketplace) are then parsed together in
 one ``read_csv`` call and loaded in one transaction (files that replace one another in the same
 batch load one after the other), so a week of small exports costs little more than reading
