@@ -329,23 +329,9 @@ def bench_render(home: Path, week) -> dict:
     a pool of all cores, each pack timed in its worker: their sum is the one-core total the
     weekly run is measured against (one pack after another on one core would take 15 minutes
     at XL), the pool's wall time what bare WeasyPrint achieves on all cores."""
-    from concurrent.futures import ProcessPoolExecutor
-
-    from assets.core.check_results import holds
-    from assets.core.settings import Paths, load_accounts
-    from assets.reports.packs import seller_pack_jobs
-    from assets.reports.portfolio import portfolio_pack_jobs
     from assets.reports.render import render_html, render_pack
 
-    paths = Paths(home)
-    accounts = load_accounts(paths.accounts_file)
-    scratch = Path(tempfile.mkdtemp(dir=home.parent))
-    # read-write: holds() makes sure its tables exist
-    with duckdb.connect(str(paths.warehouse)) as conn:
-        held = holds(conn, week.isoformat())
-        live = [a for a in accounts.accounts.values() if a.id not in held]
-        jobs = seller_pack_jobs(conn, live, week, scratch)
-        jobs += portfolio_pack_jobs(conn, accounts, week, held, scratch)
+    jobs = week_jobs(home, week, Path(tempfile.mkdtemp(dir=home.parent)))
     ours, bare = [], []
     # the per-pack ratio on a sample spread over the week's packs
     step = max(1, len(jobs) // 6)
@@ -354,6 +340,38 @@ def bench_render(home: Path, week) -> dict:
         render_pack(job)  # warm caches (fonts, templates) for both sides
         ours.append(timed(lambda job=job: render_pack(job), repeat=3))
         bare.append(timed(lambda page=page: bare_pdf(page), repeat=3))
+    return {
+        "packs": len(ours),
+        "pack_s_median": round(statistics.median(ours), 3),
+        "bare_weasyprint_s_median": round(statistics.median(bare), 3),
+        "pack_vs_bare_weasyprint": round(sum(ours) / sum(bare), 2),
+        **bare_render(jobs),
+    }
+
+
+def week_jobs(home: Path, week, scratch: Path) -> list:
+    """Every pack of the week (seller and portfolio), written under ``scratch``."""
+    from assets.core.check_results import holds
+    from assets.core.settings import Paths, load_accounts
+    from assets.reports.packs import seller_pack_jobs
+    from assets.reports.portfolio import portfolio_pack_jobs
+
+    paths = Paths(home)
+    accounts = load_accounts(paths.accounts_file)
+    # read-write: holds() makes sure its tables exist
+    with duckdb.connect(str(paths.warehouse)) as conn:
+        held = holds(conn, week.isoformat())
+        live = [a for a in accounts.accounts.values() if a.id not in held]
+        jobs = seller_pack_jobs(conn, live, week, scratch)
+        jobs += portfolio_pack_jobs(conn, accounts, week, held, scratch)
+    return jobs
+
+
+def bare_render(jobs: list) -> dict:
+    """Bare WeasyPrint on the final HTML of ``jobs`` in a pool of all cores, each pack timed
+    in its worker: the sum of their times ÷ cores is the weekly run's lower bound."""
+    from concurrent.futures import ProcessPoolExecutor
+
     cores = os.cpu_count() or 1
     # forked from this process, warm from the sample above, as the run's render workers are
     with ProcessPoolExecutor(cores) as pool:
@@ -362,10 +380,6 @@ def bench_render(home: Path, week) -> dict:
     # from the first pack's start to the last one's end: the workers' start is not rendering
     wall = max(p[3] for p in per_pack) - min(p[2] for p in per_pack)
     return {
-        "packs": len(ours),
-        "pack_s_median": round(statistics.median(ours), 3),
-        "bare_weasyprint_s_median": round(statistics.median(bare), 3),
-        "pack_vs_bare_weasyprint": round(sum(ours) / sum(bare), 2),
         "bare_render_packs": len(per_pack),
         "bare_render_total_s": round(total, 2),  # sum of the packs' times, each in its worker
         "bare_render_cpu_s": round(sum(p[1] for p in per_pack), 2),
@@ -503,6 +517,49 @@ def end_to_end_ratios(e2e: dict, render: dict, prefix: str = "weekly_run") -> di
     }
 
 
+def run_in_fresh_process(home: Path, week) -> float:
+    """``bench_end_to_end`` of the week in a new interpreter, as Dagster's run launcher starts
+    one per run: a second run in this process would find GX's worker, the render workers and
+    every lazy import of the first run ready, and take a third less time than a real one."""
+    code = (
+        "import sys; from datetime import date; from pathlib import Path; "
+        "from bench.run import bench_end_to_end; "
+        "print(bench_end_to_end(Path(sys.argv[1]), date.fromisoformat(sys.argv[2]))"
+        "['weekly_run_s'])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(home), week.isoformat()],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+        env={**os.environ, "SELLERPULSE_HOME": str(home)},
+    )
+    return float(done.stdout.split()[-1])
+
+
+def paired_rounds(homes: list[Path], week, first: dict, first_render: dict) -> dict:
+    """The weekly run again on each of ``homes`` (snapshots taken before the first run), each in
+    a process of its own and followed by a bare render of its packs: a run of seconds moves by
+    ±20 % with what else the machine does, so at the small scales the ratio is the median of
+    rounds that each pair a run with a bound measured right after it."""
+    rounds = [(first["weekly_run_s"], first_render["bare_render_total_s"])]
+    for home in homes:
+        run = run_in_fresh_process(home, week)
+        bare = bare_render(week_jobs(home, week, Path(tempfile.mkdtemp(dir=home.parent))))
+        rounds.append((run, bare["bare_render_total_s"]))
+    cores = os.cpu_count() or 1
+    ratios = [run / (total / cores) for run, total in rounds]
+    return {
+        "weekly_run_rounds": [
+            {"run_s": run, "bare_render_total_s": total, "ratio": round(ratio, 2)}
+            for (run, total), ratio in zip(rounds, ratios, strict=True)
+        ],
+        "weekly_run_vs_render_per_core_first_round": round(ratios[0], 2),
+        "weekly_run_vs_render_per_core": round(statistics.median(ratios), 2),
+    }
+
+
 def bench_history(base: Path, scale: DemoScale) -> dict:
     """The weekly run without rendering, after 13 and after 104 weeks of history."""
     import dagster as dg
@@ -590,6 +647,16 @@ def write_doc(results: dict) -> None:
                 f"{r['weekly_run_vs_parallel_bare_render']} | parallel efficiency of bare "
                 f"WeasyPrint here: {r['bare_parallel_efficiency']} (1.0 = the pool's wall time × "
                 "cores is the sum of its packs' times) |"
+            )
+        if r.get("weekly_run_rounds"):
+            rows.append(
+                f"| {scale} | end to end | rounds: run s / bound s = ratio (the median above) | "
+                + ", ".join(
+                    f"{x['run_s']} / {round(x['bare_render_total_s'] / r['cores'], 2)} = "
+                    f"{x['ratio']}"
+                    for x in r["weekly_run_rounds"]
+                )
+                + " | each run paired with a bare render right after it |"
             )
         if r.get("weekly_run_mails") is not None:
             rows.append(
@@ -685,6 +752,8 @@ def main() -> None:
         with phase("models", times, "SQL models of the history" + ("" if large else " vs pandas")):
             result.update(bench_models(home, compare=not large))
         twin = snapshot_home(home)  # the same state for the multiprocess run below
+        # and for the paired rounds at the small scales (``paired_rounds``)
+        again = [] if large else [snapshot_home(home, base / f"round-{n}") for n in (2, 3)]
         with phase("weekly_run", times, "weekly run end to end (the last week's exports are new)"):
             e2e = bench_end_to_end(home, DEMO_LAST_WEEK)
         result.update(e2e)
@@ -695,6 +764,9 @@ def main() -> None:
             render = bench_render(home, DEMO_LAST_WEEK)
         result.update(render)
         result.update(end_to_end_ratios(e2e, render))
+        if again:
+            with phase("rounds", times, "two more rounds: a weekly run, then its bare render"):
+                result.update(paired_rounds(again, DEMO_LAST_WEEK, e2e, render))
         close_pools()
         with phase("multiprocess_run", times, "the same week on the multiprocess executor"):
             import dagster as dg
