@@ -1,4 +1,5 @@
-"""Parsing the next batch while this one loads changes nothing but the time it takes."""
+"""Parsing the next batches while one loads, and preparing files four at a time, change nothing
+but the time ingest takes."""
 
 import logging
 from contextlib import contextmanager
@@ -6,6 +7,7 @@ from contextlib import contextmanager
 import duckdb
 
 from assets.core.settings import load_accounts
+from assets.ingest import inbox
 from assets.ingest.inbox import InboxEntry, ingest, ingest_inbox
 from tests.conftest import EXPORTS, drop, make_home
 
@@ -59,7 +61,7 @@ def parsing_threads(caplog):
 
 
 def test_parsing_ahead_loads_exactly_what_loading_batch_by_batch_does(
-    conn, home, accounts, tmp_path_factory, caplog
+    conn, home, accounts, tmp_path_factory, caplog, monkeypatch
 ):
     batches = fill(home)
     with caplog.at_level(logging.DEBUG, logger="assets.ingest.inbox"):
@@ -68,7 +70,9 @@ def test_parsing_ahead_loads_exactly_what_loading_batch_by_batch_does(
     # files of the damaged batch again, one by one, to find the damaged one
     assert parsing_threads(caplog) == {"ingest-parse_0", "ingest-parse_1", "MainThread"}
 
-    # the same inbox, one run per batch: a run of one batch parses it where it loads it
+    # the same inbox, one run per batch: a run of one batch parses it where it loads it; and
+    # its files are prepared (archived, converted, sniffed) one at a time, not four at once
+    monkeypatch.setattr(inbox, "PREPARERS", 1)
     reference = make_home(tmp_path_factory.mktemp("reference"))
     fill(reference)
     alone = duckdb.connect(str(reference.warehouse))
