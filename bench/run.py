@@ -531,10 +531,11 @@ def run_in_fresh_process(home: Path, week) -> float:
         [sys.executable, "-c", code, str(home), week.isoformat()],
         capture_output=True,
         text=True,
-        check=True,
         cwd=Path(__file__).resolve().parents[1],
         env={**os.environ, "SELLERPULSE_HOME": str(home)},
     )
+    if done.returncode != 0:
+        raise RuntimeError(f"the weekly run in {home} failed:\n{done.stderr[-3000:]}")
     return float(done.stdout.split()[-1])
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -158,3 +159,33 @@ def read_only_connection(
         yield conn
     finally:
         conn.close()
+
+
+class ThreadCursors:
+    """A cursor of ``conn`` for each thread that asks (``get``), made on its first request: a
+    DuckDB connection must not run statements from two threads at once, and a cursor is a
+    session of its own on the same database (its own transaction, temp tables, variables).
+    ``with ThreadCursors(conn) as cursors:`` closes them all at the end."""
+
+    def __init__(self, conn: duckdb.DuckDBPyConnection) -> None:
+        self.conn = conn
+        self.made: list[duckdb.DuckDBPyConnection] = []
+        self._local = threading.local()
+
+    def get(self) -> duckdb.DuckDBPyConnection:
+        if not hasattr(self._local, "cursor"):
+            self._local.cursor = self.conn.cursor()
+            self.made.append(self._local.cursor)
+        return self._local.cursor
+
+    def interrupt(self) -> None:
+        """Cut the statement each cursor is running (none: nothing happens)."""
+        for cursor in self.made:
+            cursor.interrupt()
+
+    def __enter__(self) -> ThreadCursors:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for cursor in self.made:
+            cursor.close()

@@ -20,7 +20,6 @@ import hashlib
 import logging
 import re
 import smtplib
-import threading
 import time
 import unicodedata
 from collections.abc import Callable
@@ -36,6 +35,7 @@ from typing import Any
 
 import duckdb
 
+from assets.core.resources import ThreadCursors
 from assets.core.settings import EMAIL_RULE, email_problem
 from assets.delivery import ledger
 from assets.delivery.ledger import FAILED, IN_DOUBT, REJECTED, SENDING, SENT
@@ -465,22 +465,12 @@ def deliver(
         tally(run.one(conn, item))
     if not together:
         return counts
-    cursors: list[duckdb.DuckDBPyConnection] = []
-    local = threading.local()
-
-    def one(item: Delivery) -> tuple[str, bool, list[tuple[str, str]]]:
-        if not hasattr(local, "cursor"):
-            local.cursor = conn.cursor()
-            cursors.append(local.cursor)
-        return run.one(local.cursor, item)
-
-    try:
-        with ThreadPoolExecutor(min(sessions, len(together)), thread_name_prefix="smtp") as pool:
-            for result in pool.map(one, together):
-                tally(result)
-    finally:
-        for cursor in cursors:
-            cursor.close()
+    with (
+        ThreadCursors(conn) as cursors,
+        ThreadPoolExecutor(min(sessions, len(together)), thread_name_prefix="smtp") as pool,
+    ):
+        for result in pool.map(lambda item: run.one(cursors.get(), item), together):
+            tally(result)
     return counts
 
 

@@ -47,12 +47,12 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from queue import Queue
 from typing import BinaryIO
 
 import duckdb
 import pandas as pd
 
+from assets.core.resources import ThreadCursors
 from assets.core.settings import (
     ACCOUNT_ID,
     Accounts,
@@ -664,20 +664,14 @@ def _parsing_ahead(
         yield iter([None] * len(groups))
         return
     conn.execute(f"attach if not exists ':memory:' as {SCRATCH}")
-    made = [conn.cursor() for _ in range(PARSERS)]
-    cursors: Queue[duckdb.DuckDBPyConnection] = Queue()
-    for cursor in made:
-        cursors.put(cursor)
-
-    def parse(group: list[_Pending], schema: str) -> dict[str, ParsedFile]:
-        cursor = cursors.get()
-        try:
-            return _parse(cursor, group, schema)
-        finally:
-            cursors.put(cursor)
-
     try:
-        with ThreadPoolExecutor(max_workers=PARSERS, thread_name_prefix="ingest-parse") as pool:
+        with (
+            ThreadCursors(conn) as cursors,
+            ThreadPoolExecutor(max_workers=PARSERS, thread_name_prefix="ingest-parse") as pool,
+        ):
+
+            def parse(group: list[_Pending], schema: str) -> dict[str, ParsedFile]:
+                return _parse(cursors.get(), group, schema)
 
             def start(n: int) -> _Ahead:
                 schema = f"{SCRATCH}.batch_{n}"
@@ -696,12 +690,9 @@ def _parsing_ahead(
             except BaseException:
                 # leaving the pool waits for its parses: drop the queued ones, cut the running
                 pool.shutdown(wait=False, cancel_futures=True)
-                for cursor in made:
-                    cursor.interrupt()
+                cursors.interrupt()
                 raise
     finally:
-        for cursor in made:
-            cursor.close()
         conn.execute(f"detach database if exists {SCRATCH}")
 
 
