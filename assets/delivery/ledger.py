@@ -55,6 +55,7 @@ COLUMNS = (
     "week_start, pack, recipient, pack_sha256, status, attempts, message_id, detail, "
     "updated_at, revision, figures"
 )
+UPDATED = COLUMNS.split(", ", 3)[3]  # every column but the key's
 
 SENT = "sent"
 SENDING = "sending"
@@ -115,13 +116,22 @@ def record(
     revision: int = 0,
     figures: str | None = None,
 ) -> None:
-    """Write one row, committed before this returns (the connection is in autocommit mode)."""
+    """Write one row, committed before this returns (the connection is in autocommit mode).
+    An update, else an insert: a key's rows are written by one thread, one after another, and
+    DuckDB's ``insert or replace`` costs three times as much (2.3 against 0.7 ms a row, two
+    rows per mail)."""
     assert status in STATUSES, status
-    conn.execute(
-        f"insert or replace into delivery.ledger ({COLUMNS}) values "
-        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [*key, pack_sha256, status, attempts, message_id, detail, _now(), revision, figures],
-    )
+    values = [pack_sha256, status, attempts, message_id, detail, _now(), revision, figures]
+    (updated,) = conn.execute(
+        f"update delivery.ledger set ({UPDATED}) = (?, ?, ?, ?, ?, ?, ?, ?) "
+        "where week_start = ? and pack = ? and recipient = ?",
+        [*values, *key],
+    ).fetchone()
+    if not updated:
+        conn.execute(
+            f"insert into delivery.ledger ({COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [*key, *values],
+        )
 
 
 def mark_interrupted(conn: duckdb.DuckDBPyConnection, row: Row) -> Row:

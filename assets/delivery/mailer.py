@@ -30,6 +30,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import EmailPolicy
 from email.utils import format_datetime, parseaddr
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -189,7 +190,7 @@ def _sha256(path: Path) -> str:
 
 def _wire(message: EmailMessage) -> bytes:
     """The DATA payload: CRLF lines, a leading dot doubled, ended by CRLF.CRLF."""
-    data = re.sub(rb"(?m)^\.", b"..", message.as_bytes())
+    data = (b"\n" + message.as_bytes()).replace(b"\n.", b"\n..")[1:]
     if not data.endswith(b"\r\n"):
         data += b"\r\n"
     return data + b".\r\n"
@@ -311,6 +312,13 @@ def _quit(client: smtplib.SMTP, timeout: float) -> None:
         client.close()
 
 
+@cache
+def _ehlo_name() -> str:
+    """The name this machine gives in EHLO, as smtplib finds it: looked up once a run, not
+    once a connection (a DNS query each time)."""
+    return smtplib.SMTP().local_hostname
+
+
 def _attempt(
     payload: bytes,
     sender: str,
@@ -318,7 +326,7 @@ def _attempt(
     settings: SmtpSettings,
     mark: Callable[[str, str], None],
 ) -> _Outcome:
-    client = smtplib.SMTP(timeout=settings.timeout)
+    client = smtplib.SMTP(timeout=settings.timeout, local_hostname=_ehlo_name())
     try:
         outcome = _transaction(client, payload, sender, recipient, settings, mark)
         mark(outcome.status, outcome.detail)  # committed before QUIT

@@ -79,6 +79,21 @@ def test_accepted_once_then_never_again(start_smtp, conn, pack, tmp_path):
     assert message_ids(handler) == [message_id]
 
 
+def test_a_line_starting_with_a_dot_arrives_as_written(start_smtp, conn, pack, tmp_path):
+    """SMTP ends a message at a line of one dot: a body line that starts with a dot (a title
+    such as ".NET in Action") goes over the wire with the dot doubled, and arrives whole."""
+    handler = Inbox()
+    server = start_smtp(handler)
+    body = ".NET in Action: 3 left\n.\nlast line"
+    item = Delivery(WEEK, "oak-uk", "a@x.example", "Weekly report", body, pack)
+    deliver(conn, [item], tmp_path, settings(server.port))
+    ((_, raw),) = handler.messages
+    received = email.message_from_bytes(raw, policy=email.policy.default)
+    text = received.get_body(("plain",)).get_content()
+    assert text.splitlines() == [".NET in Action: 3 left", ".", "last line"]
+    assert rows(conn)["a@x.example"][:2] == ("sent", 1)
+
+
 def test_4xx_at_the_end_of_data_is_retried_and_sent_once(start_smtp, conn, pack, tmp_path):
     """451 after the whole message: the server says it did not take it, so trying again is
     safe, in this run (attempts) and in the next."""
