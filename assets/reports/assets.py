@@ -26,7 +26,7 @@ from assets.core.resources import (
     Warehouse,
     read_only_connection,
 )
-from assets.reports.packs import account_pack_jobs
+from assets.reports.packs import account_pack_jobs_in_batches
 from assets.reports.portfolio import portfolio_pack_jobs
 from assets.reports.render import render_packs
 
@@ -90,22 +90,22 @@ def render_pack_shard(
     sellerpulse: SellerPulseHome,
 ) -> list[str]:
     """One shard's packs: their figures read from the warehouse opened read-only (other shards
-    may read it at the same time), then rendered. Under the multiprocess executor shards run
-    side by side, so each renders in its own process; otherwise on every core."""
+    may read it at the same time), a hundred accounts at a time while the packs before them
+    render. Under the multiprocess executor shards run side by side, so each renders in its
+    own process; otherwise on every core."""
     if not shard.account_ids:
         return []
     week = partition_week(context)
     accounts = sellerpulse.accounts()
     mine = [accounts.accounts[a] for a in shard.account_ids]
-    with read_only_connection(warehouse) as conn:
-        jobs = account_pack_jobs(conn, mine, week, sellerpulse.paths.reports)
     side_by_side = context.job_def.executor_def.name == dg.multiprocess_executor.name
     say = Progress(context.log, shard.total)
-    written = render_packs(
-        jobs,
-        workers=1 if side_by_side else None,
-        progress=lambda done: say(shard.first + done),
-    )
+    with read_only_connection(warehouse) as conn:
+        written = render_packs(
+            account_pack_jobs_in_batches(conn, mine, week, sellerpulse.paths.reports),
+            workers=1 if side_by_side else min(os.cpu_count() or 1, len(mine)),
+            progress=lambda done: say(shard.first + done),
+        )
     return [p.name for p in written]
 
 

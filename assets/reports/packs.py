@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -332,6 +333,20 @@ def account_pack_jobs(
         *(seller_pack_jobs(conn, sellers, week, reports_dir) if sellers else []),
         *(seller_pack_jobs(conn, vendors, week, reports_dir, VENDOR_PACK) if vendors else []),
     ]
+
+
+def account_pack_jobs_in_batches(
+    conn: duckdb.DuckDBPyConnection,
+    accounts: list[Account],
+    week: date,
+    reports_dir: Path,
+    batch: int = 100,
+) -> Iterator[PackJob]:
+    """``account_pack_jobs``, ``batch`` accounts at a time, so the first packs render while the
+    rest are read (a thousand accounts' figures take seconds to read; a hundred's queries cost
+    hardly more per account than a thousand's)."""
+    for first in range(0, len(accounts), batch):
+        yield from account_pack_jobs(conn, accounts[first : first + batch], week, reports_dir)
 
 
 def seller_pack_jobs(

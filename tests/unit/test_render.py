@@ -1,8 +1,11 @@
 """Pack rendering: locale formatting, escaping of untrusted text, a fetcher that refuses."""
 
 import io
+import os
 import re
+import signal
 import string
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pypdf
@@ -145,6 +148,47 @@ def test_a_pack_formats_for_its_language_in_its_marketplace(language, marketplac
     assert account.locale == locale
     amount = 12897.84
     assert make_environment(account.locale).filters["money"](amount, market.currency) == money
+
+
+def test_a_template_compiles_once_for_every_locale_and_formats_for_each(tmp_path):
+    """The locales' environments share compiled templates (``_CompiledTemplates``), not
+    filters: the German pack compiles nothing more and still writes German money."""
+    from assets.reports.render import _COMPILED
+
+    english = render_html(job(tmp_path, headline=HEADLINE))
+    compiled = dict(_COMPILED.code)
+    assert compiled  # the seller pack and its sections
+    german = render_html(job(tmp_path, language="de", locale="de_DE", headline=HEADLINE))
+    assert _COMPILED.code == compiled
+    assert "£12,897.84" in english and "12.897,84\xa0£" not in english
+    assert "12.897,84\xa0£" in german and "£12,897.84" not in german
+
+
+def test_packs_render_as_they_are_made_and_outlive_a_killed_worker(tmp_path):
+    """The shard hands its packs over as it reads their figures (a generator); a render worker
+    killed meanwhile (out of memory) costs a new pool, not a pack."""
+    from assets.reports import render
+
+    killed = []
+
+    def jobs():
+        for n in range(4):
+            if n == 2:  # two packs handed over: one worker goes
+                pool = render._pools[2]
+                killed.append((pool, next(iter(pool._processes))))
+                os.kill(killed[0][1], signal.SIGKILL)
+            yield replace(job(tmp_path, name=f"Account {n}"), output=tmp_path / f"{n}.en.pdf")
+
+    done = []
+    try:
+        written = render.render_packs(jobs(), workers=2, progress=done.append)
+        assert render._pools[2] is not killed[0][0]  # a new pool rendered them
+    finally:
+        render.close_pools()
+    assert [p.name for p in written] == [f"{n}.en.pdf" for n in range(4)]
+    assert done[-4:] == [1, 2, 3, 4]
+    for n, path in enumerate(written):
+        assert f"Account {n}" in pypdf.PdfReader(path).pages[0].extract_text()
 
 
 def test_untrusted_text_is_escaped(tmp_path):
