@@ -49,6 +49,11 @@ class Model:
         return f"{self.schema}.{self.name}"
 
     @property
+    def key(self) -> tuple[str, str]:
+        """(schema, name), as other models' ``deps`` name it."""
+        return (self.schema, self.name)
+
+    @property
     def description(self) -> str:
         first = self.sql.lstrip().splitlines()[0]
         return first.removeprefix("--").strip()

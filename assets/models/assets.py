@@ -15,7 +15,7 @@ from assets.core.catalog import Model, discover
 from assets.core.partitions import partition_week, weekly_partitions
 from assets.core.progress import Progress
 from assets.core.resources import WAREHOUSE_POOL
-from assets.models.build import build
+from assets.models.build import build_all
 
 
 def model_key(model: Model) -> dg.AssetKey:
@@ -42,14 +42,14 @@ def model_spec(model: Model) -> dg.AssetSpec:
     can_subset=True,
 )
 def sql_models(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
-    """Build the selected SQL models for the run's week, each after the models it reads."""
+    """Build the selected SQL models for the run's week, each after the models it reads, two
+    at a time (``build_all``)."""
     week = partition_week(context)
     selected = context.selected_asset_keys
     models = [m for m in discover() if model_key(m) in selected]
     progress = Progress(context.log, len(models))
     with warehouse.get_connection() as conn:
-        for done, model in enumerate(models, 1):
-            rows = build(conn, model, week)
+        for done, (model, rows) in enumerate(build_all(conn, models, week), 1):
             progress(done)
             yield dg.MaterializeResult(
                 asset_key=model_key(model),

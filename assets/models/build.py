@@ -9,12 +9,15 @@ dimension) is rebuilt whole. When a model's SQL changes, its table is rebuilt wh
 from __future__ import annotations
 
 import weakref
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from datetime import date
 
 import duckdb
 import rjieba
 
 from assets.core.catalog import Model
+from assets.core.resources import ThreadCursors
 
 # true for rows of the week being built and the ``weeks`` before it; always true in a whole
 # rebuild (the variable is NULL then). It is kept in the warehouse, so a model pasted into the
@@ -77,6 +80,50 @@ def build(conn: duckdb.DuckDBPyConnection, model: Model, week: date | None) -> i
     the week (all of them when built whole without a week), or None for a view, which holds
     no rows: counting them would run its query once more (the models read it anyway)."""
     _prepare(conn, model.schema)
+    return _materialise(conn, model, week)
+
+
+def build_all(
+    conn: duckdb.DuckDBPyConnection, models: list[Model], week: date | None, at_once: int = 2
+) -> Iterator[tuple[Model, int | None]]:
+    """``models`` (in dependency order) built ``at_once`` at a time, each on a cursor of its own
+    as soon as the models it reads are built; yields each with its rows (``build``), in the
+    order given. One model's statements leave cores idle (a small week's scans, Python between
+    statements) that the next one's fill: a week of 150 accounts builds in 1.6–1.7 s instead
+    of 2.1–2.4. The bookkeeping, the macro and the schemas are made first, on ``conn``: two
+    transactions replacing one macro at once would conflict."""
+    for schema in sorted({m.schema for m in models}):
+        _prepare(conn, schema)
+    if at_once <= 1:
+        yield from ((model, _materialise(conn, model, week)) for model in models)
+        return
+    keys = {m.key for m in models}
+    waiting, running, built = list(models), {}, {}
+    shown = 0
+    with (
+        ThreadCursors(conn) as cursors,
+        ThreadPoolExecutor(at_once, thread_name_prefix="model") as pool,
+    ):
+        try:
+            while waiting or running:
+                for model in [m for m in waiting if m.deps & keys <= built.keys()]:
+                    if len(running) == at_once:
+                        break
+                    waiting.remove(model)
+                    job = pool.submit(lambda m: _materialise(cursors.get(), m, week), model)
+                    running[job] = model
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for job in finished:
+                    built[running.pop(job).key] = job.result()
+                while shown < len(models) and models[shown].key in built:
+                    yield models[shown], built[models[shown].key]
+                    shown += 1
+        except BaseException:  # a failed model, or the run stopped: the other one stops too
+            cursors.interrupt()
+            raise
+
+
+def _materialise(conn: duckdb.DuckDBPyConnection, model: Model, week: date | None) -> int | None:
     if model.is_view:
         conn.execute(f"create or replace view {model.table} as {model.sql}")
         return None

@@ -2,10 +2,12 @@
 
 from datetime import date
 
+import duckdb
 import pytest
 
-from assets.core.catalog import LAYERS, discover, table_references
+from assets.core.catalog import LAYERS, Model, discover, table_references
 from assets.models.build import build
+from assets.models.build import build_all as build_models
 
 W1, W2 = date(2026, 11, 9), date(2026, 11, 16)
 
@@ -110,6 +112,27 @@ def test_table_references_ignore_ctes_and_demand_schemas():
     assert table_references(sql) == {("marts", "x"), ("raw", "y")}
     with pytest.raises(ValueError, match="schema-qualified"):
         table_references("select * from x")
+
+
+def model(name: str, sql: str, tmp_path) -> Model:
+    return Model(
+        "marts", name, tmp_path / f"{name}.sql", f"-- {name}\n{sql}", table_references(sql)
+    )
+
+
+def test_models_build_two_at_a_time_after_what_they_read_and_stop_at_an_error(conn, tmp_path):
+    """``build_all``: t_b reads t_a, so it waits for it (built before, it would find no t_a);
+    t_c reads nothing and builds beside t_a; they are yielded in the order given. A model that
+    fails stops the build with its error, whatever runs beside it."""
+    first = model("t_a", "select 1 as x", tmp_path)
+    second = model("t_b", "select x + 1 as x from marts.t_a", tmp_path)
+    third = model("t_c", "select 3 as x", tmp_path)
+    built = [(m.name, rows) for m, rows in build_models(conn, [first, second, third], None)]
+    assert built == [("t_a", 1), ("t_b", 1), ("t_c", 1)]
+    assert conn.execute("select x from marts.t_b").fetchall() == [(2,)]
+    broken = model("t_d", "select x from marts.t_c where no_such_column", tmp_path)
+    with pytest.raises(duckdb.BinderException, match="no_such_column"):
+        list(build_models(conn, [first, broken, third], None))
 
 
 def test_headline_kpis_by_hand(warehouse):
