@@ -3,7 +3,7 @@
 Every model is still its own asset (key ``[schema, name]``, lineage read from the SQL, the
 hash of its SQL as code version, its own materialisation, with ``rows_this_week`` for a
 table), so the UI shows and can materialise one model or any subset; a run builds the
-selected models in one step, in dependency order, on one connection, instead of paying
+selected models in one step, each after the models it reads, two at a time, instead of paying
 Dagster's per-step overhead once per model. Asset checks on models run after that step; the
 packs downstream wait for the blocking ones.
 """
