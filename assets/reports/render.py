@@ -452,9 +452,9 @@ def render_packs(
     """Render packs on all cores; rendering dominates a weekly run. ``jobs`` may be made while
     the packs render (a generator): the workers start, and warm up, before the first is made,
     and render each as soon as it is. ``progress`` hears how many are done."""
-    if isinstance(jobs, list):
-        workers = min(workers or os.cpu_count() or 1, len(jobs))
     workers = workers or os.cpu_count() or 1
+    if isinstance(jobs, list):
+        workers = min(workers, len(jobs))
     if workers <= 1:
         return [_counted(render_pack(job), done, progress) for done, job in enumerate(jobs, 1)]
     jobs, made = iter(jobs), []
