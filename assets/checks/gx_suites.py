@@ -1,14 +1,20 @@
 """Run a Great Expectations 1.x suite (GX's own JSON, beside its model) on a pandas frame.
 
 GX is imported inside ``run_suite`` because its import alone costs seconds; one ephemeral
-context serves a whole process. Critical expectations decide whether a check blocks;
-warnings are reported but never hold a pack.
+context serves a whole process. SciPy and Altair, which GX imports for expectations and charts
+we do not use, are loaded only if something uses them (``_deferred``). Critical expectations
+decide whether a check blocks; warnings are reported but never hold a pack.
 """
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.util
 import json
 import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -81,9 +87,47 @@ def unknown_columns(suite_doc: dict[str, Any], columns: list[str]) -> list[str]:
     return sorted(set(named) - set(columns))
 
 
+# imported by GX's expectation registry at import time (KL divergence's statistics, Altair's
+# charts), used by none of our suites: about a second of CPU of the 2.7 s GX's import costs
+DEFERRED = ("scipy", "altair")
+
+
+class _DeferredFinder(importlib.abc.MetaPathFinder):
+    """Finds modules of ``packages`` as usual, but each one runs only when first used."""
+
+    def __init__(self, packages: tuple[str, ...]):
+        self.packages = packages
+
+    def find_spec(self, name, path, target=None):
+        if name.partition(".")[0] not in self.packages:
+            return None
+        for finder in sys.meta_path:
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(name, path, target)
+            if spec is not None:
+                if spec.loader is not None:
+                    spec.loader = importlib.util.LazyLoader(spec.loader)
+                return spec
+        return None
+
+
+@contextmanager
+def _deferred(packages: tuple[str, ...]) -> Iterator[None]:
+    """Modules of ``packages`` imported in this block are loaded on their first use: an
+    attribute read, from any code, at any time later (``importlib.util.LazyLoader``)."""
+    finder = _DeferredFinder(packages)
+    sys.meta_path.insert(0, finder)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(finder)
+
+
 @cache
 def _context():
-    import great_expectations as gx
+    with _deferred(DEFERRED):
+        import great_expectations as gx
 
     for name in ("great_expectations", "great_expectations.data_context.types.base"):
         logging.getLogger(name).setLevel(logging.WARNING)
@@ -96,9 +140,9 @@ def run_suite(
     suite_doc: dict[str, Any], frame: pd.DataFrame, id_columns: list[str]
 ) -> SuiteOutcome:
     """Validate ``frame``; failing rows are sampled by ``id_columns`` so a person can find them."""
+    context = _context()
     import great_expectations as gx
 
-    context = _context()
     name = suite_doc["name"]
     try:
         source = context.data_sources.get("sellerpulse")

@@ -1,5 +1,9 @@
 """The GX suite beside rpt_headline_kpis: fails on crafted bad rows, passes on good ones."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import duckdb
 import pandas as pd
 import pytest
@@ -10,6 +14,7 @@ from assets.ingest.inbox import ensure_raw_tables
 from assets.ingest.reference import write_reference_tables
 from assets.models.build import build
 
+ROOT = Path(__file__).resolve().parents[2]
 SUITE = next(m for m in discover() if m.name == "rpt_headline_kpis").suite_path
 
 
@@ -74,3 +79,24 @@ def test_a_suite_naming_a_dropped_column_is_refused():
     assert unknown_columns(suite, ["account_id"]) != []
     with pytest.raises(ValueError, match="names columns the table lacks: .*revenue_amount"):
         run_suite(suite, frame().drop(columns="revenue_amount"), ["account_id"])
+
+
+def test_scipy_and_altair_load_only_when_used():
+    """GX's import leaves SciPy's statistics and Altair unexecuted, and they work when used."""
+    code = """
+import sys
+from assets.checks.gx_suites import _context
+_context()
+print(type(sys.modules["scipy.stats"]).__name__, type(sys.modules["altair"]).__name__)
+print(any(type(f).__name__ == "_DeferredFinder" for f in sys.meta_path))
+import scipy.stats, altair
+print(scipy.stats.norm.cdf(0.0), altair.Chart.__name__, type(sys.modules["scipy.stats"]).__name__)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert done.stdout.split("\n")[:3] == [
+        "_LazyModule _LazyModule",  # imported by GX, not run
+        "False",  # the finder is gone once GX is imported
+        "0.5 Chart module",  # and both run in full on first use
+    ]
