@@ -39,9 +39,12 @@ from assets.checks.results import CheckOutcome, record
 from assets.core.catalog import Model, discover
 from assets.core.partitions import weekly_partitions
 from assets.core.resources import IN_PROCESS, WAREHOUSE_POOL
+from assets.reports.render import warm_up_in_background
 
 ID_COLUMNS = ["account_id", "week_start"]
 INGEST_STEP, MODEL_STEP = "ingest_checks", "model_checks"
+SELLER_PACKS = dg.AssetKey(["packs", "seller_packs"])
+PACKS_STEP = SELLER_PACKS.to_python_identifier()
 
 
 @dataclass(frozen=True)
@@ -189,6 +192,8 @@ def checks_step(name: str, checks: list[Check], description: str) -> dg.AssetChe
     ) -> Iterator[dg.AssetCheckResult]:
         if name == INGEST_STEP:
             _start_gx_early(context)
+        elif name == MODEL_STEP:
+            _warm_renderer_early(context)
         week = context.partition_key
         selected = [c for c in checks if c.spec.key in context.selected_asset_check_keys]
         with warehouse.get_connection() as conn:
@@ -215,6 +220,19 @@ def _start_gx_early(context: dg.AssetCheckExecutionContext) -> None:
     selection = context.run.asset_check_selection
     if selection is None or GX_KEYS & selection:
         gx_worker.start()
+
+
+def _warm_renderer_early(context: dg.AssetCheckExecutionContext) -> None:
+    """Warm WeasyPrint in this process while the model checks run, when this run renders
+    packs in it next: the render workers fork from it warm, instead of each warming up alone
+    (``render.warm_up_in_background``). Under other executors the packs render in other
+    processes."""
+    job = context.op_execution_context.job_def
+    if job.executor_def.name not in IN_PROCESS or PACKS_STEP not in job.graph.node_names():
+        return
+    selection = context.run.asset_selection  # empty or None: the job's every asset
+    if not selection or SELLER_PACKS in selection:
+        warm_up_in_background()
 
 
 MODEL_KEYS = {dg.AssetKey([m.schema, m.name]) for m in discover()}

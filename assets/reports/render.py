@@ -17,6 +17,7 @@ import logging
 import multiprocessing
 import os
 import re
+import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -456,6 +457,7 @@ def render_packs(
     if isinstance(jobs, list):
         workers = min(workers, len(jobs))
     if workers <= 1:
+        _warmed()
         return [_counted(render_pack(job), done, progress) for done, job in enumerate(jobs, 1)]
     jobs, made = iter(jobs), []
     try:
@@ -503,12 +505,14 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     """Render workers forked once per process and kept: the boss packs after the seller packs,
     and the next week of a backfill, reuse them (forking and warming up a pool costs about a
     second). Each worker loads WeasyPrint, the fonts and the stylesheet as it starts
-    (``_warm_up``), all on their own cores at once while this process prepares the packs.
-    Forked, whatever the process's default start method (the multiprocess executor's steps
-    default to forkserver), the workers inherit every object of the process (Dagster, pandas),
-    frozen while they fork so that their garbage collector never walks them."""
+    (``_warm_up``), all on their own cores at once while this process prepares the packs;
+    unless this process warmed up already (``warm_up_in_background``, waited for here): then
+    they inherit it. Forked, whatever the process's default start method (the multiprocess
+    executor's steps default to forkserver), the workers inherit every object of the process
+    (Dagster, pandas), frozen while they fork so that their garbage collector never walks them."""
     if workers in _pools:
         return _pools[workers]
+    _warmed()
     gc.freeze()
     try:
         pool = ProcessPoolExecutor(
@@ -521,6 +525,25 @@ def _pool(workers: int) -> ProcessPoolExecutor:
         gc.unfreeze()
     _pools[workers] = pool
     return pool
+
+
+_warming: threading.Thread | None = None
+
+
+def warm_up_in_background() -> None:
+    """Warm WeasyPrint (``_warm_up``) in this process on a thread of its own, while the run
+    does other work: the render workers forked later inherit it, and warm up no more (it costs
+    each about a second of CPU: at S, two cores warming cost what two packs do)."""
+    global _warming
+    if _warming is None:
+        _warming = threading.Thread(target=_warm_up, name="render-warm-up", daemon=True)
+        _warming.start()
+
+
+def _warmed() -> None:
+    """Wait for the warm-up started by ``warm_up_in_background``, if any."""
+    if _warming is not None:
+        _warming.join()
 
 
 @cache

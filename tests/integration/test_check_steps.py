@@ -7,6 +7,7 @@ import duckdb
 
 from assets.checks import gx_worker
 from assets.checks.assets import INGEST_STEP, MODEL_STEP
+from assets.reports import render
 from pipelines.definitions import build_definitions
 from tests.conftest import WEEK, drop, drop_all_fixtures
 
@@ -46,8 +47,9 @@ def steps(result, event: str) -> list[str]:
     return [e.step_key for e in result.all_events if e.event_type_value == event]
 
 
-def test_a_week_checks_in_two_steps_and_records_each_check_for_the_week(home, capsys):
+def test_a_week_checks_in_two_steps_and_records_each_check_for_the_week(home, capsys, monkeypatch):
     drop_all_fixtures(home)
+    monkeypatch.setattr(render, "_warming", None)
     try:
         # with the command line's progress lines (pipelines/progress.py)
         result, instance = run(
@@ -56,6 +58,8 @@ def test_a_week_checks_in_two_steps_and_records_each_check_for_the_week(home, ca
         assert result.success
         # the in-process run started GX's worker in the ingest checks, for the suites later
         assert gx_worker._worker is not None
+        # but did not warm WeasyPrint up for packs it does not render
+        assert render._warming is None
     finally:
         gx_worker.stop()
     specs = {s.key for c in build_definitions(home.home).asset_checks for s in c.check_specs}

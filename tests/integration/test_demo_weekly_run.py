@@ -29,6 +29,7 @@ from assets.core.i18n import translations
 from assets.core.settings import Paths, load_accounts
 from assets.ingest.inbox import ingest_inbox
 from assets.models.build import build
+from assets.reports import render
 from assets.reports.packs import SELLER_HEADLINE, VENDOR_HEADLINE, account_pack_jobs
 from assets.reports.render import make_environment, render_html
 from demo import DemoScale, write_demo
@@ -50,6 +51,7 @@ def demo(tmp_path_factory):
         results = ingest_inbox(conn, paths, accounts)
     week = manifest.weeks[-1]
     job = build_definitions(home).resolve_job_def("weekly_job")
+    render._warming = None  # as in a new process: whether the run warms WeasyPrint is tested
     result = job.execute_in_process(
         partition_key=week.isoformat(), instance=dg.DagsterInstance.ephemeral()
     )
@@ -190,6 +192,11 @@ def test_no_demo_pack_is_held_and_every_recipient_got_mail(demo):
         if not c.passed and c.severity == dg.AssetCheckSeverity.ERROR
     ]
     assert critical == []
+
+
+def test_the_run_warmed_weasyprint_for_its_render_workers_while_its_models_were_checked(demo):
+    assert render._warming is not None and render._warming.name == "render-warm-up"
+    assert not render._warming.is_alive()
 
 
 def test_models_built_two_at_a_time_equal_models_built_one_by_one(demo, tmp_path):

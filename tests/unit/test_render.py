@@ -5,8 +5,12 @@ import os
 import re
 import signal
 import string
+import subprocess
+import sys
+from ast import literal_eval
 from dataclasses import replace
 from datetime import date, timedelta
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -189,6 +193,46 @@ def test_packs_render_as_they_are_made_and_outlive_a_killed_worker(tmp_path):
     assert done[-4:] == [1, 2, 3, 4]
     for n, path in enumerate(written):
         assert f"Account {n}" in pypdf.PdfReader(path).pages[0].extract_text()
+
+
+WORKERS_WARM = """
+import os, sys, time
+from dataclasses import replace
+from pathlib import Path
+from assets.reports import render
+from tests.unit.test_render import job
+
+def warm_up_calls():  # in a worker: (this process, _warm_up's calls that found it warm)
+    time.sleep(0.2)  # so that each worker gets some
+    return os.getpid(), render._warm_up.cache_info().hits
+
+if sys.argv[1] == "early":
+    render.warm_up_in_background()
+pool = render._pool(2)
+print(sorted(set(pool.submit(warm_up_calls).result() for _ in range(6))))
+out = Path(sys.argv[2])
+print([p.name for p in render.render_packs(
+    [replace(job(out, name=f"Account {n}"), output=out / f"{n}.en.pdf") for n in range(2)]
+)])
+render.close_pools()
+"""
+
+
+@pytest.mark.parametrize("when, hits", [("early", 1), ("late", 0)])
+def test_render_workers_inherit_a_warm_up_done_early_and_render_as_ever(tmp_path, when, hits):
+    """A run warms WeasyPrint while its model checks run (``warm_up_in_background``): the render
+    workers fork warm, and their own warm-up finds it done; without, each warms up itself."""
+    done = subprocess.run(
+        [sys.executable, "-c", WORKERS_WARM, when, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+        check=True,
+    )
+    workers, written = done.stdout.splitlines()
+    assert [found for _, found in literal_eval(workers)] == [hits, hits]  # both workers
+    assert literal_eval(written) == ["0.en.pdf", "1.en.pdf"]
+    assert "Account 1" in pypdf.PdfReader(tmp_path / "1.en.pdf").pages[0].extract_text()
 
 
 def test_untrusted_text_is_escaped(tmp_path):
