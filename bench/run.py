@@ -50,6 +50,9 @@ SCALES = {
     "L": DemoScale(accounts=200, asins=200, weeks=104),
     "XL": DemoScale(accounts=1000, asins=60, weeks=13),
 }
+# the weekly run's rounds after the first (``paired_rounds``), at S to L: at S a round is about
+# 25 s, at L about 8 minutes
+ROUNDS = {"S": 4, "M": 2, "L": 2}
 TRIAL = {"XS": DemoScale(accounts=8, asins=6, weeks=3)}  # XL's path on a toy home
 # measured at S to L; at XL they would take longer than the weekly run they surround
 LARGE_SKIPS = [
@@ -535,16 +538,20 @@ def run_in_fresh_process(home: Path, week) -> float:
     return float(done.stdout.split()[-1])
 
 
-def paired_rounds(homes: list[Path], week, first: dict, first_render: dict) -> dict:
+def paired_rounds(done: Path, homes: list[Path], week, first: dict, first_render: dict) -> dict:
     """The weekly run again on each of ``homes`` (snapshots taken before the first run), each in
-    a process of its own and followed by a bare render of its packs: a run of seconds moves by
-    ±20 % with what else the machine does, so at the small scales the ratio is the median of
-    rounds that each pair a run with a bound measured right after it."""
+    a process of its own, between two bare renders of the week's packs (those of ``done``, the
+    home of the first run): a run of seconds moves by ±20 % with what else the machine does,
+    and the machine's speed drifts over minutes, so a round's bound is the mean of the bare
+    renders just before and just after its run, and the ratio is the median of the rounds."""
+    jobs = week_jobs(done, week, Path(tempfile.mkdtemp(dir=done.parent)))
     rounds = [(first["weekly_run_s"], first_render["bare_render_total_s"])]
+    before = bare_render(jobs)["bare_render_total_s"]
     for home in homes:
         run = run_in_fresh_process(home, week)
-        bare = bare_render(week_jobs(home, week, Path(tempfile.mkdtemp(dir=home.parent))))
-        rounds.append((run, bare["bare_render_total_s"]))
+        after = bare_render(jobs)["bare_render_total_s"]
+        rounds.append((run, round((before + after) / 2, 2)))
+        before = after
     cores = os.cpu_count() or 1
     ratios = [run / (total / cores) for run, total in rounds]
     return {
@@ -653,7 +660,8 @@ def write_doc(results: dict) -> None:
                     f"{x['ratio']}"
                     for x in r["weekly_run_rounds"]
                 )
-                + " | each run paired with a bare render right after it |"
+                + " | the first run's bound is the bare render after it; each later run's, the "
+                "mean of the bare renders before and after it |"
             )
         if r.get("weekly_run_mails") is not None:
             rows.append(
@@ -750,7 +758,13 @@ def main() -> None:
             result.update(bench_models(home, compare=not large))
         twin = snapshot_home(home)  # the same state for the multiprocess run below
         # and for the paired rounds at the small scales (``paired_rounds``)
-        again = [] if large else [snapshot_home(home, base / f"round-{n}") for n in (2, 3)]
+        again = (
+            []
+            if large
+            else [
+                snapshot_home(home, base / f"round-{n}") for n in range(2, 2 + ROUNDS[args.scale])
+            ]
+        )
         with phase("weekly_run", times, "weekly run end to end (the last week's exports are new)"):
             e2e = bench_end_to_end(home, DEMO_LAST_WEEK)
         result.update(e2e)
@@ -762,8 +776,8 @@ def main() -> None:
         result.update(render)
         result.update(end_to_end_ratios(e2e, render))
         if again:
-            with phase("rounds", times, "two more rounds: a weekly run, then its bare render"):
-                result.update(paired_rounds(again, DEMO_LAST_WEEK, e2e, render))
+            with phase("rounds", times, "more rounds: each weekly run between two bare renders"):
+                result.update(paired_rounds(home, again, DEMO_LAST_WEEK, e2e, render))
         close_pools()
         with phase("multiprocess_run", times, "the same week on the multiprocess executor"):
             import dagster as dg
