@@ -44,7 +44,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
@@ -74,6 +74,7 @@ from assets.ingest.readers import (
     locale_country,
     parse_batch,
     readable,
+    reading_key,
     shown,
     sniff,
 )
@@ -343,7 +344,8 @@ class _Pending:
     @property
     def batch(self) -> tuple:
         layout = batch_key(self.source, self.detected, self.delimiter)
-        return (*layout, self.date_order, self.country, self.timezone)
+        reading = reading_key(self.detected, self.country, self.timezone)
+        return (*layout, self.date_order, *reading)
 
 
 @dataclass
@@ -705,17 +707,18 @@ def _parse(
     log.debug("parsing %s and %d more of its layout", first.name, len(group) - 1)
     if into:
         conn.execute(f"create schema {into}")
-    return parse_batch(
+    parsed = parse_batch(
         conn,
         [(p.source, p.name) for p in group],
         first.detected,
         first.delimiter,
         first.date_order,
-        first.country,
+        first.country,  # the group reads numbers and local dates alike (``reading_key``)
         first.timezone,
         {p.name: p.detected.constants for p in group},
         into,
     )
+    return {p.name: replace(parsed[p.name], country=p.country) for p in group}
 
 
 def _release_withdrawn(

@@ -157,6 +157,11 @@ class Kind:
         return self.period != "inbox_week"
 
     @cached_property
+    def local_dates(self) -> bool:
+        """Whether a column is dated in the marketplace's timezone (``local_date_of``)."""
+        return any(col.local_date_of for col in self.columns.values())
+
+    @cached_property
     def languages(self) -> list[str]:
         """The header languages this kind lists, sorted: the order they are tried in."""
         return sorted({lang for col in self.columns.values() for lang in col.names})
@@ -964,6 +969,15 @@ def batch_key(source: Readable, detected: Detected, delimiter: str) -> tuple:
         source.encoding == "utf-16",
         source.plain_numbers,
     )
+
+
+def reading_key(detected: Detected, country: str | None, timezone: str) -> tuple:
+    """What, besides its layout (``batch_key``) and date order, decides how a file is read:
+    the country only where it changes the numbers' format (``REGIONAL_NUMBERS``), the
+    timezone only where a column is dated in it. Files of marketplaces that read alike are
+    parsed together (en in GB, DE, IT and JP, say); each keeps its own country (``ParsedFile``)."""
+    regional = not detected.number_language and (detected.locale, country) in REGIONAL_NUMBERS
+    return (country if regional else None, timezone if detected.kind.local_dates else None)
 
 
 def _per_file(

@@ -174,6 +174,36 @@ def test_files_of_one_layout_are_parsed_together_each_with_its_own_lines(conn, h
     ).fetchall() == [(w, 2, f"Oak Chopping Board, Large {w}") for w in weeks]
 
 
+def test_one_layout_from_three_marketplaces_is_parsed_once_each_with_its_locale(
+    conn, home, accounts, caplog
+):
+    """An English business report in the UK, German and Japanese stores reads alike (day
+    first, numbers as in English): one parse, and each file keeps its own marketplace."""
+    for account in ("oak-uk", "messer-de", "ocha-jp"):
+        path = drop(home, "uk_business_report.csv", account)
+        text = path.read_text("utf-8-sig")
+        path.write_text(text.replace("Oak Chopping Board", f"Board of {account}"), "utf-8")
+    with caplog.at_level("DEBUG", logger="assets.ingest.inbox"):
+        results = ingest_inbox(conn, home, accounts)
+    assert [(r.status, r.rows_read, r.rows_loaded) for r in results] == [
+        ("loaded_with_rejects", 3, 2)
+    ] * 3
+    parses = [r.getMessage() for r in caplog.records if r.getMessage().startswith("parsing ")]
+    assert len(parses) == 1 and parses[0].endswith("and 2 more of its layout")
+    assert [(row[0].split("/")[0], row[2]) for row in log_rows(conn)] == [
+        ("messer-de", "en-DE"),
+        ("oak-uk", "en-GB"),
+        ("ocha-jp", "en-JP"),
+    ]
+    assert conn.execute(
+        "select account_id, locale, title from raw.business_report_child_items "
+        "where sku = 'OAK-L' order by account_id"
+    ).fetchall() == [
+        (a, locale, f"Board of {a}, Large")
+        for a, locale in (("messer-de", "en-DE"), ("oak-uk", "en-GB"), ("ocha-jp", "en-JP"))
+    ]
+
+
 def test_a_damaged_file_among_its_batch_fails_or_rejects_alone(conn, home, accounts):
     def damage(text, week):
         return text[:-60] + ',"unterminated' if week == "2026-11-09" else text
