@@ -36,10 +36,10 @@ from assets.checks import gx_worker
 from assets.checks.amazon import CHECKS, SqlCheck
 from assets.checks.gx_suites import SuiteOutcome, load_suite
 from assets.checks.results import CheckOutcome, record
+from assets.core.ahead import start_for_packs
 from assets.core.catalog import Model, discover
 from assets.core.partitions import weekly_partitions
 from assets.core.resources import IN_PROCESS, WAREHOUSE_POOL
-from assets.reports.render import warm_up_in_background
 
 ID_COLUMNS = ["account_id", "week_start"]
 INGEST_STEP, MODEL_STEP = "ingest_checks", "model_checks"
@@ -223,16 +223,16 @@ def _start_gx_early(context: dg.AssetCheckExecutionContext) -> None:
 
 
 def _warm_renderer_early(context: dg.AssetCheckExecutionContext) -> None:
-    """Warm WeasyPrint in this process while the model checks run, when this run renders
-    packs in it next: the render workers fork from it warm, instead of each warming up alone
-    (``render.warm_up_in_background``). Under other executors the packs render in other
-    processes."""
+    """Start the packs' work ahead (``core.ahead``: WeasyPrint's warm-up) while the model
+    checks run, when this run renders packs in this process next: the render workers then
+    fork warm, instead of each warming up alone. Under other executors the packs render in
+    other processes."""
     job = context.op_execution_context.job_def
     if job.executor_def.name not in IN_PROCESS or PACKS_STEP not in job.graph.node_names():
         return
     selection = context.run.asset_selection  # empty or None: the job's every asset
     if not selection or SELLER_PACKS in selection:
-        warm_up_in_background()
+        start_for_packs()
 
 
 MODEL_KEYS = {dg.AssetKey([m.schema, m.name]) for m in discover()}

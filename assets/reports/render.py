@@ -43,6 +43,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from jinja2.bccache import Bucket, BytecodeCache
 from markupsafe import Markup, escape
 
+from assets.core.ahead import for_packs
 from assets.core.i18n import TEMPLATES, translations
 from assets.core.settings import mail_path
 
@@ -530,6 +531,7 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 _warming: threading.Thread | None = None
 
 
+@for_packs
 def warm_up_in_background() -> None:
     """Warm WeasyPrint (``_warm_up``) in this process on a thread of its own, while the run
     does other work: the render workers forked later inherit it, and warm up no more (it costs
