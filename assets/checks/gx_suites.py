@@ -88,7 +88,7 @@ def unknown_columns(suite_doc: dict[str, Any], columns: list[str]) -> list[str]:
 
 
 # imported by GX's expectation registry at import time (KL divergence's statistics, Altair's
-# charts), used by none of our suites: about a second of CPU of the 2.7 s GX's import costs
+# charts), used by none of our suites: about a second of CPU of the 2.4 s GX's import cost
 DEFERRED = ("scipy", "altair")
 
 
