@@ -209,13 +209,19 @@ def checks_step(name: str, checks: list[Check], description: str) -> dg.AssetChe
     return _step
 
 
+def _runs_here_later(context: dg.AssetCheckExecutionContext, step: str) -> bool:
+    """Whether ``step`` is in this run's job and would run in this process (in-process
+    executor), as the steps after this one do."""
+    job = context.op_execution_context.job_def
+    return job.executor_def.name in IN_PROCESS and step in job.graph.node_names()
+
+
 def _start_gx_early(context: dg.AssetCheckExecutionContext) -> None:
     """Start GX's worker process when this run validates suites later in this process: the
     ingest checks run before the models are built, so GX is imported on another core while
     they build (``gx_worker``). Under other executors each step is a process of its own and a
     worker started here would die unused; a run of a few checks may have no suite to run."""
-    job = context.op_execution_context.job_def
-    if job.executor_def.name not in IN_PROCESS or MODEL_STEP not in job.graph.node_names():
+    if not _runs_here_later(context, MODEL_STEP):
         return
     selection = context.run.asset_check_selection
     if selection is None or GX_KEYS & selection:
@@ -227,8 +233,7 @@ def _warm_renderer_early(context: dg.AssetCheckExecutionContext) -> None:
     checks run, when this run renders packs in this process next: the render workers then
     fork warm, instead of each warming up alone. Under other executors the packs render in
     other processes."""
-    job = context.op_execution_context.job_def
-    if job.executor_def.name not in IN_PROCESS or PACKS_STEP not in job.graph.node_names():
+    if not _runs_here_later(context, PACKS_STEP):
         return
     selection = context.run.asset_selection  # empty or None: the job's every asset
     if not selection or SELLER_PACKS in selection:
