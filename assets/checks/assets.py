@@ -39,7 +39,7 @@ from assets.checks.results import CheckOutcome, record
 from assets.core.ahead import start_for_packs
 from assets.core.catalog import Model, discover
 from assets.core.partitions import weekly_partitions
-from assets.core.resources import IN_PROCESS, WAREHOUSE_POOL
+from assets.core.resources import WAREHOUSE_POOL, runs_here_later
 
 ID_COLUMNS = ["account_id", "week_start"]
 INGEST_STEP, MODEL_STEP = "ingest_checks", "model_checks"
@@ -209,19 +209,12 @@ def checks_step(name: str, checks: list[Check], description: str) -> dg.AssetChe
     return _step
 
 
-def _runs_here_later(context: dg.AssetCheckExecutionContext, step: str) -> bool:
-    """Whether ``step`` is in this run's job and would run in this process (in-process
-    executor), as the steps after this one do."""
-    job = context.op_execution_context.job_def
-    return job.executor_def.name in IN_PROCESS and step in job.graph.node_names()
-
-
 def _start_gx_early(context: dg.AssetCheckExecutionContext) -> None:
     """Start GX's worker process when this run validates suites later in this process: the
     ingest checks run before the models are built, so GX is imported on another core while
     they build (``gx_worker``). Under other executors each step is a process of its own and a
     worker started here would die unused; a run of a few checks may have no suite to run."""
-    if not _runs_here_later(context, MODEL_STEP):
+    if not runs_here_later(context.op_execution_context.job_def, MODEL_STEP):
         return
     selection = context.run.asset_check_selection
     if selection is None or GX_KEYS & selection:
@@ -233,7 +226,7 @@ def _warm_renderer_early(context: dg.AssetCheckExecutionContext) -> None:
     checks run, when this run renders packs in this process next: the render workers then
     fork warm, instead of each warming up alone. Under other executors the packs render in
     other processes."""
-    if not _runs_here_later(context, PACKS_STEP):
+    if not runs_here_later(context.op_execution_context.job_def, PACKS_STEP):
         return
     selection = context.run.asset_selection  # empty or None: the job's every asset
     if not selection or SELLER_PACKS in selection:

@@ -68,6 +68,14 @@ class SmtpResource(dg.ConfigurableResource):
 # and the one ``execute_in_process`` (the command line, the tests, the benchmark) puts in its place
 IN_PROCESS = {dg.in_process_executor.name, "execute_in_process_executor"}
 
+
+def runs_here_later(job: dg.JobDefinition, node: str) -> bool:
+    """Whether ``node`` (a step's op or graph) is in ``job`` and would run in this process, as
+    the steps after the running one do under an in-process executor: work for it may start
+    ahead, here."""
+    return job.executor_def.name in IN_PROCESS and node in job.graph.node_names()
+
+
 # every asset and check that writes to the warehouse: a team's instance (docs/team/dagster.yaml)
 # runs one run holding this pool at a time, as DuckDB takes one writer process
 WAREHOUSE_POOL = "warehouse"

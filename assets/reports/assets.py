@@ -11,8 +11,10 @@ or machines of their own, as the warehouse file is only read from the plan on.
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 
 import dagster as dg
+import duckdb
 from dagster_duckdb import DuckDBResource
 
 from assets.core.catalog import discover
@@ -25,12 +27,14 @@ from assets.core.resources import (
     SellerPulseHome,
     Warehouse,
     read_only_connection,
+    runs_here_later,
 )
 from assets.reports.packs import account_pack_jobs_in_batches
 from assets.reports.portfolio import portfolio_pack_jobs
-from assets.reports.render import render_packs
+from assets.reports.render import PackJob, render_packs, started_ahead
 
 SHARD_ACCOUNTS = 100
+PORTFOLIO_PACKS = dg.AssetKey(["packs", "portfolio_packs"])
 
 
 class PackShardsConfig(dg.Config):
@@ -53,6 +57,7 @@ class PackShard:
     account_ids: tuple[str, ...]
     first: int
     total: int
+    held: dict[str, list[str]]  # the week's held accounts and why (the boss packs list them)
 
 
 def plan_pack_shards(
@@ -78,7 +83,7 @@ def plan_pack_shards(
     context.log.info(f"rendering {len(live)} packs for week {week} in {len(starts)} shards")
     yield dg.Output(held, "held")
     for n, first in enumerate(starts):
-        shard = PackShard(tuple(live[first : first + size]), first, len(live))
+        shard = PackShard(tuple(live[first : first + size]), first, len(live), held)
         yield dg.DynamicOutput(shard, mapping_key=f"shard_{n:03d}", output_name="shards")
 
 
@@ -99,14 +104,28 @@ def render_pack_shard(
     accounts = sellerpulse.accounts()
     mine = [accounts.accounts[a] for a in shard.account_ids]
     side_by_side = context.job_def.executor_def.name == dg.multiprocess_executor.name
+    last = shard.first + len(mine) == shard.total
     say = Progress(context.log, shard.total)
     with read_only_connection(warehouse) as conn:
         written = render_packs(
             account_pack_jobs_in_batches(conn, mine, week, sellerpulse.paths.reports),
             workers=1 if side_by_side else min(os.cpu_count() or 1, len(mine)),
             progress=lambda done: say(shard.first + done),
+            then=(lambda: _portfolio_jobs(conn, sellerpulse, week, shard.held))
+            if last and _boss_packs_here_later(context)
+            else None,
         )
     return [p.name for p in written]
+
+
+def _boss_packs_here_later(context: dg.OpExecutionContext) -> bool:
+    """Whether this run renders the boss packs after the seller packs, in this process (the
+    in-process executor): then the last shard starts them behind its own packs, in the same
+    workers, and the boss packs' step takes them as they finish."""
+    selection = context.run.asset_selection  # empty or None: the job's every asset
+    return runs_here_later(context.job_def, PORTFOLIO_PACKS.to_python_identifier()) and (
+        not selection or PORTFOLIO_PACKS in selection
+    )
 
 
 @dg.op(out=dg.Out(dg.Nothing))
@@ -170,9 +189,16 @@ def seller_packs_asset(guarded: Iterable[dg.AssetKey]) -> dg.AssetsDefinition:
     )
 
 
+def _portfolio_jobs(
+    conn: duckdb.DuckDBPyConnection, sellerpulse: SellerPulseHome, week: date, held: dict
+) -> list[PackJob]:
+    """The week's boss packs, from the figures in ``conn``, the ``held`` accounts first."""
+    return portfolio_pack_jobs(conn, sellerpulse.accounts(), week, held, sellerpulse.paths.reports)
+
+
 @dg.asset(
     pool=WAREHOUSE_POOL,
-    key=["packs", "portfolio_packs"],
+    key=PORTFOLIO_PACKS,
     deps=[dg.AssetKey(["packs", "seller_packs"])],
     partitions_def=weekly_partitions,
     kinds={"pdf", "weasyprint"},
@@ -184,15 +210,15 @@ def portfolio_packs(
     """One PDF per portfolio and week for its bosses: ``reports/<week>/portfolio-<id>.pdf``,
     one row per account, held packs first with the reason."""
     week = partition_week(context)
-    accounts = sellerpulse.accounts()
-    paths = sellerpulse.paths
     with warehouse.get_connection() as conn:
         held = holds(conn, week.isoformat())
-        jobs = portfolio_pack_jobs(conn, accounts, week, held, paths.reports)
+        jobs = _portfolio_jobs(conn, sellerpulse, week, held)
+    ahead = started_ahead(jobs)  # by the last seller shard, when it ran in this process
     written = render_packs(jobs)
     return dg.MaterializeResult(
         metadata={
             "packs": len(written),
+            "started_ahead": ahead,
             "held_accounts": len(held),
             "files": dg.MetadataValue.md("\n".join(f"- `{p.name}`" for p in written)),
             "written": dg.MetadataValue.json([p.name for p in written]),

@@ -10,19 +10,23 @@ title or search term reversed), and long unbroken words wrap inside their cell (
 
 from __future__ import annotations
 
+import atexit
 import gc
 import hashlib
 import html
 import logging
 import multiprocessing
 import os
+import pickle
 import re
+import shutil
+import tempfile
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import cache, partial
@@ -450,22 +454,26 @@ def render_packs(
     jobs: Iterable[PackJob],
     workers: int | None = None,
     progress: Callable[[int], None] = lambda done: None,
+    then: Callable[[], Iterable[PackJob]] | None = None,
 ) -> list[Path]:
     """Render packs on all cores; rendering dominates a weekly run. ``jobs`` may be made while
     the packs render (a generator): the workers start, and warm up, before the first is made,
-    and render each as soon as it is. ``progress`` hears how many are done."""
+    and render each as soon as it is. ``progress`` hears how many are done. ``then`` makes the
+    packs a later step of this run will ask for (``render_ahead``): they are started behind
+    these, so no core idles while the last of these renders. A pack started ahead is taken, not
+    rendered again, when its job is asked for."""
     workers = workers or os.cpu_count() or 1
     if isinstance(jobs, list):
-        workers = min(workers, len(jobs))
+        workers = min(workers, len(jobs) + (then is not None))
     if workers <= 1:
         _warmed()
-        return [_counted(render_pack(job), done, progress) for done, job in enumerate(jobs, 1)]
+        return [_counted(_rendered_here(job), done, progress) for done, job in enumerate(jobs, 1)]
     jobs, made = iter(jobs), []
     try:
-        return _rendered(_pool(workers), _kept(jobs, made), progress)
+        return _rendered(_pool(workers), _kept(jobs, made), progress, then)
     except BrokenProcessPool:  # a worker died (killed, out of memory): a new pool, once
         close_pools()
-        return _rendered(_pool(workers), [*made, *jobs], progress)
+        return _rendered(_pool(workers), [*made, *jobs], progress, then)
     finally:
         # a step process of Dagster's multiprocess executor ends with its step, and could not
         # end while workers it started wait for work: they go with the step
@@ -474,11 +482,79 @@ def render_packs(
 
 
 def _rendered(
-    pool: ProcessPoolExecutor, jobs: Iterable[PackJob], progress: Callable[[int], None]
+    pool: ProcessPoolExecutor,
+    jobs: Iterable[PackJob],
+    progress: Callable[[int], None],
+    then: Callable[[], Iterable[PackJob]] | None,
 ) -> list[Path]:
-    """Each job to ``pool`` as soon as it is made; the PDFs in the jobs' order."""
-    futures = [pool.submit(render_pack, job) for job in jobs]
+    """Each job to ``pool`` as soon as it is made, then ``then``'s; the PDFs of ``jobs`` in
+    their order."""
+    futures = [_taken(job) or pool.submit(render_pack, job) for job in jobs]
+    if then is not None:
+        render_ahead(pool, then())
     return [_counted(future.result(), done, progress) for done, future in enumerate(futures, 1)]
+
+
+def _rendered_here(job: PackJob) -> Path:
+    taken = _taken(job)
+    return taken.result() if taken else render_pack(job)
+
+
+@dataclass
+class _Ahead:
+    """A pack started ahead of the step that asks for it, rendering into a folder of its own
+    (``render_ahead``)."""
+
+    job: bytes  # the job, pickled: what it must equal to be taken
+    future: Future
+    folder: Path
+
+
+_ahead: dict[Path, _Ahead] = {}
+
+
+def render_ahead(pool: ProcessPoolExecutor, jobs: Iterable[PackJob]) -> None:
+    """Start rendering ``jobs`` for a later step of this run: each into a hidden folder beside
+    its PDF, moved into place only when the later step asks for the same job (``_taken``), so
+    a run that stops before it leaves no pack it did not make (the folders go as the process
+    ends)."""
+    for job in jobs:
+        job.output.parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix=".ahead-", dir=job.output.parent))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        early = replace(job, output=folder / job.output.name)
+        _ahead[job.output] = _Ahead(pickle.dumps(job), pool.submit(render_pack, early), folder)
+
+
+def started_ahead(jobs: Iterable[PackJob]) -> int:
+    """How many of ``jobs`` were started ahead (``render_ahead``)."""
+    return sum(job.output in _ahead for job in jobs)
+
+
+def _taken(job: PackJob) -> Future | None:
+    """The pack of ``job`` started ahead, moved into place when it is done; None if none was, or
+    one for other figures (it is dropped)."""
+    ahead = _ahead.pop(job.output, None)
+    if ahead is None:
+        return None
+    if ahead.job != pickle.dumps(job):
+        ahead.future.add_done_callback(lambda _: shutil.rmtree(ahead.folder, ignore_errors=True))
+        return None
+    placed: Future = Future()
+
+    def place(done: Future) -> None:
+        try:
+            early = done.result()
+            if job.mail_template:
+                mail_path(early).replace(mail_path(job.output))
+            early.replace(job.output)
+            shutil.rmtree(ahead.folder, ignore_errors=True)
+            placed.set_result(job.output)
+        except BaseException as error:  # noqa: BLE001 - the asking step raises it
+            placed.set_exception(error)
+
+    ahead.future.add_done_callback(place)
+    return placed
 
 
 def _kept(jobs: Iterator[PackJob], made: list[PackJob]) -> Iterator[PackJob]:

@@ -199,6 +199,18 @@ def test_the_run_warmed_weasyprint_for_its_render_workers_while_its_models_were_
     assert not render._warming.is_alive()
 
 
+def test_the_seller_shard_started_the_boss_packs_behind_its_own_and_left_nothing_hidden(demo):
+    manifest, paths, accounts, _, result = demo
+    (boss,) = result.asset_materializations_for_node("packs__portfolio_packs")
+    portfolios = {a.portfolio for a in accounts.accounts.values()}
+    assert boss.metadata["packs"].value == boss.metadata["started_ahead"].value == len(portfolios)
+    folder = paths.reports / manifest.weeks[-1].isoformat()
+    assert sorted(p.name for p in folder.glob("portfolio-*.pdf")) == sorted(
+        f"portfolio-{p}.pdf" for p in portfolios
+    )
+    assert not list(folder.glob(".ahead-*")) and not render._ahead
+
+
 def test_models_built_two_at_a_time_equal_models_built_one_by_one(demo, tmp_path):
     """The weekly run builds the models two at a time (``build_all``): a copy of its warehouse
     with the week built again one model after another holds the same rows in every table

@@ -19,7 +19,7 @@ from fontTools.ttLib import TTFont
 from assets.core.glossary import entries_for, glossary
 from assets.core.i18n import TEMPLATES, translations
 from assets.core.registry import marketplaces, pack_languages
-from assets.core.settings import Account, pack_path
+from assets.core.settings import Account, mail_path, pack_path
 from assets.reports.packs import (
     SELLER_HEADLINE,
     SELLER_PACK_METRICS,
@@ -233,6 +233,82 @@ def test_render_workers_inherit_a_warm_up_done_early_and_render_as_ever(tmp_path
     assert [found for _, found in literal_eval(workers)] == [hits, hits]  # both workers
     assert literal_eval(written) == ["0.en.pdf", "1.en.pdf"]
     assert "Account 1" in pypdf.PdfReader(tmp_path / "1.en.pdf").pages[0].extract_text()
+
+
+def _packs(folder: Path, names: list[str], mail: bool = False) -> list[PackJob]:
+    return [
+        replace(
+            job(folder, name=name, headline=HEADLINE),
+            output=folder / f"{name.replace(' ', '-')}.en.pdf",
+            mail_template="mail/seller.txt" if mail else None,
+        )
+        for name in names
+    ]
+
+
+def test_packs_a_later_step_asks_for_render_behind_these_and_are_taken_not_made_again(tmp_path):
+    """The last seller shard starts the boss packs behind its own (``then``), so no core idles
+    while its last pack renders; the boss packs' step then takes each one whose job is the
+    same, moved into place with its mail, and renders one whose figures differ."""
+    from assets.reports import render
+
+    sellers = _packs(tmp_path, ["Account 0", "Account 1", "Account 2"])
+    bosses = _packs(tmp_path, ["Boss 0", "Boss 1"], mail=True)
+    try:
+        written = render.render_packs(sellers, workers=2, then=lambda: bosses)
+        early = {output: ahead.future.result() for output, ahead in render._ahead.items()}
+        assert set(early) == {b.output for b in bosses}
+        assert [p.name for p in written] == [s.output.name for s in sellers]
+        # rendered, each beside its mail, in a hidden folder: not in place before it is asked for
+        assert all(p.exists() and mail_path(p).exists() for p in early.values())
+        assert all(p.parent.name.startswith(".ahead-") for p in early.values())
+        assert not any(b.output.exists() for b in bosses)
+        made = {output: p.stat().st_ino for output, p in early.items()}
+        revised = replace(
+            bosses[1],
+            context={
+                **bosses[1].context,
+                "account": {**bosses[1].context["account"], "name": "Boss 1 revised"},
+            },
+        )
+        taken = render.render_packs([bosses[0], revised], workers=2)
+    finally:
+        render.close_pools()
+    assert taken == [bosses[0].output, revised.output]
+    assert taken[0].stat().st_ino == made[taken[0]]  # the same file, moved: not made again
+    assert mail_path(taken[0]).read_text("utf-8") == render.render_mail(bosses[0])
+    assert "Boss 1 revised" in pypdf.PdfReader(taken[1]).pages[0].extract_text()
+    assert "revised" in mail_path(taken[1]).read_text("utf-8")
+    assert not list(tmp_path.glob(".ahead-*")) and not render._ahead
+
+
+AHEAD_UNASKED = """
+import sys
+from pathlib import Path
+from assets.reports import render
+from tests.unit.test_render import _packs
+
+out = Path(sys.argv[1])
+render.render_packs(_packs(out, ["Account 0"]), workers=2, then=lambda: _packs(out, ["Boss 0"]))
+print(sorted(p.name for p in out.rglob("*.pdf")))
+"""
+
+
+def test_a_pack_started_ahead_and_never_asked_for_leaves_nothing(tmp_path):
+    """A run that stops before its boss packs' step (a seller pack failed) must not leave
+    boss packs it never made: those started ahead go with the process that started them."""
+    done = subprocess.run(
+        [sys.executable, "-c", AHEAD_UNASKED, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+        check=True,
+    )
+    assert literal_eval(done.stdout.splitlines()[-1]) in (
+        ["Account-0.en.pdf"],
+        ["Account-0.en.pdf", "Boss-0.en.pdf"],  # the boss pack rendering still, or done
+    )
+    assert [p.name for p in tmp_path.iterdir()] == ["Account-0.en.pdf"]
 
 
 def test_untrusted_text_is_escaped(tmp_path):
