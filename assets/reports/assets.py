@@ -105,11 +105,14 @@ def render_pack_shard(
     mine = [accounts.accounts[a] for a in shard.account_ids]
     side_by_side = context.job_def.executor_def.name == dg.multiprocess_executor.name
     last = shard.first + len(mine) == shard.total
+    workers = 1 if side_by_side else min(os.cpu_count() or 1, len(mine))
     say = Progress(context.log, shard.total)
     with read_only_connection(warehouse) as conn:
         written = render_packs(
-            account_pack_jobs_in_batches(conn, mine, week, sellerpulse.paths.reports),
-            workers=1 if side_by_side else min(os.cpu_count() or 1, len(mine)),
+            account_pack_jobs_in_batches(
+                conn, mine, week, sellerpulse.paths.reports, first=workers
+            ),
+            workers=workers,
             progress=lambda done: say(shard.first + done),
             then=(lambda: _portfolio_jobs(conn, sellerpulse, week, shard.held))
             if last and _boss_packs_here_later(context)

@@ -341,12 +341,17 @@ def account_pack_jobs_in_batches(
     week: date,
     reports_dir: Path,
     batch: int = 100,
+    first: int = 2,
 ) -> Iterator[PackJob]:
     """``account_pack_jobs``, ``batch`` accounts at a time, so the first packs render while the
     rest are read (a thousand accounts' figures take seconds to read; a hundred's queries cost
-    hardly more per account than a thousand's)."""
-    for first in range(0, len(accounts), batch):
-        yield from account_pack_jobs(conn, accounts[first : first + batch], week, reports_dir)
+    hardly more per account than a thousand's). The first batch is ``first`` accounts, one per
+    render worker: they start as soon as two packs' figures are read (0.08 s against 0.23 s for
+    nine accounts)."""
+    done, size = 0, first
+    while done < len(accounts):
+        yield from account_pack_jobs(conn, accounts[done : done + size], week, reports_dir)
+        done, size = done + size, batch
 
 
 def seller_pack_jobs(

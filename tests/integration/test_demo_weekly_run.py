@@ -9,6 +9,7 @@ pack that explains, print quality and the mails (one module: the demo is built o
 import csv
 import email
 import email.policy
+import pickle
 import re
 import shutil
 import subprocess
@@ -30,7 +31,12 @@ from assets.core.settings import Paths, load_accounts
 from assets.ingest.inbox import ingest_inbox
 from assets.models.build import build
 from assets.reports import render
-from assets.reports.packs import SELLER_HEADLINE, VENDOR_HEADLINE, account_pack_jobs
+from assets.reports.packs import (
+    SELLER_HEADLINE,
+    VENDOR_HEADLINE,
+    account_pack_jobs,
+    account_pack_jobs_in_batches,
+)
 from assets.reports.render import make_environment, render_html
 from demo import DemoScale, write_demo
 from pipelines.definitions import build_definitions
@@ -209,6 +215,20 @@ def test_the_seller_shard_started_the_boss_packs_behind_its_own_and_left_nothing
         f"portfolio-{p}.pdf" for p in portfolios
     )
     assert not list(folder.glob(".ahead-*")) and not render._ahead
+
+
+def test_packs_read_in_batches_are_the_packs_read_at_once(demo, tmp_path):
+    """The shard reads its accounts' figures a worker's worth first, then a hundred at a time:
+    each pack's context is the same as when every account is read in one go."""
+    manifest, paths, accounts, _, _ = demo
+    everyone = list(accounts.accounts.values())
+    with duckdb.connect(str(paths.warehouse), read_only=True) as conn:
+        whole = account_pack_jobs(conn, everyone, manifest.weeks[-1], tmp_path)
+        batches = account_pack_jobs_in_batches(
+            conn, everyone, manifest.weeks[-1], tmp_path, batch=3, first=2
+        )
+        assert [pickle.dumps(j) for j in batches] == [pickle.dumps(j) for j in whole]
+    assert len(whole) == len(everyone) > 2 + 3
 
 
 def test_models_built_two_at_a_time_equal_models_built_one_by_one(demo, tmp_path):
