@@ -521,9 +521,16 @@ def render_ahead(pool: ProcessPoolExecutor, jobs: Iterable[PackJob]) -> None:
     for job in jobs:
         job.output.parent.mkdir(parents=True, exist_ok=True)
         folder = Path(tempfile.mkdtemp(prefix=".ahead-", dir=job.output.parent))
-        atexit.register(shutil.rmtree, folder, ignore_errors=True)
         early = replace(job, output=folder / job.output.name)
         _ahead[job.output] = _Ahead(pickle.dumps(job), pool.submit(render_pack, early), folder)
+
+
+@atexit.register
+def _drop_unasked() -> None:
+    """The folders of packs started ahead and never asked for (the run stopped before): the
+    render workers have ended by now (``concurrent.futures`` waits for them first)."""
+    for ahead in _ahead.values():
+        shutil.rmtree(ahead.folder, ignore_errors=True)
 
 
 def started_ahead(jobs: Iterable[PackJob]) -> int:
