@@ -519,10 +519,33 @@ def render_ahead(pool: ProcessPoolExecutor, jobs: Iterable[PackJob]) -> None:
     a run that stops before it leaves no pack it did not make (the folders go as the process
     ends)."""
     for job in jobs:
-        job.output.parent.mkdir(parents=True, exist_ok=True)
-        folder = Path(tempfile.mkdtemp(prefix=".ahead-", dir=job.output.parent))
+        folder = _ahead_folder(job.output.parent)
         early = replace(job, output=folder / job.output.name)
         _ahead[job.output] = _Ahead(pickle.dumps(job), pool.submit(render_pack, early), folder)
+
+
+AHEAD = ".ahead-"  # + the pid of the process that made the folder
+
+
+def _ahead_folder(week: Path) -> Path:
+    """A new hidden folder in ``week`` for a pack started ahead. Those of a process that has
+    ended go first: a run killed outright (SIGKILL, out of memory) could not remove its own."""
+    week.mkdir(parents=True, exist_ok=True)
+    for stale in week.glob(f"{AHEAD}*"):
+        pid = stale.name.removeprefix(AHEAD).partition("-")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{AHEAD}{os.getpid()}-", dir=week))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
 
 
 @atexit.register

@@ -133,6 +133,9 @@ def leftovers(home: Path) -> list[str]:
         for path in (home / folder).rglob("*"):
             if path.is_dir():
                 continue
+            if any(part.startswith(".") for part in path.relative_to(home / folder).parts):
+                bad.append(f"hidden {path.relative_to(home)}")  # e.g. a pack started ahead
+                continue
             if path.suffix == ".pdf":
                 try:
                     assert len(pypdf.PdfReader(path).pages) > 0

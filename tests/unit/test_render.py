@@ -311,6 +311,30 @@ def test_a_pack_started_ahead_and_never_asked_for_leaves_nothing(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["Account-0.en.pdf"]
 
 
+def test_a_killed_runs_packs_started_ahead_go_when_packs_are_next_started_ahead(tmp_path):
+    """A run killed outright cannot remove its hidden folders: the next run that starts packs
+    ahead in the same week removes those of processes that have ended, and no other."""
+    from assets.reports import render
+
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)  # fmt: skip
+    killed = tmp_path / f"{render.AHEAD}{ended.stdout.strip()}-x1"
+    live = tmp_path / f"{render.AHEAD}{os.getppid()}-x2"  # pytest's parent: still running
+    for folder in (killed, live):
+        folder.mkdir()
+        (folder / "Boss-0.en.pdf.part").write_bytes(b"%PDF-1.7 cut off")
+    try:
+        render.render_packs(
+            _packs(tmp_path, ["Account 0"]), workers=2, then=lambda: _packs(tmp_path, ["Boss 0"])
+        )
+        taken = render.render_packs(_packs(tmp_path, ["Boss 0"]))
+    finally:
+        render.close_pools()
+    assert not killed.exists() and (live / "Boss-0.en.pdf.part").exists()
+    assert [p.name for p in taken] == ["Boss-0.en.pdf"]
+    assert sorted(p.name for p in tmp_path.glob(f"{render.AHEAD}*")) == [live.name]
+
+
 def test_untrusted_text_is_escaped(tmp_path):
     html = render_html(job(tmp_path, headline=HEADLINE))
     assert "<script>" not in html and "Oak &amp; Co &lt;script&gt;" in html
