@@ -39,12 +39,11 @@ from assets.checks.results import CheckOutcome, record
 from assets.core.ahead import start_for_packs
 from assets.core.catalog import Model, discover
 from assets.core.partitions import weekly_partitions
-from assets.core.resources import WAREHOUSE_POOL, runs_here_later
+from assets.core.resources import WAREHOUSE_POOL, asset_runs_here_later, runs_here_later
 
 ID_COLUMNS = ["account_id", "week_start"]
 INGEST_STEP, MODEL_STEP = "ingest_checks", "model_checks"
 SELLER_PACKS = dg.AssetKey(["packs", "seller_packs"])
-PACKS_STEP = SELLER_PACKS.to_python_identifier()
 
 
 @dataclass(frozen=True)
@@ -226,10 +225,7 @@ def _warm_renderer_early(context: dg.AssetCheckExecutionContext) -> None:
     checks run, when this run renders packs in this process next: the render workers then
     fork warm, instead of each warming up alone. Under other executors the packs render in
     other processes."""
-    if not runs_here_later(context.op_execution_context.job_def, PACKS_STEP):
-        return
-    selection = context.run.asset_selection  # empty or None: the job's every asset
-    if not selection or SELLER_PACKS in selection:
+    if asset_runs_here_later(context.op_execution_context.job_def, context.run, SELLER_PACKS):
         start_for_packs()
 
 

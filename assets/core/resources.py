@@ -76,6 +76,13 @@ def runs_here_later(job: dg.JobDefinition, node: str) -> bool:
     return job.executor_def.name in IN_PROCESS and node in job.graph.node_names()
 
 
+def asset_runs_here_later(job: dg.JobDefinition, run: dg.DagsterRun, key: dg.AssetKey) -> bool:
+    """Whether the step of asset ``key`` runs later in this process (``runs_here_later``) and
+    this run materialises it (a run without a selection: every asset of its job)."""
+    selection = run.asset_selection
+    return runs_here_later(job, key.to_python_identifier()) and (not selection or key in selection)
+
+
 # every asset and check that writes to the warehouse: a team's instance (docs/team/dagster.yaml)
 # runs one run holding this pool at a time, as DuckDB takes one writer process
 WAREHOUSE_POOL = "warehouse"

@@ -26,8 +26,8 @@ from assets.core.resources import (
     WAREHOUSE_POOL,
     SellerPulseHome,
     Warehouse,
+    asset_runs_here_later,
     read_only_connection,
-    runs_here_later,
 )
 from assets.reports.packs import account_pack_jobs_in_batches
 from assets.reports.portfolio import portfolio_pack_jobs
@@ -114,21 +114,13 @@ def render_pack_shard(
             ),
             workers=workers,
             progress=lambda done: say(shard.first + done),
+            # in process, the last shard starts the boss packs behind its own, in the same
+            # workers; the boss packs' step takes them as they finish
             then=(lambda: _portfolio_jobs(conn, sellerpulse, week, shard.held))
-            if last and _boss_packs_here_later(context)
+            if last and asset_runs_here_later(context.job_def, context.run, PORTFOLIO_PACKS)
             else None,
         )
     return [p.name for p in written]
-
-
-def _boss_packs_here_later(context: dg.OpExecutionContext) -> bool:
-    """Whether this run renders the boss packs after the seller packs, in this process (the
-    in-process executor): then the last shard starts them behind its own packs, in the same
-    workers, and the boss packs' step takes them as they finish."""
-    selection = context.run.asset_selection  # empty or None: the job's every asset
-    return runs_here_later(context.job_def, PORTFOLIO_PACKS.to_python_identifier()) and (
-        not selection or PORTFOLIO_PACKS in selection
-    )
 
 
 @dg.op(out=dg.Out(dg.Nothing))
