@@ -249,9 +249,18 @@ def _packs(folder: Path, names: list[str], mail: bool = False) -> list[PackJob]:
 def test_packs_a_later_step_asks_for_render_behind_these_and_are_taken_not_made_again(tmp_path):
     """The last seller shard starts the boss packs behind its own (``then``), so no core idles
     while its last pack renders; the boss packs' step then takes each one whose job is the
-    same, moved into place with its mail, and renders one whose figures differ."""
+    same, moved into place with its mail, and renders one whose figures differ. A run killed
+    outright could not remove its hidden folders: those of processes that have ended go as
+    packs are next started ahead in the week, and no other."""
     from assets.reports import render
 
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)  # fmt: skip
+    killed = tmp_path / f"{render.AHEAD}{ended.stdout.strip()}-x1"
+    live = tmp_path / f"{render.AHEAD}{os.getppid()}-x2"  # pytest's parent: still running
+    for folder in (killed, live):
+        folder.mkdir()
+        (folder / "Boss-0.en.pdf.part").write_bytes(b"%PDF-1.7 cut off")
     sellers = _packs(tmp_path, ["Account 0", "Account 1", "Account 2"])
     bosses = _packs(tmp_path, ["Boss 0", "Boss 1"], mail=True)
     try:
@@ -279,7 +288,9 @@ def test_packs_a_later_step_asks_for_render_behind_these_and_are_taken_not_made_
     assert mail_path(taken[0]).read_text("utf-8") == render.render_mail(bosses[0])
     assert "Boss 1 revised" in pypdf.PdfReader(taken[1]).pages[0].extract_text()
     assert "revised" in mail_path(taken[1]).read_text("utf-8")
-    assert not list(tmp_path.glob(".ahead-*")) and not render._ahead
+    assert not killed.exists() and (live / "Boss-0.en.pdf.part").exists()
+    assert [p.name for p in tmp_path.glob(f"{render.AHEAD}*")] == [live.name]
+    assert not render._ahead
 
 
 AHEAD_UNASKED = """
@@ -309,30 +320,6 @@ def test_a_pack_started_ahead_and_never_asked_for_leaves_nothing(tmp_path):
         ["Account-0.en.pdf", "Boss-0.en.pdf"],  # the boss pack rendering still, or done
     )
     assert [p.name for p in tmp_path.iterdir()] == ["Account-0.en.pdf"]
-
-
-def test_a_killed_runs_packs_started_ahead_go_when_packs_are_next_started_ahead(tmp_path):
-    """A run killed outright cannot remove its hidden folders: the next run that starts packs
-    ahead in the same week removes those of processes that have ended, and no other."""
-    from assets.reports import render
-
-    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                           capture_output=True, text=True, check=True)  # fmt: skip
-    killed = tmp_path / f"{render.AHEAD}{ended.stdout.strip()}-x1"
-    live = tmp_path / f"{render.AHEAD}{os.getppid()}-x2"  # pytest's parent: still running
-    for folder in (killed, live):
-        folder.mkdir()
-        (folder / "Boss-0.en.pdf.part").write_bytes(b"%PDF-1.7 cut off")
-    try:
-        render.render_packs(
-            _packs(tmp_path, ["Account 0"]), workers=2, then=lambda: _packs(tmp_path, ["Boss 0"])
-        )
-        taken = render.render_packs(_packs(tmp_path, ["Boss 0"]))
-    finally:
-        render.close_pools()
-    assert not killed.exists() and (live / "Boss-0.en.pdf.part").exists()
-    assert [p.name for p in taken] == ["Boss-0.en.pdf"]
-    assert sorted(p.name for p in tmp_path.glob(f"{render.AHEAD}*")) == [live.name]
 
 
 def test_untrusted_text_is_escaped(tmp_path):
