@@ -20,6 +20,7 @@ import os
 import pickle
 import re
 import shutil
+import signal
 import tempfile
 import threading
 import unicodedata
@@ -625,13 +626,22 @@ def _pool(workers: int) -> ProcessPoolExecutor:
         pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context("fork"),
-            initializer=_warm_up,
+            initializer=_worker_start,
         )
         pool.submit(abs, 0)  # forks every worker now, while frozen, without waiting for them
     finally:
         gc.unfreeze()
     _pools[workers] = pool
     return pool
+
+
+def _worker_start() -> None:
+    """A render worker's start: SIGTERM ends it again, then it warms up (``_warm_up``). Forked
+    in a Dagster step, it inherits the handler Dagster puts on SIGTERM while a step runs, which
+    only notes the signal; but a pool whose worker was killed (out of memory) ends the others
+    with SIGTERM, and its shutdown would wait forever for one that stayed."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _warm_up()
 
 
 _warming: threading.Thread | None = None

@@ -195,6 +195,36 @@ def test_packs_render_as_they_are_made_and_outlive_a_killed_worker(tmp_path):
         assert f"Account {n}" in pypdf.PdfReader(path).pages[0].extract_text()
 
 
+
+def test_render_workers_forked_in_a_dagster_step_end_on_sigterm():
+    """While a step runs, Dagster notes SIGTERM instead of ending on it; workers forked there
+    inherited that, and a pool whose worker was killed ends the others with SIGTERM: its
+    shutdown then waited forever for the one that stayed (the suite hung on it once)."""
+    import dagster as dg
+
+    from assets.reports import render
+
+    @dg.op
+    def fork_render_workers() -> None:
+        render._pool(2)
+
+    @dg.job
+    def packs_step():
+        fork_render_workers()
+
+    render.close_pools()
+    try:
+        assert packs_step.execute_in_process().success
+        workers = list(render._pools[2]._processes.values())
+        assert len(workers) == 2
+        for worker in workers:
+            worker.terminate()  # SIGTERM, as a broken pool sends it
+            worker.join(timeout=10)
+            assert worker.exitcode == -signal.SIGTERM
+    finally:
+        render.close_pools()
+
+
 WORKERS_WARM = """
 import os, sys, time
 from dataclasses import replace
