@@ -40,6 +40,7 @@ from assets.reports.packs import (
 from assets.reports.render import make_environment, render_html
 from demo import DemoScale, write_demo
 from pipelines.definitions import build_definitions
+from tests.pack_text import without_contents
 
 pytestmark = pytest.mark.slow
 
@@ -71,7 +72,8 @@ def page_texts(path: Path) -> tuple[str, ...]:
 
 
 def pdf_text(path: Path) -> str:
-    return " ".join(" ".join(page_texts(path)).split())
+    """The whole pack's text, whitespace squeezed, without the contents line."""
+    return without_contents(" ".join(" ".join(page_texts(path)).split()))
 
 
 def test_every_demo_export_loads_without_rejects(demo):
@@ -290,7 +292,7 @@ ASIN_LOWER = re.compile(r"\bb0[0-9a-z]{8}\b")
 
 def actions_section(text: str, note: str, next_title: str) -> str:
     """The list between the section's note (under its title) and the next section's title
-    (its first occurrence after the note: the contents line names it before)."""
+    (``pdf_text`` has taken out the contents line, which names it too)."""
     start = text.index(note) + len(note)
     return text[start : text.index(next_title, start)]
 

@@ -14,6 +14,7 @@ from assets.ingest.inbox import ensure_raw_tables
 from assets.ingest.reference import write_reference_tables
 from assets.reports.portfolio import held_reasons, portfolio_pack_job
 from assets.reports.render import render_html, render_mail, render_pack
+from tests.pack_text import first_page_text, without_contents
 from tests.sql.rows import build_models, insert, insert_eu_portfolio_weeks
 
 W2 = date(2026, 11, 16)  # the second of the two weeks insert_eu_portfolio_weeks writes
@@ -66,8 +67,8 @@ def test_accounts_needing_attention_come_first_each_with_a_plain_reason(job):
     # oak-uk's pack is held (first), messer-de breaches the ODR limit (then)
     assert [r["id"] for r in job.context["attention"]] == ["oak-uk", "messer-de"]
     assert [r["id"] for r in job.context["accounts"]] == ["oak-uk", "messer-de"]
-    text = " ".join(pypdf.PdfReader(render_pack(job)).pages[0].extract_text().split())
-    attention = text[text.rindex("Accounts needing attention") :]
+    text = first_page_text(render_pack(job))
+    attention = text[text.index("Accounts needing attention") :]
     assert attention.index("Oak & Co <UK>") < attention.index("Messerwerk DE")
     assert (
         "Oak & Co <UK> UK — Pack held: this week's business report does not cover exactly "
@@ -80,8 +81,8 @@ def test_accounts_needing_attention_come_first_each_with_a_plain_reason(job):
 
 def test_held_packs_say_why_in_plain_words_or_the_checks_own_message(job):
     pages = pypdf.PdfReader(render_pack(job)).pages
-    text = " ".join(" ".join(p.extract_text() for p in pages).split())
-    held = text[text.rindex("Packs held this week") :]
+    text = without_contents(" ".join(" ".join(p.extract_text() for p in pages).split()))
+    held = text[text.index("Packs held this week") :]
     # the sentence, with the check's message in small print for whoever fixes it
     assert "This week's business report does not cover exactly this week" in held
     assert "business_report_period_plausible: f.csv has 0.14×" in held
@@ -108,8 +109,8 @@ def test_every_main_amount_of_the_accounts_table_is_in_the_base_currency(job):
 
 
 def test_what_moved_the_portfolio_and_which_accounts(job):
-    text = " ".join(pypdf.PdfReader(render_pack(job)).pages[0].extract_text().split())
-    drivers = text[text.rindex("What moved the portfolio") :]
+    text = first_page_text(render_pack(job))
+    drivers = text[text.index("What moved the portfolio") :]
     # traffic 228.57 − 50 = 178.57, conversion −342.86 + 50 = −292.86, change +88.57 EUR
     assert "Traffic effect €178.57" in drivers and "Conversion effect -€292.86" in drivers
     assert "Change €88.57" in drivers
