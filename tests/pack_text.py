@@ -1,6 +1,7 @@
 """The text of a pack's PDF, as the tests read it."""
 
 import re
+from pathlib import Path
 
 import pypdf
 
@@ -25,7 +26,7 @@ def without_contents(text: str, language: str | None = None) -> str:
     return text
 
 
-def first_page_text(pdf, language: str = "en") -> str:
+def first_page_text(pdf: Path, language: str = "en") -> str:
     """Page 1's text, whitespace squeezed, without the contents line."""
     text = " ".join(pypdf.PdfReader(pdf).pages[0].extract_text().split())
     return without_contents(text, language)

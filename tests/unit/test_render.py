@@ -195,7 +195,6 @@ def test_packs_render_as_they_are_made_and_outlive_a_killed_worker(tmp_path):
         assert f"Account {n}" in pypdf.PdfReader(path).pages[0].extract_text()
 
 
-
 def test_render_workers_forked_in_a_dagster_step_end_on_sigterm():
     """While a step runs, Dagster notes SIGTERM instead of ending on it; workers forked there
     inherited that, and a pool whose worker was killed ends the others with SIGTERM: its
