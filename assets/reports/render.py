@@ -622,7 +622,8 @@ def _pool(workers: int) -> ProcessPoolExecutor:
         return _pools[workers]
     _warmed()
     gc.freeze()
-    # SIGTERM waits while the workers fork, until each has put back its default (``_worker_start``)
+    # a SIGTERM waits while the workers fork, until each has put back its default
+    # (``_worker_start``)
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
     try:
         pool = ProcessPoolExecutor(
@@ -642,8 +643,8 @@ def _worker_start() -> None:
     """A render worker's start: SIGTERM ends it again, then it warms up (``_warm_up``). Forked
     in a Dagster run, it inherits the handler Dagster puts on SIGTERM, which around the run's
     steps only notes the signal; but a pool whose worker was killed (out of memory) ends the
-    others with SIGTERM, and its shutdown would wait forever for one that stayed. SIGTERM is blocked
-    from the fork until here (``_pool``), so one sent meanwhile ends the worker now."""
+    others with SIGTERM, and its shutdown would wait forever for one that stayed. SIGTERM is
+    blocked from the fork until here (``_pool``), so one sent meanwhile ends the worker now."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
     _warm_up()
