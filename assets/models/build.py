@@ -19,14 +19,21 @@ import rjieba
 from assets.core.catalog import Model
 from assets.core.resources import ThreadCursors
 
-# true for rows of the week being built and the ``weeks`` before it; always true in a whole
-# rebuild (the variable is NULL then). It is kept in the warehouse, so a model pasted into the
-# duckdb shell runs whole. Views may not use it: their readers never set the variable.
+# ``in_look_back``: true for rows of the week being built and the ``weeks`` before it; always
+# true in a whole rebuild (the variable is NULL then). ``in_build_days``: the same for rows
+# whose days (``first_day`` to ``last_day``) touch that window, for a staging view over raw
+# rows that have no week yet. Both are kept in the warehouse, so a model pasted into the duckdb
+# shell runs whole; so does a view read anywhere but in a table's build (checks, packs, the
+# shell), as only the build's own connection sets the variable.
 LOOK_BACK_MACRO = """
 create or replace macro in_look_back(week_start, weeks) as
     getvariable('sellerpulse_build_week') is null
     or week_start between getvariable('sellerpulse_build_week')::date - (7 * weeks)::integer
-        and getvariable('sellerpulse_build_week')::date
+        and getvariable('sellerpulse_build_week')::date;
+create or replace macro in_build_days(first_day, last_day, weeks) as
+    getvariable('sellerpulse_build_week') is null
+    or (first_day <= getvariable('sellerpulse_build_week')::date + 6
+        and last_day >= getvariable('sellerpulse_build_week')::date - (7 * weeks)::integer)
 """
 
 

@@ -26,6 +26,9 @@ source as (
         union all by name
         select * from search_terms
     )
+    -- a table built for one week reads only the exports whose period touches it (every one
+    -- that has or covers one of its days), not all history; its readers look back 0 weeks
+    where in_build_days(period_start, period_end, 0)
 ),
 
 daily as (
@@ -45,29 +48,30 @@ spread as (
     -- day i (from 0) of n gets floor(total × (i + 1) / n) − floor(total × i / n): the days add
     -- up to the row's total exactly, counts stay whole and amounts whole cents
     select
-        source.* exclude (report_date, impressions, clicks, spend, sales, orders, units),
-        source.span_start + days.i::integer as report_date,
-        (days.i + 1) * impressions // days_in_span - days.i * impressions // days_in_span
-        as impressions,
-        (days.i + 1) * clicks // days_in_span - days.i * clicks // days_in_span as clicks,
-        (((days.i + 1) * spend_cents // days_in_span - days.i * spend_cents // days_in_span)
-            / 100)::decimal(18, 2) as spend,
-        (((days.i + 1) * sales_cents // days_in_span - days.i * sales_cents // days_in_span)
-            / 100)::decimal(18, 2) as sales,
-        (days.i + 1) * orders // days_in_span - days.i * orders // days_in_span as orders,
-        (days.i + 1) * units // days_in_span - days.i * units // days_in_span as units,
+        spans.* exclude (report_date, impressions, clicks, spend, sales, orders, units, i),
+        span_start + i::integer as report_date,
+        (i + 1) * impressions // days_in_span - i * impressions // days_in_span as impressions,
+        (i + 1) * clicks // days_in_span - i * clicks // days_in_span as clicks,
+        (((i + 1) * spend_cents // days_in_span - i * spend_cents // days_in_span) / 100)
+            ::decimal(18, 2) as spend,
+        (((i + 1) * sales_cents // days_in_span - i * sales_cents // days_in_span) / 100)
+            ::decimal(18, 2) as sales,
+        (i + 1) * orders // days_in_span - i * orders // days_in_span as orders,
+        (i + 1) * units // days_in_span - i * units // days_in_span as units,
         -- a week's figures are exact when the whole span falls in that week
         date_trunc('week', span_start) <> date_trunc('week', span_end) as is_estimated
     from (
+        -- a row per day of the span: unnest, not a join with range(), which DuckDB estimates
+        -- at rows × rows and sizes the windows after it for (a weekly build cost 3× as much)
         select
             *,
             span_end - span_start + 1 as days_in_span,
             (spend * 100)::bigint as spend_cents,
-            (sales * 100)::bigint as sales_cents
+            (sales * 100)::bigint as sales_cents,
+            unnest(range(span_end - span_start + 1)) as i
         from source
         where is_summary
-    ) as source,
-        range(0, source.days_in_span) as days(i)
+    ) as spans
 ),
 
 summary_days as (

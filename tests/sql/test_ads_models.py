@@ -1,6 +1,6 @@
 """Advertising models by hand: report precedence, ACoS…ROI, campaigns over target, wasted terms."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -337,6 +337,48 @@ def test_a_day_counts_once_daily_exports_first_then_the_latest_summary(warehouse
     # nothing lost or doubled: 1.00 × (30 − 7) + 2.00 × 5 + 9.50 = 42.50
     assert sum(spend.values()) == 42.5
 
+
+
+def test_a_week_built_alone_reads_the_exports_around_it_and_equals_the_whole_build(warehouse):
+    # a summary of the whole month: 30.00 over 30 days, 1.00 a day
+    insert(
+        warehouse,
+        "sp_search_terms",
+        [summary(day(1), day(30), "C1", 300, 30, 30, 0, search_term="knife")],
+        period_start=day(1),
+        period_end=day(30),
+        file_hash="month",
+    )
+    # a daily export of Mon 2nd – Sun 22nd with rows on its first and last day only (3.00 and
+    # 4.00): every day from the 2nd to the 22nd comes from it, none from the month, so the
+    # week of the 9th has no spend at all, though no row of this export falls in it
+    insert(
+        warehouse,
+        "sp_search_terms",
+        [
+            ad(day(2), "C1", 30, 3, 3, 0, 0, search_term="knife"),
+            ad(day(22), "C1", 40, 4, 4, 0, 0, search_term="knife"),
+        ],
+        period_start=day(2),
+        period_end=day(22),
+        file_hash="daily",
+    )
+    build_models(warehouse, "marts.fct_ads_campaign_week")
+    spend = "select week_start, spend_amount::double from marts.fct_ads_campaign_week"
+    whole = dict(warehouse.execute(spend).fetchall())
+    # the 1st (a Sunday) 1.00; 2nd–8th: the 2nd's 3.00; 16th–22nd: the 22nd's 4.00; 23rd–29th
+    # 7 × 1.00; the 30th (a Monday) 1.00
+    assert whole == {
+        date(2026, 10, 26): 1.0,
+        date(2026, 11, 2): 3.0,
+        W2: 4.0,
+        date(2026, 11, 23): 7.0,
+        date(2026, 11, 30): 1.0,
+    }
+    # each week built alone (in_build_days: the exports whose period touches it) again
+    for week in [date(2026, 10, 26) + timedelta(weeks=n) for n in range(6)]:
+        build_models(warehouse, "marts.fct_ads_campaign_week", week=week)
+    assert dict(warehouse.execute(spend).fetchall()) == whole
 
 def test_seven_and_fourteen_day_windows_are_not_added_together_silently(warehouse):
     # C1 on the 16th in a 7-day and a 14-day campaign report: counts once, the 7-day one;
