@@ -173,7 +173,9 @@ days as (
     -- settlement, else the Transaction view
     select account_id, posted_date, min(rank) as rank
     from (
-        select account_id, posted_date, 1 as rank from date_range_lines
+        -- the days of date_range_typed, not of its lines: read only once, the lines are not
+        -- stored first (at XL, 10 M of them before the zero amounts are left out)
+        select account_id, posted_date, 1 as rank from date_range_typed
         union all
         select account_id, posted_date, 2 from settlement_lines
         union all

@@ -1,6 +1,9 @@
 -- Date Range Report transaction rows as loaded, with the Monday week their day (in the marketplace's time zone) falls in
 with source as (
+    -- a table built for one week reads only the exports whose period touches it (its readers
+    -- look back 0 weeks), not all history
     select * from raw.payments_date_range
+    where in_build_days(period_start, period_end, 0)
 ),
 
 final as (
