@@ -13,9 +13,9 @@ A model that looks back over earlier weeks declares how far, where it reads its 
 ``where in_look_back(week_start, 13)`` keeps the week being built and the 13 weeks before it
 (every row in a whole rebuild). DuckDB pushes that filter into the scan, so a one-week build
 costs the same after two years of history as after one quarter. A staging view whose week
-comes from its rows' days (Sponsored Products, whose summary rows span days) narrows its raw
-rows with ``in_build_days(first_day, last_day, N)`` instead: during a table's build only the
-rows whose days touch the window, for every other reader all of them.
+comes from its rows' days (Sponsored Products, payments) narrows its raw rows with
+``in_build_days(period_start, period_end, N)`` instead: during a table's build only the
+exports whose period touches the window, for every other reader all of them.
 """
 
 from __future__ import annotations

@@ -338,7 +338,6 @@ def test_a_day_counts_once_daily_exports_first_then_the_latest_summary(warehouse
     assert sum(spend.values()) == 42.5
 
 
-
 def test_a_week_built_alone_reads_the_exports_around_it_and_equals_the_whole_build(warehouse):
     # a summary of the whole month: 30.00 over 30 days, 1.00 a day
     insert(
@@ -379,6 +378,7 @@ def test_a_week_built_alone_reads_the_exports_around_it_and_equals_the_whole_bui
     for week in [date(2026, 10, 26) + timedelta(weeks=n) for n in range(6)]:
         build_models(warehouse, "marts.fct_ads_campaign_week", week=week)
     assert dict(warehouse.execute(spend).fetchall()) == whole
+
 
 def test_seven_and_fourteen_day_windows_are_not_added_together_silently(warehouse):
     # C1 on the 16th in a 7-day and a 14-day campaign report: counts once, the 7-day one;
