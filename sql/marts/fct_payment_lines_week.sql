@@ -173,8 +173,8 @@ days as (
     -- settlement, else the Transaction view
     select account_id, posted_date, min(rank) as rank
     from (
-        -- the days of date_range_typed, not of its lines: read only once, the lines are not
-        -- stored first (at XL, 10 M of them before the zero amounts are left out)
+        -- the days from date_range_typed, not from its lines: read once, the lines stream
+        -- through instead of being stored (10 M at XL before the zero amounts are left out)
         select account_id, posted_date, 1 as rank from date_range_typed
         union all
         select account_id, posted_date, 2 from settlement_lines

@@ -61,8 +61,8 @@ spread as (
         -- a week's figures are exact when the whole span falls in that week
         date_trunc('week', span_start) <> date_trunc('week', span_end) as is_estimated
     from (
-        -- a row per day of the span: unnest, not a join with range(), which DuckDB estimates
-        -- at rows × rows and sizes the windows after it for (a weekly build cost 3× as much)
+        -- a row per day of the span with unnest: DuckDB estimated a join with range() at
+        -- rows × rows and sized the windows after it for that many (3× a weekly build's time)
         select
             *,
             span_end - span_start + 1 as days_in_span,

@@ -280,48 +280,54 @@ def test_a_summary_row_is_spread_over_its_days_and_marked_estimated_across_weeks
     ]  # fmt: skip
 
 
-def test_a_day_counts_once_daily_exports_first_then_the_latest_summary(warehouse):
-    # an old summary of the whole month: 30 days, 30.00 spent → 1.00 a day
+def knife_export(warehouse, rows, first, last, name, **extra):
+    """A search-term export of ``rows`` whose period is ``first`` to ``last``."""
     insert(
         warehouse,
         "sp_search_terms",
-        [summary(day(1), day(30), "C1", 300, 30, 30, 0, search_term="knife")],
-        period_start=day(1),
-        period_end=day(30),
-        file_hash="month",
-        loaded_at="2026-11-20 08:00",
+        rows,
+        period_start=first,
+        period_end=last,
+        file_hash=name,
+        **extra,
     )
-    # a summary of Mon 16th – Sun 22nd: 14.00 → 2.00 a day; its period is shorter (more exact),
-    # so it replaces the month's share on those days, though loaded earlier
-    insert(
-        warehouse,
-        "sp_search_terms",
-        [summary(day(16), day(22), "C1", 70, 7, 14, 0, search_term="knife")],
-        period_start=day(16),
-        period_end=day(22),
-        file_hash="week",
-        loaded_at="2026-11-19 08:00",
-    )
-    # a daily export of Tue 17th – Wed 18th (9.00 and 0.50): those days come from it alone,
-    # even though the summaries were loaded after it
-    insert(
-        warehouse,
-        "sp_search_terms",
-        [
-            ad(day(17), "C1", 10, 1, 9, 0, 0, search_term="knife"),
-            ad(day(18), "C1", 10, 1, 0.5, 0, 0, search_term="knife"),
-        ],
-        period_start=day(17),
-        period_end=day(18),
-        file_hash="daily",
-        loaded_at="2026-11-01 08:00",
-    )
-    build_models(warehouse, "marts.fct_ads_campaign_week")
-    spend = dict(
+
+
+def knife(first, impressions, clicks, spend, last=None):
+    """C1's search term "knife": a day's row, or a summary row of ``first`` to ``last``."""
+    if last is None:
+        return ad(first, "C1", impressions, clicks, spend, 0, 0, search_term="knife")
+    return summary(first, last, "C1", impressions, clicks, spend, 0, search_term="knife")
+
+
+def weekly_spend(warehouse) -> dict:
+    return dict(
         warehouse.execute(
             "select week_start, spend_amount::double from marts.fct_ads_campaign_week"
         ).fetchall()
     )
+
+
+def test_a_day_counts_once_daily_exports_first_then_the_latest_summary(warehouse):
+    # an old summary of the whole month: 30 days, 30.00 spent → 1.00 a day
+    knife_export(
+        warehouse, [knife(day(1), 300, 30, 30, last=day(30))], day(1), day(30), "month",
+        loaded_at="2026-11-20 08:00",
+    )  # fmt: skip
+    # a summary of Mon 16th – Sun 22nd: 14.00 → 2.00 a day; its period is shorter (more exact),
+    # so it replaces the month's share on those days, though loaded earlier
+    knife_export(
+        warehouse, [knife(day(16), 70, 7, 14, last=day(22))], day(16), day(22), "week",
+        loaded_at="2026-11-19 08:00",
+    )  # fmt: skip
+    # a daily export of Tue 17th – Wed 18th (9.00 and 0.50): those days come from it alone,
+    # even though the summaries were loaded after it
+    knife_export(
+        warehouse, [knife(day(17), 10, 1, 9), knife(day(18), 10, 1, 0.5)], day(17), day(18),
+        "daily", loaded_at="2026-11-01 08:00",
+    )  # fmt: skip
+    build_models(warehouse, "marts.fct_ads_campaign_week")
+    spend = weekly_spend(warehouse)
     # week of the 16th: 16th 2.00 (week summary) + 17th 9.00 + 18th 0.50 (daily)
     #   + 19th–22nd 4 × 2.00 (week summary) = 19.50; not 30 days' month on top
     # week of the 9th: 7 days × 1.00 of the month; week of the 23rd: 23rd–29th 7 × 1.00
@@ -340,31 +346,15 @@ def test_a_day_counts_once_daily_exports_first_then_the_latest_summary(warehouse
 
 def test_a_week_built_alone_reads_the_exports_around_it_and_equals_the_whole_build(warehouse):
     # a summary of the whole month: 30.00 over 30 days, 1.00 a day
-    insert(
-        warehouse,
-        "sp_search_terms",
-        [summary(day(1), day(30), "C1", 300, 30, 30, 0, search_term="knife")],
-        period_start=day(1),
-        period_end=day(30),
-        file_hash="month",
-    )
+    knife_export(warehouse, [knife(day(1), 300, 30, 30, last=day(30))], day(1), day(30), "month")
     # a daily export of Mon 2nd – Sun 22nd with rows on its first and last day only (3.00 and
     # 4.00): every day from the 2nd to the 22nd comes from it, none from the month, so the
     # week of the 9th has no spend at all, though no row of this export falls in it
-    insert(
-        warehouse,
-        "sp_search_terms",
-        [
-            ad(day(2), "C1", 30, 3, 3, 0, 0, search_term="knife"),
-            ad(day(22), "C1", 40, 4, 4, 0, 0, search_term="knife"),
-        ],
-        period_start=day(2),
-        period_end=day(22),
-        file_hash="daily",
+    knife_export(
+        warehouse, [knife(day(2), 30, 3, 3), knife(day(22), 40, 4, 4)], day(2), day(22), "daily"
     )
     build_models(warehouse, "marts.fct_ads_campaign_week")
-    spend = "select week_start, spend_amount::double from marts.fct_ads_campaign_week"
-    whole = dict(warehouse.execute(spend).fetchall())
+    whole = weekly_spend(warehouse)
     # the 1st (a Sunday) 1.00; 2nd–8th: the 2nd's 3.00; 16th–22nd: the 22nd's 4.00; 23rd–29th
     # 7 × 1.00; the 30th (a Monday) 1.00
     assert whole == {
@@ -377,7 +367,7 @@ def test_a_week_built_alone_reads_the_exports_around_it_and_equals_the_whole_bui
     # each week built alone (in_build_days: the exports whose period touches it) again
     for week in [date(2026, 10, 26) + timedelta(weeks=n) for n in range(6)]:
         build_models(warehouse, "marts.fct_ads_campaign_week", week=week)
-    assert dict(warehouse.execute(spend).fetchall()) == whole
+    assert weekly_spend(warehouse) == whole
 
 
 def test_seven_and_fourteen_day_windows_are_not_added_together_silently(warehouse):
