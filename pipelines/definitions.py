@@ -8,6 +8,11 @@ from pathlib import Path
 
 import dagster as dg
 
+# Dagster's SQL storage (SQLAlchemy, Alembic, the tables of runs and events: half a second),
+# imported with the definitions: the multiprocess executor's steps fork from a server that has
+# imported this module, and then open the instance without importing it each
+import dagster._core.storage.runs  # noqa: F401
+
 from assets.checks.assets import ingest_checks, model_checks
 from assets.core.resources import SellerPulseHome, SmtpResource, warehouse_resource
 from assets.core.settings import Paths

@@ -1,5 +1,10 @@
 """SELLERPULSE_EXECUTOR picks the executor of every job (docs/scaling.md)."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import dagster as dg
 import pytest
 
@@ -32,3 +37,31 @@ def test_a_name_that_is_not_an_executor_is_refused_with_what_to_use(name, says):
     with pytest.raises(ValueError, match="SELLERPULSE_EXECUTOR") as error:
         run_executor(name)
     assert says in str(error.value)
+
+
+def test_a_step_forked_from_the_definitions_opens_the_instance_without_importing_sqlalchemy(
+    tmp_path,
+):
+    """The multiprocess executor's steps fork from a server that imported the definitions: a
+    step that then opens the run's instance must not import Dagster's SQL storage again (half
+    a second a step)."""
+    (tmp_path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    code = (
+        "import sys\n"
+        "import dagster as dg\n"
+        "import pipelines.definitions\n"
+        "before = set(sys.modules)\n"
+        "with dg.DagsterInstance.get() as instance:\n"
+        "    instance.get_runs()\n"
+        "print(sorted(m for m in set(sys.modules) - before\n"
+        "            if m.startswith(('sqlalchemy', 'alembic', 'dagster._core.storage.runs'))))\n"
+    )
+    opened = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "DAGSTER_HOME": str(tmp_path)},
+        cwd=Path(__file__).parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert opened.stdout.strip() == "[]"
