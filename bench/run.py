@@ -464,6 +464,18 @@ def snapshot_home(home: Path, target: Path | None = None) -> Path:
     return target
 
 
+@contextmanager
+def project_instance(parent: Path) -> Iterator:
+    """A Dagster instance as the project's dagster.yaml makes it (runs and events in SQLite
+    files under its folder), in a new folder under ``parent``."""
+    import dagster as dg
+
+    folder = Path(tempfile.mkdtemp(prefix="dagster-", dir=parent))
+    shutil.copy(ROOT / "dagster.yaml", folder)
+    with dg.DagsterInstance.from_config(str(folder)) as instance:
+        yield instance
+
+
 def bench_end_to_end(
     home: Path, week, run=run_week, prefix: str = "weekly_run", instance=None
 ) -> dict:
@@ -473,14 +485,18 @@ def bench_end_to_end(
 
     ``run(home, week, instance=...)`` runs the week with its events in ``instance``; another
     executor's run of the same week is measured by passing it, on a ``snapshot_home``, with a
-    persistent ``instance``."""
-    import dagster as dg
+    persistent ``instance``. By default the events go where `sellerpulse run`, the schedule and
+    the UI put them: an instance in SQLite files on disk (dagster.yaml), made before the clock
+    starts. Dagster writes each of a run's ~460 events there in a transaction of its own (an
+    in-memory instance would hide seconds of a small run)."""
+    if instance is None:
+        with project_instance(home.parent) as on_disk:
+            return bench_end_to_end(home, week, run, prefix, on_disk)
 
     from assets.core.settings import Paths
     from bench.mailsink import mail_sink
     from bench.stages import MemorySampler, per_stage
 
-    instance = instance or dg.DagsterInstance.ephemeral()
     with mail_sink() as mail:
         with MemorySampler(os.getpid(), exclude={mail["pid"]}) as memory:
             elapsed, peak = with_peak_rss_mb(lambda: run(home, week, instance=instance))
@@ -780,10 +796,7 @@ def main() -> None:
                 result.update(paired_rounds(home, again, DEMO_LAST_WEEK, e2e, render))
         close_pools()
         with phase("multiprocess_run", times, "the same week on the multiprocess executor"):
-            import dagster as dg
-
-            (base / "dagster").mkdir()
-            with dg.DagsterInstance.local_temp(str(base / "dagster")) as instance:
+            with project_instance(base) as instance:
                 multi = bench_end_to_end(
                     twin, DEMO_LAST_WEEK, run_week_multiprocess, "multiprocess_run", instance
                 )
