@@ -244,13 +244,15 @@ def start_smtp():
         controller.stop()
 
 
-# the modules that run the weekly job end to end take most of the suite's time: started first,
-# the two workers share the rest instead of one of them finishing a long module alone at the end
+# the modules that run the weekly job end to end take most of the suite's time, and the render
+# tests (about 20 s) would otherwise come last: started first, the two workers share the rest
+# instead of one of them finishing a long module alone at the end
 LONGEST_FIRST = (
     "test_demo_weekly_run.py",
     "test_crash.py",
     "test_team_deployment.py",
     "test_multiprocess_executor.py",
+    "test_render.py",
     "test_revised_packs.py",
     "test_blocking_check.py",
 )
