@@ -9,8 +9,8 @@ from pathlib import Path
 import dagster as dg
 
 # Dagster's SQL storage (SQLAlchemy, Alembic, the tables of runs and events: half a second),
-# imported with the definitions: the multiprocess executor's steps fork from a server that has
-# imported this module, and then open the instance without importing it each
+# imported with the definitions: the multiprocess executor forks its steps from a server that
+# has imported this module, so a step opens the run's instance without importing it again
 import dagster._core.storage.runs  # noqa: F401
 
 from assets.checks.assets import ingest_checks, model_checks
