@@ -50,9 +50,10 @@ SCALES = {
     "L": DemoScale(accounts=200, asins=200, weeks=104),
     "XL": DemoScale(accounts=1000, asins=60, weeks=13),
 }
-# the weekly run's rounds after the first (``paired_rounds``), at S to L: at S a round is about
-# 25 s, at L about 8 minutes
-ROUNDS = {"S": 4, "M": 2, "L": 2}
+# the weekly run's rounds after the first (``paired_rounds``): at S a round is about 25 s, at L
+# about 8 minutes, at XL about 18 (a run and a bare render, each long enough for the machine's
+# speed to drift by a third: one XL run against the render after it is not a ratio to rely on)
+ROUNDS = {"S": 4, "M": 2, "L": 2, "XL": 1, "XS": 1}
 TRIAL = {"XS": DemoScale(accounts=8, asins=6, weeks=3)}  # XL's path on a toy home
 # measured at S to L; at XL they would take longer than the weekly run they surround
 LARGE_SKIPS = [
@@ -559,10 +560,11 @@ def paired_rounds(done: Path, homes: list[Path], week, first: dict, first_render
     a process of its own, between two bare renders of the week's packs (those of ``done``, the
     home of the first run): a run of seconds moves by ±20 % with what else the machine does,
     and the machine's speed drifts over minutes, so a round's bound is the mean of the bare
-    renders just before and just after its run, and the ratio is the median of the rounds."""
+    renders just before and just after its run, and the ratio is the median of the rounds.
+    The first of those renders is ``first_render``'s, of the same packs, just measured."""
     jobs = week_jobs(done, week, Path(tempfile.mkdtemp(dir=done.parent)))
     rounds = [(first["weekly_run_s"], first_render["bare_render_total_s"])]
-    before = bare_render(jobs)["bare_render_total_s"]
+    before = first_render["bare_render_total_s"]
     for home in homes:
         run = run_in_fresh_process(home, week)
         after = bare_render(jobs)["bare_render_total_s"]
@@ -731,7 +733,7 @@ def write_doc(results: dict) -> None:
 
 @contextmanager
 def phase(name: str, times: dict, message: str) -> Iterator[None]:
-    """Log the phase and keep its wall-clock seconds: where an XL run's 40 minutes go."""
+    """Log the phase and keep its wall-clock seconds: where an XL run's hour goes."""
     log(message)
     start = time.perf_counter()
     try:
@@ -773,14 +775,8 @@ def main() -> None:
         with phase("models", times, "SQL models of the history" + ("" if large else " vs pandas")):
             result.update(bench_models(home, compare=not large))
         twin = snapshot_home(home)  # the same state for the multiprocess run below
-        # and for the paired rounds at the small scales (``paired_rounds``)
-        again = (
-            []
-            if large
-            else [
-                snapshot_home(home, base / f"round-{n}") for n in range(2, 2 + ROUNDS[args.scale])
-            ]
-        )
+        # and for the paired rounds (``paired_rounds``)
+        again = [snapshot_home(home, base / f"round-{n}") for n in range(2, 2 + ROUNDS[args.scale])]
         with phase("weekly_run", times, "weekly run end to end (the last week's exports are new)"):
             e2e = bench_end_to_end(home, DEMO_LAST_WEEK)
         result.update(e2e)
