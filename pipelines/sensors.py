@@ -7,7 +7,11 @@ ticks. A new file in a week that has not been reported yet is ingested (``ingest
 Monday schedule reports it. A new file in a week whose packs exist already is a restatement:
 that week and every later reported week whose look-back reaches it (a week's models read up
 to ``look_back_weeks()`` weeks back) run ``weekly_job`` again, oldest first, so the warehouse,
-the packs and, where their figures changed, the mails follow (docs/reliability.md).
+the packs and, where their figures changed, the mails follow (docs/reliability.md). Those runs
+are for the accounts whose folders got the new files (``sellerpulse/restated_accounts``): the
+models are built for all, but only those accounts' packs and their portfolios' boss packs are
+rendered and, where changed, sent again (seconds, where every pack of an agency's week would
+take minutes). A folder that is not a configured account reruns every account.
 """
 
 import json
@@ -18,7 +22,8 @@ from functools import cache
 import dagster as dg
 
 from assets.core.catalog import discover
-from assets.core.settings import Paths, parse_week
+from assets.core.partitions import RESTATED_TAG
+from assets.core.settings import ConfigError, Paths, load_accounts, parse_week
 from pipelines.jobs import ingest_job, weekly_job
 from pipelines.schedules import switched_on
 
@@ -35,10 +40,10 @@ def look_back_weeks() -> int:
     return max(found, default=0)
 
 
-def _newest_files(paths: Paths) -> dict[str, float]:
-    """Each inbox week folder's newest file time (a folder not named by a week is left to
-    ingestion, which reports it)."""
-    newest: dict[str, float] = {}
+def _newest_files(paths: Paths) -> dict[str, dict[str, float]]:
+    """Each inbox week folder's newest file time, per account folder (a folder not named by a
+    week is left to ingestion, which reports it)."""
+    newest: dict[str, dict[str, float]] = {}
     inbox = paths.inbox
     for path in inbox.glob("*/*/*") if inbox.is_dir() else []:
         if not path.is_file():
@@ -47,8 +52,19 @@ def _newest_files(paths: Paths) -> dict[str, float]:
             week = parse_week(path.parent.name).isoformat()
         except ValueError:
             continue
-        newest[week] = max(newest.get(week, 0.0), path.stat().st_mtime)
+        folders = newest.setdefault(week, {})
+        account = path.parent.parent.name
+        folders[account] = max(folders.get(account, 0.0), path.stat().st_mtime)
     return newest
+
+
+def _known(paths: Paths, folders: set[str]) -> bool:
+    """Whether every one of ``folders`` is a configured account (else a restatement reruns
+    every account, and the ingest says what is wrong with the others)."""
+    try:
+        return folders <= set(load_accounts(paths.accounts_file).accounts)
+    except ConfigError:
+        return False
 
 
 def _cursor(text: str | None) -> dict[str, float]:
@@ -73,29 +89,43 @@ def inbox_sensor(context: dg.SensorEvaluationContext):
     """An ingest run for each week folder with new files; for a week already reported, the
     weekly job for it and for every later reported week that reads it."""
     seen = _cursor(context.cursor)
-    newest = _newest_files(Paths.from_env())
+    paths = Paths.from_env()
+    files = _newest_files(paths)
+    newest = {week: max(folders.values()) for week, folders in files.items()}
     fresh = sorted(
         week for week, mtime in newest.items() if mtime > seen.get(week, seen.get("*", 0.0))
     )[:MAX_WEEKS_PER_TICK]
     reported = (
         set(context.instance.get_materialized_partitions(PACKS)) if context.instance else set()
     )
-    rerun: set[str] = set()
+    # restated week → the accounts whose exports changed (None: every account)
+    rerun: dict[str, set[str] | None] = {}
     for week in fresh:
         stamp = newest[week]
         if week in reported:
+            since = seen.get(week, seen.get("*", 0.0))
+            changed = {account for account, mtime in files[week].items() if mtime > since}
+            accounts = changed if _known(paths, changed) else None
             first = date.fromisoformat(week)
             last = first + timedelta(weeks=look_back_weeks())
-            rerun |= {w for w in reported if first <= date.fromisoformat(w) <= last}
-            context.log.info(f"week {week} restated: its packs exist; rebuilding it and after")
+            for later in (w for w in reported if first <= date.fromisoformat(w) <= last):
+                before = rerun.get(later, set())
+                rerun[later] = None if before is None or accounts is None else before | accounts
+            context.log.info(
+                f"week {week} restated ({', '.join(sorted(changed))}): its packs exist; "
+                "rebuilding it and after"
+            )
         else:
             yield dg.RunRequest(
                 job_name=ingest_job.name, run_key=f"inbox:{week}:{stamp}", partition_key=week
             )
         seen[week] = stamp
     tick = max((newest[w] for w in fresh), default=0.0)
-    for week in sorted(rerun):  # oldest first: the queue runs them in this order
+    for week, accounts in sorted(rerun.items()):  # oldest first: the queue runs them so
         yield dg.RunRequest(
-            job_name=weekly_job.name, run_key=f"restated:{week}:{tick}", partition_key=week
+            job_name=weekly_job.name,
+            run_key=f"restated:{week}:{tick}",
+            partition_key=week,
+            tags={RESTATED_TAG: ",".join(sorted(accounts))} if accounts else {},
         )
     context.update_cursor(json.dumps(seen, sort_keys=True))

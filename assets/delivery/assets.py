@@ -13,7 +13,12 @@ from dagster_duckdb import DuckDBResource
 
 from assets.core.check_results import holds
 from assets.core.i18n import translations
-from assets.core.partitions import partition_week, selected_account_ids, weekly_partitions
+from assets.core.partitions import (
+    boss_portfolio_ids,
+    partition_week,
+    selected_account_ids,
+    weekly_partitions,
+)
 from assets.core.resources import WAREHOUSE_POOL, SellerPulseHome, SmtpResource
 from assets.core.settings import Accounts, Paths, mail_path, pack_path, portfolio_pack_path
 from assets.delivery import ledger
@@ -47,8 +52,15 @@ def pack_emails(
     paths = sellerpulse.paths
     with warehouse.get_connection() as conn:
         held = holds(conn, week.isoformat())
+    accounts = sellerpulse.accounts()
     items, revise = week_deliveries(
-        paths, sellerpulse.accounts(), week, held, selected_account_ids(context), context.log
+        paths,
+        accounts,
+        week,
+        held,
+        selected_account_ids(context),
+        context.log,
+        boss_portfolio_ids(context, accounts),
     )
     with warehouse.get_connection() as conn:
         counts = deliver(conn, items, paths.outbox, _smtp_settings(smtp), context.log, revise)
@@ -75,10 +87,13 @@ def week_deliveries(
     held: dict[str, list[str]],
     selected: list[str] | None = None,
     log: Any = None,
+    portfolio_ids: list[str] | None = None,
 ) -> tuple[list[Delivery], Reviser]:
     """The week's deliveries, each pack to each of its recipients (held packs and packs not
     rendered left out, with a warning), and how a revised version of each is worded (in its
-    pack's language). A run for some accounts (``selected``) does not mail the bosses."""
+    pack's language). The boss packs go for ``portfolio_ids`` (a restatement's run names its
+    accounts' portfolios), else for every portfolio, except in a run for some accounts
+    (``selected`` without ``portfolio_ids``: an analyst's, before the week may be complete)."""
     log = log or logging.getLogger(__name__)
     items: list[Delivery] = []
     languages: dict[str, tuple[str, str]] = {}
@@ -96,7 +111,11 @@ def week_deliveries(
             Delivery(week, account.id, r, *mail[:2], pdf, *mail[2:]) for r in account.recipients
         ]
         languages[account.id] = (account.language, account.locale)
-    for portfolio in [] if selected else accounts.portfolios.values():
+    if portfolio_ids is not None:
+        bosses = [accounts.portfolios[p] for p in portfolio_ids]
+    else:
+        bosses = [] if selected else list(accounts.portfolios.values())
+    for portfolio in bosses:
         pdf = portfolio_pack_path(paths.reports, week, portfolio.id)
         if not pdf.exists():
             continue

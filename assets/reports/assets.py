@@ -11,7 +11,6 @@ or machines of their own, as the warehouse file is only read from the plan on.
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
 
 import dagster as dg
 import duckdb
@@ -19,7 +18,13 @@ from dagster_duckdb import DuckDBResource
 
 from assets.core.catalog import discover
 from assets.core.check_results import holds
-from assets.core.partitions import HELD_TAG, partition_week, selected_account_ids, weekly_partitions
+from assets.core.partitions import (
+    HELD_TAG,
+    boss_portfolio_ids,
+    partition_week,
+    selected_account_ids,
+    weekly_partitions,
+)
 from assets.core.progress import Progress
 from assets.core.resources import (
     IN_PROCESS,
@@ -116,7 +121,7 @@ def render_pack_shard(
             progress=lambda done: say(shard.first + done),
             # in process, the last shard starts the boss packs behind its own, in the same
             # workers; the boss packs' step takes them as they finish
-            then=(lambda: _portfolio_jobs(conn, sellerpulse, week, shard.held))
+            then=(lambda: _portfolio_jobs(context, conn, sellerpulse, shard.held))
             if last and asset_runs_here_later(context.job_def, context.run, PORTFOLIO_PACKS)
             else None,
         )
@@ -185,10 +190,22 @@ def seller_packs_asset(guarded: Iterable[dg.AssetKey]) -> dg.AssetsDefinition:
 
 
 def _portfolio_jobs(
-    conn: duckdb.DuckDBPyConnection, sellerpulse: SellerPulseHome, week: date, held: dict
+    context: dg.OpExecutionContext | dg.AssetExecutionContext,
+    conn: duckdb.DuckDBPyConnection,
+    sellerpulse: SellerPulseHome,
+    held: dict,
 ) -> list[PackJob]:
-    """The week's boss packs, from the figures in ``conn``, the ``held`` accounts first."""
-    return portfolio_pack_jobs(conn, sellerpulse.accounts(), week, held, sellerpulse.paths.reports)
+    """The boss packs of the run's week and portfolios (``boss_portfolio_ids``), from the
+    figures in ``conn``, the ``held`` accounts first."""
+    accounts = sellerpulse.accounts()
+    return portfolio_pack_jobs(
+        conn,
+        accounts,
+        partition_week(context),
+        held,
+        sellerpulse.paths.reports,
+        boss_portfolio_ids(context, accounts),
+    )
 
 
 @dg.asset(
@@ -203,11 +220,12 @@ def portfolio_packs(
     context: dg.AssetExecutionContext, warehouse: DuckDBResource, sellerpulse: SellerPulseHome
 ) -> dg.MaterializeResult:
     """One PDF per portfolio and week for its bosses: ``reports/<week>/portfolio-<id>.pdf``,
-    one row per account, held packs first with the reason."""
+    one row per account, held packs first with the reason. A restatement's run makes those of
+    its accounts' portfolios only."""
     week = partition_week(context)
     with warehouse.get_connection() as conn:
         held = holds(conn, week.isoformat())
-        jobs = _portfolio_jobs(conn, sellerpulse, week, held)
+        jobs = _portfolio_jobs(context, conn, sellerpulse, held)
     ahead = started_ahead(jobs)  # by the last seller shard, when it ran in this process
     written = render_packs(jobs)
     return dg.MaterializeResult(

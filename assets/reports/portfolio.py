@@ -164,9 +164,11 @@ def portfolio_pack_jobs(
     week: date,
     held: dict[str, list[str]],
     reports_dir: Path,
+    portfolio_ids: list[str] | None = None,
 ) -> list[PackJob]:
-    """The boss pack of every portfolio for one week."""
+    """The boss pack of every portfolio (or of ``portfolio_ids``) for one week."""
     return [
         portfolio_pack_job(conn, portfolio, accounts, week, held, reports_dir)
         for portfolio in accounts.portfolios.values()
+        if portfolio_ids is None or portfolio.id in portfolio_ids
     ]

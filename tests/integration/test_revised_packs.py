@@ -5,13 +5,18 @@ import email
 import email.policy
 import io
 import json
+import os
 import sys
 
+import dagster as dg
 import duckdb
 import pytest
 
 from assets.core.catalog import discover
+from assets.core.partitions import RESTATED_TAG
 from pipelines.cli import main
+from pipelines.definitions import build_definitions
+from pipelines.sensors import PACKS, inbox_sensor
 from tests.conftest import WEEK, drop_all_fixtures
 
 pytestmark = pytest.mark.slow
@@ -75,3 +80,43 @@ def test_a_corrected_export_sends_the_changed_packs_again_marked_revised(home, c
     status = {p["pack"]: p for p in json.loads(capsys.readouterr().out)["packs"]}
     assert set(status["oak-uk"]["deliveries"].values()) == {"revised"}
     assert set(status["messer-de"]["deliveries"].values()) == {"sent"}
+
+    # the inbox sensor's run for a restatement: oak-uk's report is corrected once more, to
+    # £2,598.80; only its pack and the EU boss pack are made again, and both go out again
+    instance = dg.DagsterInstance.ephemeral()
+    instance.report_runless_asset_event(dg.AssetMaterialization(asset_key=PACKS, partition=WEEK))
+    seen = dg.build_sensor_context(instance=instance)
+    list(inbox_sensor(seen))
+    report.write_text(
+        report.read_text("utf-8-sig").replace('"£2,498.80"', '"£2,598.80"'), "utf-8-sig"
+    )
+    stamp = max(json.loads(seen.cursor).values()) + 10
+    os.utime(report, (stamp, stamp))
+    (request,) = inbox_sensor(dg.build_sensor_context(cursor=seen.cursor, instance=instance))
+    assert (request.partition_key, request.tags) == (WEEK, {RESTATED_TAG: "oak-uk"})
+    others = {
+        p.name: p.stat().st_mtime_ns
+        for p in (home.reports / WEEK).glob("*.pdf")
+        if not p.name.startswith(("oak-uk", "portfolio-eu"))
+    }
+    assert sorted(others) == ["messer-de.de.pdf", "ocha-jp.ja.pdf", "portfolio-apac.pdf"]
+    result = (
+        build_definitions(home.home)
+        .resolve_job_def(request.job_name)
+        .execute_in_process(partition_key=WEEK, tags=request.tags, instance=instance)
+    )
+    made = {
+        event.asset_key.to_user_string(): event.materialization.metadata
+        for event in result.get_asset_materialization_events()
+    }
+    assert made["packs/seller_packs"]["written"].value == ["oak-uk.en.pdf"]
+    assert made["packs/portfolio_packs"]["written"].value == ["portfolio-eu.pdf"]
+    assert {
+        p.name: p.stat().st_mtime_ns
+        for p in (home.reports / WEEK).glob("*.pdf")
+        if p.name in others
+    } == others
+    mail = {k: made["delivery/pack_emails"][k].value for k in ("sent", "revised", "already_sent")}
+    assert mail == {"sent": 3, "revised": 3, "already_sent": 0}
+    second = sorted(p.name.split("--")[0] for p in (home.outbox / WEEK).glob("*--r2.eml"))
+    assert second == ["oak-uk", "oak-uk", "portfolio-eu"]
