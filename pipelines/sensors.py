@@ -58,13 +58,14 @@ def _newest_files(paths: Paths) -> dict[str, dict[str, float]]:
     return newest
 
 
-def _known(paths: Paths, folders: set[str]) -> bool:
-    """Whether every one of ``folders`` is a configured account (else a restatement reruns
-    every account, and the ingest says what is wrong with the others)."""
+def _configured(paths: Paths) -> set[str]:
+    """The configured account ids; none when accounts.yaml cannot be read (the run says why). A
+    restatement in a folder that is not among them reruns every account, and the ingest says
+    what is wrong with the folder."""
     try:
-        return folders <= set(load_accounts(paths.accounts_file).accounts)
+        return set(load_accounts(paths.accounts_file).accounts)
     except ConfigError:
-        return False
+        return set()
 
 
 def _cursor(text: str | None) -> dict[str, float]:
@@ -98,6 +99,7 @@ def inbox_sensor(context: dg.SensorEvaluationContext):
     reported = (
         set(context.instance.get_materialized_partitions(PACKS)) if context.instance else set()
     )
+    configured = _configured(paths) if reported.intersection(fresh) else set()
     # restated week → the accounts whose exports changed (None: every account)
     rerun: dict[str, set[str] | None] = {}
     for week in fresh:
@@ -105,7 +107,7 @@ def inbox_sensor(context: dg.SensorEvaluationContext):
         if week in reported:
             since = seen.get(week, seen.get("*", 0.0))
             changed = {account for account, mtime in files[week].items() if mtime > since}
-            accounts = changed if _known(paths, changed) else None
+            accounts = changed if changed <= configured else None
             first = date.fromisoformat(week)
             last = first + timedelta(weeks=look_back_weeks())
             for later in (w for w in reported if first <= date.fromisoformat(w) <= last):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 import socket
@@ -95,6 +96,13 @@ def drop(
     target = folder / (name or fixture)
     shutil.copyfile(EXPORTS / fixture, target)
     return target
+
+
+def newer_than_cursor(path: Path, cursor: str) -> Path:
+    """``path`` made newer than every file the inbox sensor's ``cursor`` has acted on."""
+    stamp = max(json.loads(cursor).values()) + 10
+    os.utime(path, (stamp, stamp))
+    return path
 
 
 def delivery_counts(**given) -> dict[str, int]:

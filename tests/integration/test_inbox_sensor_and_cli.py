@@ -1,7 +1,5 @@
 """The inbox sensor asks for ingest runs of new week folders; `sellerpulse ingest` reports."""
 
-import json
-import os
 from datetime import date, timedelta
 
 import dagster as dg
@@ -10,14 +8,7 @@ import pytest
 from assets.core.partitions import RESTATED_TAG, weekly_partitions
 from pipelines.cli import main
 from pipelines.sensors import PACKS, inbox_sensor, look_back_weeks
-from tests.conftest import WEEK, drop, drop_all_fixtures
-
-
-def _newer(path, cursor: str):
-    """``path`` made newer than every file the sensor's ``cursor`` has acted on."""
-    stamp = max(json.loads(cursor).values()) + 10
-    os.utime(path, (stamp, stamp))
-    return path
+from tests.conftest import WEEK, drop, drop_all_fixtures, newer_than_cursor
 
 
 def test_sensor_requests_one_run_per_new_week_folder(home):
@@ -32,7 +23,7 @@ def test_sensor_requests_one_run_per_new_week_folder(home):
     again = dg.build_sensor_context(cursor=context.cursor, instance=context.instance)
     assert list(inbox_sensor(again)) == []
     # a new file in one week folder: that week only
-    _newer(drop(home, "ja_business_report.csv", "ocha-jp"), context.cursor)
+    newer_than_cursor(drop(home, "ja_business_report.csv", "ocha-jp"), context.cursor)
     assert [r.partition_key for r in inbox_sensor(again)] == [WEEK]
 
 
@@ -62,7 +53,9 @@ def test_a_new_file_in_a_reported_week_reruns_it_and_the_weeks_that_read_it(home
     list(inbox_sensor(context))
     # a corrected export for 2 November: that week and the later reported weeks are rebuilt,
     # oldest first; a week a year before is not (nothing reads forward)
-    _newer(drop(home, "de_business_report.csv", "messer-de", week="2026-11-02"), context.cursor)
+    newer_than_cursor(
+        drop(home, "de_business_report.csv", "messer-de", week="2026-11-02"), context.cursor
+    )
     again = dg.build_sensor_context(cursor=context.cursor, instance=instance)
     requests = list(inbox_sensor(again))
     assert [(r.job_name, r.partition_key) for r in requests] == [
@@ -85,8 +78,10 @@ def test_a_restatement_reruns_the_accounts_whose_folders_changed(home):
     context = dg.build_sensor_context(cursor=None, instance=instance)
     list(inbox_sensor(context))
     # in one tick: oak-uk corrects 2 November, ocha-jp 9 November; a later week reads both
-    _newer(drop(home, "uk_business_report.csv", "oak-uk", "2026-11-02", "v2.csv"), context.cursor)
-    _newer(drop(home, "ja_business_report.csv", "ocha-jp", "2026-11-09"), context.cursor)
+    newer_than_cursor(
+        drop(home, "uk_business_report.csv", "oak-uk", "2026-11-02", "v2.csv"), context.cursor
+    )
+    newer_than_cursor(drop(home, "ja_business_report.csv", "ocha-jp", "2026-11-09"), context.cursor)
     again = dg.build_sensor_context(cursor=context.cursor, instance=instance)
     assert [(r.partition_key, r.tags) for r in inbox_sensor(again)] == [
         ("2026-11-02", {RESTATED_TAG: "oak-uk"}),
@@ -94,7 +89,7 @@ def test_a_restatement_reruns_the_accounts_whose_folders_changed(home):
         (WEEK, {RESTATED_TAG: "oak-uk,ocha-jp"}),
     ]
     # a file in a folder that is not an account: every account again (the ingest reports it)
-    _newer(drop(home, "uk_business_report.csv", "oak-gb", WEEK), again.cursor)
+    newer_than_cursor(drop(home, "uk_business_report.csv", "oak-gb", WEEK), again.cursor)
     third = dg.build_sensor_context(cursor=again.cursor, instance=instance)
     assert [(r.partition_key, r.tags) for r in inbox_sensor(third)] == [(WEEK, {})]
 

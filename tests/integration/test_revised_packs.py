@@ -5,7 +5,6 @@ import email
 import email.policy
 import io
 import json
-import os
 import sys
 
 import dagster as dg
@@ -17,7 +16,7 @@ from assets.core.partitions import RESTATED_TAG
 from pipelines.cli import main
 from pipelines.definitions import build_definitions
 from pipelines.sensors import PACKS, inbox_sensor
-from tests.conftest import WEEK, drop_all_fixtures
+from tests.conftest import WEEK, drop_all_fixtures, newer_than_cursor
 
 pytestmark = pytest.mark.slow
 
@@ -90,16 +89,20 @@ def test_a_corrected_export_sends_the_changed_packs_again_marked_revised(home, c
     report.write_text(
         report.read_text("utf-8-sig").replace('"£2,498.80"', '"£2,598.80"'), "utf-8-sig"
     )
-    stamp = max(json.loads(seen.cursor).values()) + 10
-    os.utime(report, (stamp, stamp))
+    newer_than_cursor(report, seen.cursor)
     (request,) = inbox_sensor(dg.build_sensor_context(cursor=seen.cursor, instance=instance))
     assert (request.partition_key, request.tags) == (WEEK, {RESTATED_TAG: "oak-uk"})
-    others = {
-        p.name: p.stat().st_mtime_ns
-        for p in (home.reports / WEEK).glob("*.pdf")
-        if not p.name.startswith(("oak-uk", "portfolio-eu"))
-    }
-    assert sorted(others) == ["messer-de.de.pdf", "ocha-jp.ja.pdf", "portfolio-apac.pdf"]
+
+    def others() -> dict[str, int]:
+        """The week's other PDFs and when they were written."""
+        return {
+            p.name: p.stat().st_mtime_ns
+            for p in (home.reports / WEEK).glob("*.pdf")
+            if not p.name.startswith(("oak-uk", "portfolio-eu"))
+        }
+
+    untouched = others()
+    assert sorted(untouched) == ["messer-de.de.pdf", "ocha-jp.ja.pdf", "portfolio-apac.pdf"]
     result = (
         build_definitions(home.home)
         .resolve_job_def(request.job_name)
@@ -111,11 +114,7 @@ def test_a_corrected_export_sends_the_changed_packs_again_marked_revised(home, c
     }
     assert made["packs/seller_packs"]["written"].value == ["oak-uk.en.pdf"]
     assert made["packs/portfolio_packs"]["written"].value == ["portfolio-eu.pdf"]
-    assert {
-        p.name: p.stat().st_mtime_ns
-        for p in (home.reports / WEEK).glob("*.pdf")
-        if p.name in others
-    } == others
+    assert others() == untouched
     mail = {k: made["delivery/pack_emails"][k].value for k in ("sent", "revised", "already_sent")}
     assert mail == {"sent": 3, "revised": 3, "already_sent": 0}
     second = sorted(p.name.split("--")[0] for p in (home.outbox / WEEK).glob("*--r2.eml"))
