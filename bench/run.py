@@ -52,8 +52,9 @@ SCALES = {
 }
 # the weekly run's rounds after the first (``paired_rounds``): at S a round is about 25 s, at L
 # about 8 minutes, at XL about 18 (a run and a bare render, each long enough for the machine's
-# speed to drift by a third: one XL run against the render after it is not a ratio to rely on)
-ROUNDS = {"S": 4, "M": 2, "L": 2, "XL": 1, "XS": 1}
+# speed to drift by a third: one XL run against the render after it is not a ratio to rely on,
+# and of two, which is the odd one out cannot be told)
+ROUNDS = {"S": 4, "M": 2, "L": 2, "XL": 2, "XS": 1}
 TRIAL = {"XS": DemoScale(accounts=8, asins=6, weeks=3)}  # XL's path on a toy home
 # measured at S to L; at XL they would take longer than the weekly run they surround
 LARGE_SKIPS = [
@@ -533,15 +534,16 @@ def end_to_end_ratios(e2e: dict, render: dict, prefix: str = "weekly_run") -> di
     }
 
 
-def run_in_fresh_process(home: Path, week) -> float:
-    """``bench_end_to_end`` of the week in a new interpreter, as Dagster's run launcher starts
-    one per run: a second run in this process would find GX's worker, the render workers and
-    every lazy import of the first run ready, and take a third less time than a real one."""
+def run_in_fresh_process(home: Path, week) -> dict:
+    """``bench_end_to_end`` of the week in a new interpreter, as Dagster's run launcher and
+    `sellerpulse run` start one per run. Not in this process: a second run here would find GX's
+    worker, the render workers and every lazy import of the first run ready, and take a third
+    less time than a real one; and the first run here would follow the history's ingest and
+    models in a process that holds what they left."""
     code = (
-        "import sys; from datetime import date; from pathlib import Path; "
+        "import json, sys; from datetime import date; from pathlib import Path; "
         "from bench.run import bench_end_to_end; "
-        "print(bench_end_to_end(Path(sys.argv[1]), date.fromisoformat(sys.argv[2]))"
-        "['weekly_run_s'])"
+        "print(json.dumps(bench_end_to_end(Path(sys.argv[1]), date.fromisoformat(sys.argv[2]))))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code, str(home), week.isoformat()],
@@ -552,7 +554,10 @@ def run_in_fresh_process(home: Path, week) -> float:
     )
     if done.returncode != 0:
         raise RuntimeError(f"the weekly run in {home} failed:\n{done.stderr[-3000:]}")
-    return float(done.stdout.split()[-1])
+    *said, measured = done.stdout.splitlines()
+    for line in said:  # its warnings, e.g. a run that did not succeed
+        print(line, flush=True)
+    return json.loads(measured)
 
 
 def paired_rounds(done: Path, homes: list[Path], week, first: dict, first_render: dict) -> dict:
@@ -560,13 +565,14 @@ def paired_rounds(done: Path, homes: list[Path], week, first: dict, first_render
     a process of its own, between two bare renders of the week's packs (those of ``done``, the
     home of the first run): a run of seconds moves by ±20 % with what else the machine does,
     and the machine's speed drifts over minutes, so a round's bound is the mean of the bare
-    renders just before and just after its run, and the ratio is the median of the rounds.
-    The first of those renders is ``first_render``'s, of the same packs, just measured."""
+    renders just before and just after its run. The ratio is the median of the rounds' ratios,
+    and ``weekly_run_s`` the median of their runs; the first round's are kept apart. The first
+    of those renders is ``first_render``'s, of the same packs, just measured."""
     jobs = week_jobs(done, week, Path(tempfile.mkdtemp(dir=done.parent)))
     rounds = [(first["weekly_run_s"], first_render["bare_render_total_s"])]
     before = first_render["bare_render_total_s"]
     for home in homes:
-        run = run_in_fresh_process(home, week)
+        run = run_in_fresh_process(home, week)["weekly_run_s"]
         after = bare_render(jobs)["bare_render_total_s"]
         rounds.append((run, round((before + after) / 2, 2)))
         before = after
@@ -577,6 +583,8 @@ def paired_rounds(done: Path, homes: list[Path], week, first: dict, first_render
             {"run_s": run, "bare_render_total_s": total, "ratio": round(ratio, 2)}
             for (run, total), ratio in zip(rounds, ratios, strict=True)
         ],
+        "weekly_run_first_round_s": first["weekly_run_s"],
+        "weekly_run_s": round(statistics.median(run for run, _ in rounds), 2),
         "weekly_run_vs_render_per_core_first_round": round(ratios[0], 2),
         "weekly_run_vs_render_per_core": round(statistics.median(ratios), 2),
     }
@@ -778,9 +786,8 @@ def main() -> None:
         # and for the paired rounds (``paired_rounds``)
         again = [snapshot_home(home, base / f"round-{n}") for n in range(2, 2 + ROUNDS[args.scale])]
         with phase("weekly_run", times, "weekly run end to end (the last week's exports are new)"):
-            e2e = bench_end_to_end(home, DEMO_LAST_WEEK)
+            e2e = run_in_fresh_process(home, DEMO_LAST_WEEK)
         result.update(e2e)
-        close_pools()  # its idle workers would count in the next run's memory
         with phase("checks", times, "checks"):
             result.update(bench_checks(home, DEMO_LAST_WEEK.isoformat()))
         with phase("render", times, "render vs bare WeasyPrint"):
