@@ -569,22 +569,30 @@ def paired_rounds(done: Path, homes: list[Path], week, first: dict, first_render
     and ``weekly_run_s`` the median of their runs; the first round's are kept apart. The first
     of those renders is ``first_render``'s, of the same packs, just measured."""
     jobs = week_jobs(done, week, Path(tempfile.mkdtemp(dir=done.parent)))
-    rounds = [(first["weekly_run_s"], first_render["bare_render_total_s"])]
+    runs = [first]
+    totals = [first_render["bare_render_total_s"]]
     before = first_render["bare_render_total_s"]
     for home in homes:
-        run = run_in_fresh_process(home, week)["weekly_run_s"]
+        runs.append(run_in_fresh_process(home, week))
         after = bare_render(jobs)["bare_render_total_s"]
-        rounds.append((run, round((before + after) / 2, 2)))
+        totals.append(round((before + after) / 2, 2))
         before = after
     cores = os.cpu_count() or 1
-    ratios = [run / (total / cores) for run, total in rounds]
+    seconds = [run["weekly_run_s"] for run in runs]
+    ratios = [run / (total / cores) for run, total in zip(seconds, totals, strict=True)]
     return {
         "weekly_run_rounds": [
-            {"run_s": run, "bare_render_total_s": total, "ratio": round(ratio, 2)}
-            for (run, total), ratio in zip(rounds, ratios, strict=True)
+            {
+                "run_s": run["weekly_run_s"],
+                "bare_render_total_s": total,
+                "ratio": round(ratio, 2),
+                # where a slow round's time went
+                "stages_s": {k: m["s"] for k, m in run["weekly_run_stages"].items() if "s" in m},
+            }
+            for run, total, ratio in zip(runs, totals, ratios, strict=True)
         ],
         "weekly_run_first_round_s": first["weekly_run_s"],
-        "weekly_run_s": round(statistics.median(run for run, _ in rounds), 2),
+        "weekly_run_s": round(statistics.median(seconds), 2),
         "weekly_run_vs_render_per_core_first_round": round(ratios[0], 2),
         "weekly_run_vs_render_per_core": round(statistics.median(ratios), 2),
     }
@@ -688,6 +696,15 @@ def write_doc(results: dict) -> None:
                 )
                 + " | the first run's bound is the bare render after it; each later run's, the "
                 "mean of the bare renders before and after it |"
+            )
+        if r.get("weekly_run_rounds") and "stages_s" in r["weekly_run_rounds"][0]:
+            rows.append(
+                f"| {scale} | end to end | wall s per stage, round by round | "
+                + "; ".join(
+                    ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in x["stages_s"].items())
+                    for x in r["weekly_run_rounds"]
+                )
+                + " | the rounds in order, each from ingest to delivery |"
             )
         if r.get("weekly_run_mails") is not None:
             rows.append(
