@@ -682,9 +682,9 @@ def write_doc(results: dict) -> None:
         if "weekly_run_vs_parallel_bare_render" in r:
             rows.append(
                 f"| {scale} | end to end | `weekly_run_vs_parallel_bare_render` | "
-                f"{r['weekly_run_vs_parallel_bare_render']} | parallel efficiency of bare "
-                f"WeasyPrint here: {r['bare_parallel_efficiency']} (1.0 = the pool's wall time × "
-                "cores is the sum of its packs' times) |"
+                f"{r['weekly_run_vs_parallel_bare_render']} | the first round; parallel "
+                f"efficiency of bare WeasyPrint here: {r['bare_parallel_efficiency']} (1.0 = the "
+                "pool's wall time × cores is the sum of its packs' times) |"
             )
         if r.get("weekly_run_rounds"):
             rows.append(
@@ -718,19 +718,21 @@ def write_doc(results: dict) -> None:
         )
         if "sql_headline_peak_rss_mb" in r:
             rows.append(
-                f"| {scale} | memory | peak RSS MB: weekly run / headline SQL / pandas script | "
+                f"| {scale} | memory | peak RSS MB: weekly run (first round) / headline SQL / "
+                "pandas script | "
                 f"{r.get('weekly_run_peak_rss_mb')} / {r.get('sql_headline_peak_rss_mb')} / "
                 f"{r.get('pandas_headline_peak_rss_mb')} | |"
             )
         else:
             rows.append(
-                f"| {scale} | memory | peak RSS MB of the weekly run's own process | "
+                f"| {scale} | memory | peak RSS MB of the weekly run's own process (first round) | "
                 f"{r.get('weekly_run_peak_rss_mb')} | |"
             )
         if r.get("weekly_run_stages"):
             rows.append(
-                f"| {scale} | memory | per stage of the weekly run: wall s, peak RSS / PSS MB "
-                f"of its process and workers | {stage_summary(r['weekly_run_stages'])} | |"
+                f"| {scale} | memory | per stage of the weekly run's first round: wall s, peak "
+                "RSS / PSS MB of its process and workers | "
+                f"{stage_summary(r['weekly_run_stages'])} | |"
             )
         if "ingest_200mb_peak_rss_mb" in r:
             rows.append(
