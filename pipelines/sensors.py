@@ -68,6 +68,11 @@ def _configured(paths: Paths) -> set[str]:
         return set()
 
 
+def _acted_on(seen: dict[str, float], week: str) -> float:
+    """The newest file time of ``week``'s folder the sensor has acted on (``_cursor``)."""
+    return seen.get(week, seen.get("*", 0.0))
+
+
 def _cursor(text: str | None) -> dict[str, float]:
     """Week folder → newest file time acted on. (A cursor of one number, from before, is read as
     that time for every folder.)"""
@@ -93,9 +98,8 @@ def inbox_sensor(context: dg.SensorEvaluationContext):
     paths = Paths.from_env()
     files = _newest_files(paths)
     newest = {week: max(folders.values()) for week, folders in files.items()}
-    fresh = sorted(
-        week for week, mtime in newest.items() if mtime > seen.get(week, seen.get("*", 0.0))
-    )[:MAX_WEEKS_PER_TICK]
+    unseen = (week for week, mtime in newest.items() if mtime > _acted_on(seen, week))
+    fresh = sorted(unseen)[:MAX_WEEKS_PER_TICK]
     reported = (
         set(context.instance.get_materialized_partitions(PACKS)) if context.instance else set()
     )
@@ -105,7 +109,7 @@ def inbox_sensor(context: dg.SensorEvaluationContext):
     for week in fresh:
         stamp = newest[week]
         if week in reported:
-            since = seen.get(week, seen.get("*", 0.0))
+            since = _acted_on(seen, week)
             changed = {account for account, mtime in files[week].items() if mtime > since}
             accounts = changed if changed <= configured else None
             first = date.fromisoformat(week)

@@ -41,16 +41,23 @@ def test_a_backlog_of_week_folders_is_drained_over_ticks(home):
     assert requested == [weeks[:20], weeks[20:], []]
 
 
-def test_a_new_file_in_a_reported_week_reruns_it_and_the_weeks_that_read_it(home):
+def sensed_and_reported(home, weeks: list[str]):
+    """oak-uk's business report in each of ``weeks``, seen by one tick of the sensor, and each
+    week's packs reported as built: the instance and that tick's context (a correction must
+    be newer than its cursor)."""
     instance = dg.DagsterInstance.ephemeral()
-    reported = ["2025-11-03", "2026-11-02", "2026-11-09", WEEK]
-    for week in reported:
+    for week in weeks:
         drop(home, "uk_business_report.csv", "oak-uk", week=week)
         instance.report_runless_asset_event(
             dg.AssetMaterialization(asset_key=PACKS, partition=week)
         )
     context = dg.build_sensor_context(cursor=None, instance=instance)
     list(inbox_sensor(context))
+    return instance, context
+
+
+def test_a_new_file_in_a_reported_week_reruns_it_and_the_weeks_that_read_it(home):
+    instance, context = sensed_and_reported(home, ["2025-11-03", "2026-11-02", "2026-11-09", WEEK])
     # a corrected export for 2 November: that week and the later reported weeks are rebuilt,
     # oldest first; a week a year before is not (nothing reads forward)
     newer_than_cursor(
@@ -69,14 +76,7 @@ def test_a_new_file_in_a_reported_week_reruns_it_and_the_weeks_that_read_it(home
 
 
 def test_a_restatement_reruns_the_accounts_whose_folders_changed(home):
-    instance = dg.DagsterInstance.ephemeral()
-    for week in ["2026-11-02", "2026-11-09", WEEK]:
-        drop(home, "uk_business_report.csv", "oak-uk", week=week)
-        instance.report_runless_asset_event(
-            dg.AssetMaterialization(asset_key=PACKS, partition=week)
-        )
-    context = dg.build_sensor_context(cursor=None, instance=instance)
-    list(inbox_sensor(context))
+    instance, context = sensed_and_reported(home, ["2026-11-02", "2026-11-09", WEEK])
     # in one tick: oak-uk corrects 2 November, ocha-jp 9 November; a later week reads both
     newer_than_cursor(
         drop(home, "uk_business_report.csv", "oak-uk", "2026-11-02", "v2.csv"), context.cursor
