@@ -469,13 +469,23 @@ def snapshot_home(home: Path, target: Path | None = None) -> Path:
 @contextmanager
 def project_instance(parent: Path) -> Iterator:
     """A Dagster instance as the project's dagster.yaml makes it (runs and events in SQLite
-    files under its folder), in a new folder under ``parent``."""
+    files under its folder), in a new folder under ``parent``: ``DAGSTER_HOME`` while it is
+    open, as for `sellerpulse run` (its event log and a multiprocess run's steps find the
+    folder through it)."""
     import dagster as dg
 
     folder = Path(tempfile.mkdtemp(prefix="dagster-", dir=parent))
     shutil.copy(ROOT / "dagster.yaml", folder)
-    with dg.DagsterInstance.from_config(str(folder)) as instance:
-        yield instance
+    before = os.environ.get("DAGSTER_HOME")
+    os.environ["DAGSTER_HOME"] = str(folder)
+    try:
+        with dg.DagsterInstance.get() as instance:
+            yield instance
+    finally:
+        if before is None:
+            os.environ.pop("DAGSTER_HOME")
+        else:
+            os.environ["DAGSTER_HOME"] = before
 
 
 def bench_end_to_end(

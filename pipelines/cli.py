@@ -49,12 +49,14 @@ def _week(text: str) -> date:
 
 def _instance():
     """The Dagster instance the UI uses: ``DAGSTER_HOME``'s, else the project's dagster.yaml
-    (the Makefile's DAGSTER_HOME), so a week run here shows in the UI."""
+    (the Makefile's DAGSTER_HOME), so a week run here shows in the UI. Set for this process
+    and its children: the project's event log storage, and the steps of a multiprocess run,
+    find the instance through it."""
     from dagster import DagsterInstance
 
-    if os.environ.get("DAGSTER_HOME"):
-        return DagsterInstance.get()
-    return DagsterInstance.from_config(str(PROJECT_ROOT))
+    if not os.environ.get("DAGSTER_HOME"):
+        os.environ["DAGSTER_HOME"] = str(PROJECT_ROOT)
+    return DagsterInstance.get()
 
 
 def _failure_reason(result) -> str:

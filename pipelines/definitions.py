@@ -8,11 +8,13 @@ from pathlib import Path
 
 import dagster as dg
 
-# Dagster's SQL storage (SQLAlchemy, Alembic, the tables of runs and events: half a second),
-# imported with the definitions: the multiprocess executor forks its steps from a server that
-# has imported this module, so a step opens the run's instance without importing it again
+# Dagster's SQL storage (SQLAlchemy, Alembic, the tables of runs and events: half a second)
+# and the event log storage of the project's dagster.yaml, imported with the definitions: the
+# multiprocess executor forks its steps from a server that has imported this module, so a
+# step opens the run's instance without importing them again
 import dagster._core.storage.runs  # noqa: F401
 
+import pipelines.event_log  # noqa: F401 - see above
 from assets.checks.assets import ingest_checks, model_checks
 from assets.core.resources import SellerPulseHome, SmtpResource, warehouse_resource
 from assets.core.settings import Paths

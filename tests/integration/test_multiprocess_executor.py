@@ -4,6 +4,7 @@ the same PDFs and the same deliveries as the default in-process run of the same 
 
 import shutil
 from email import message_from_bytes, policy
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -18,6 +19,7 @@ from pipelines.definitions import build_definitions
 from tests.conftest import Inbox
 
 pytestmark = pytest.mark.slow
+PROJECT = Path(__file__).parents[2]
 
 # the demo's first three accounts in shards of two: two shards, the last one short
 SHARDS = {"ops": {"packs__seller_packs": {"ops": {"plan_pack_shards": {"config": {
@@ -77,14 +79,15 @@ def test_the_multiprocess_executor_makes_the_same_packs_and_deliveries(
     assert result.success
 
     # the same week from the command line, as documented: the executor named in the
-    # environment, a persistent instance (steps hand their outputs over through it)
+    # environment, a persistent instance (steps hand their outputs over through it): the
+    # project's, whose event log each step process opens for itself (pipelines/event_log.py)
     second = Inbox()
     monkeypatch.setenv("SELLERPULSE_SMTP_PORT", str(start_smtp(second).port))
     monkeypatch.setenv("SELLERPULSE_EXECUTOR", "multiprocess")
     monkeypatch.setenv("SELLERPULSE_PACKS_PER_SHARD", "1")
     monkeypatch.setenv("SELLERPULSE_HOME", str(multiprocess.home))
     (tmp_path / "dagster").mkdir()
-    (tmp_path / "dagster" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    shutil.copy(PROJECT / "dagster.yaml", tmp_path / "dagster")
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
     assert main(["run", "--week", week]) == 0, capsys.readouterr().err
     with dg.DagsterInstance.get() as instance:

@@ -1,6 +1,7 @@
 """SELLERPULSE_EXECUTOR picks the executor of every job (docs/scaling.md)."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -44,9 +45,11 @@ def test_a_step_forked_from_the_definitions_opens_the_instance_without_importing
 ):
     """The multiprocess executor's steps fork from a server that imported the definitions: a
     step that then opens the run's instance must not import Dagster's SQL storage again (half
-    a second a step)."""
-    (tmp_path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    a second a step), nor the project's event log storage (dagster.yaml)."""
+    shutil.copy(Path(__file__).parents[2] / "dagster.yaml", tmp_path)
+    storage = ("dagster._core.storage.runs", "dagster._core.storage.event_log")
     code = (
+        f"storage = {storage!r}\n"
         "import sys\n"
         "import dagster as dg\n"
         "import pipelines.definitions\n"
@@ -54,7 +57,7 @@ def test_a_step_forked_from_the_definitions_opens_the_instance_without_importing
         "with dg.DagsterInstance.get() as instance:\n"
         "    instance.get_runs()\n"
         "print(sorted(m for m in set(sys.modules) - before\n"
-        "            if m.startswith(('sqlalchemy', 'alembic', 'dagster._core.storage.runs'))))\n"
+        "            if m.startswith(('sqlalchemy', 'alembic', 'pipelines', *storage))))\n"
     )
     opened = subprocess.run(
         [sys.executable, "-c", code],
