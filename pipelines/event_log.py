@@ -1,8 +1,8 @@
 """Dagster's SQLite event log, keeping its database connections open (dagster.yaml).
 
 Dagster stores each of a run's events in a transaction of its own: about 460 for one week of
-the demo, 10,000 at a thousand accounts. Its SQLite event log makes a new SQLAlchemy engine and
-opens the database file again for every one of them, and for every read. This one keeps an
+the demo. Its SQLite event log makes a new SQLAlchemy engine and opens the database file again
+for every one of them, and for every read. This one keeps an
 engine per database file for the life of the process, so a connection is opened once, and
 remembers the tables it has seen (Dagster looks again, through a new engine, before storing
 each asset event). The files, their tables and what is written are Dagster's own: Dagster's
