@@ -2,12 +2,12 @@
 
 Dagster stores each of a run's events in a transaction of its own: about 460 for one week of
 the demo. Its SQLite event log makes a new SQLAlchemy engine and opens the database file again
-for every one of them, and for every read. This one keeps an
-engine per database file for the life of the process, so a connection is opened once, and
-remembers the tables it has seen (Dagster looks again, through a new engine, before storing
-each asset event). The files, their tables and what is written are Dagster's own: Dagster's
-stock storage (a UI started elsewhere, an older checkout) reads them as ever. Measured on the
-S week: the run about a fifth faster (docs/benchmarks.md, session 30).
+for every one of them, and for every read. This one keeps an engine per database file for the
+life of the process, so a connection is opened once, and remembers the tables it has seen
+(Dagster looks again, through a new engine, before storing each asset event). The files, their
+tables and what is written are Dagster's own: Dagster's stock storage (a UI started elsewhere,
+an older checkout) reads them as ever. Measured on the S week: the run about a fifth faster
+(docs/benchmarks.md, session 30).
 
 What stays open is bounded, as the UI reads the event logs of many runs, one file each: the
 index database and the last ``KEPT_RUNS`` runs' files; an older run's engine is closed. An
