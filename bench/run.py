@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TypeVar
+from unittest import mock
 
 import duckdb
 
@@ -476,16 +477,9 @@ def project_instance(parent: Path) -> Iterator:
 
     folder = Path(tempfile.mkdtemp(prefix="dagster-", dir=parent))
     shutil.copy(ROOT / "dagster.yaml", folder)
-    before = os.environ.get("DAGSTER_HOME")
-    os.environ["DAGSTER_HOME"] = str(folder)
-    try:
+    with mock.patch.dict(os.environ, {"DAGSTER_HOME": str(folder)}):
         with dg.DagsterInstance.get() as instance:
             yield instance
-    finally:
-        if before is None:
-            os.environ.pop("DAGSTER_HOME")
-        else:
-            os.environ["DAGSTER_HOME"] = before
 
 
 def bench_end_to_end(

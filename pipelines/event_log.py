@@ -73,7 +73,8 @@ class SqliteEventLogStorage(DagsterSqliteEventLogStorage):
     def _engine(self, shard: str) -> Engine:
         """This process's engine for ``shard``'s file, made (and the file's tables created) on
         first use; called under ``_db_lock``."""
-        key = (os.getpid(), shard)
+        pid = os.getpid()
+        key = (pid, shard)
         engine = self._engines.get(key)
         if engine is not None:
             self._engines.move_to_end(key)
@@ -86,7 +87,7 @@ class SqliteEventLogStorage(DagsterSqliteEventLogStorage):
             self._initdb(engine)
             self._initialized_dbs.add(shard)
         self._engines[key] = engine
-        runs = [k for k in self._engines if k[0] == key[0] and k[1] != INDEX_SHARD_NAME]
+        runs = [k for k in self._engines if k[0] == pid and k[1] != INDEX_SHARD_NAME]
         for old in runs[:-KEPT_RUNS]:
             self._engines.pop(old).dispose()
         return engine
@@ -103,16 +104,17 @@ class SqliteEventLogStorage(DagsterSqliteEventLogStorage):
     def wipe(self) -> None:
         # Dagster deletes the runs' files: their open connections go first
         with self._db_lock:
-            self._close_run_engines()
+            self._close_engines(keep_index=True)
         super().wipe()
 
     def dispose(self) -> None:
         with self._db_lock:
-            self._close_run_engines(index_too=True)
+            self._close_engines(keep_index=False)
         super().dispose()
 
-    def _close_run_engines(self, index_too: bool = False) -> None:
+    def _close_engines(self, keep_index: bool) -> None:
+        """Close this process's engines, the index's too unless ``keep_index``."""
         pid = os.getpid()
         for key in [k for k in self._engines if k[0] == pid]:
-            if index_too or key[1] != INDEX_SHARD_NAME:
+            if not (keep_index and key[1] == INDEX_SHARD_NAME):
                 self._engines.pop(key).dispose()

@@ -4,14 +4,13 @@ the same PDFs and the same deliveries as the default in-process run of the same 
 
 import shutil
 from email import message_from_bytes, policy
-from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pypdf
 import pytest
 
-from assets.core.settings import Paths, load_accounts
+from assets.core.settings import PROJECT_ROOT, Paths, load_accounts
 from assets.ingest.inbox import ingest_inbox
 from demo import DemoScale, write_demo
 from pipelines.cli import main
@@ -19,7 +18,6 @@ from pipelines.definitions import build_definitions
 from tests.conftest import Inbox
 
 pytestmark = pytest.mark.slow
-PROJECT = Path(__file__).parents[2]
 
 # the demo's first three accounts in shards of two: two shards, the last one short
 SHARDS = {"ops": {"packs__seller_packs": {"ops": {"plan_pack_shards": {"config": {
@@ -87,7 +85,7 @@ def test_the_multiprocess_executor_makes_the_same_packs_and_deliveries(
     monkeypatch.setenv("SELLERPULSE_PACKS_PER_SHARD", "1")
     monkeypatch.setenv("SELLERPULSE_HOME", str(multiprocess.home))
     (tmp_path / "dagster").mkdir()
-    shutil.copy(PROJECT / "dagster.yaml", tmp_path / "dagster")
+    shutil.copy(PROJECT_ROOT / "dagster.yaml", tmp_path / "dagster")
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
     assert main(["run", "--week", week]) == 0, capsys.readouterr().err
     with dg.DagsterInstance.get() as instance:

@@ -10,9 +10,9 @@ import dagster as dg
 import pytest
 from sqlalchemy import Engine, event
 
+from assets.core.settings import PROJECT_ROOT
 from pipelines.event_log import KEPT_RUNS, SqliteEventLogStorage
 
-PROJECT = Path(__file__).parents[2]
 QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
 STOCK = "telemetry:\n  enabled: false\n"  # Dagster's own storage, in the same folder
 
@@ -42,7 +42,7 @@ JOB = dg.Definitions(
 @pytest.fixture
 def instance(tmp_path, monkeypatch):
     """An instance made from the project's dagster.yaml, in ``tmp_path`` (``DAGSTER_HOME``)."""
-    shutil.copy(PROJECT / "dagster.yaml", tmp_path)
+    shutil.copy(PROJECT_ROOT / "dagster.yaml", tmp_path)
     (tmp_path / "stock.yaml").write_text(STOCK)
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
     with dg.DagsterInstance.get() as made:

@@ -4,11 +4,11 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import dagster as dg
 import pytest
 
+from assets.core.settings import PROJECT_ROOT
 from pipelines.definitions import build_definitions
 from pipelines.jobs import run_executor
 
@@ -46,10 +46,8 @@ def test_a_step_forked_from_the_definitions_opens_the_instance_without_importing
     """The multiprocess executor's steps fork from a server that imported the definitions: a
     step that then opens the run's instance must not import Dagster's SQL storage again (half
     a second a step), nor the project's event log storage (dagster.yaml)."""
-    shutil.copy(Path(__file__).parents[2] / "dagster.yaml", tmp_path)
-    storage = ("dagster._core.storage.runs", "dagster._core.storage.event_log")
+    shutil.copy(PROJECT_ROOT / "dagster.yaml", tmp_path)
     code = (
-        f"storage = {storage!r}\n"
         "import sys\n"
         "import dagster as dg\n"
         "import pipelines.definitions\n"
@@ -57,12 +55,14 @@ def test_a_step_forked_from_the_definitions_opens_the_instance_without_importing
         "with dg.DagsterInstance.get() as instance:\n"
         "    instance.get_runs()\n"
         "print(sorted(m for m in set(sys.modules) - before\n"
-        "            if m.startswith(('sqlalchemy', 'alembic', 'pipelines', *storage))))\n"
+        "            if m.startswith(('sqlalchemy', 'alembic', 'pipelines',\n"
+        "                             'dagster._core.storage.runs',\n"
+        "                             'dagster._core.storage.event_log'))))\n"
     )
     opened = subprocess.run(
         [sys.executable, "-c", code],
         env={**os.environ, "DAGSTER_HOME": str(tmp_path)},
-        cwd=Path(__file__).parents[2],
+        cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
         check=True,
