@@ -36,7 +36,7 @@ from assets.checks import gx_worker
 from assets.checks.amazon import CHECKS, SqlCheck
 from assets.checks.gx_suites import SuiteOutcome, load_suite
 from assets.checks.results import CheckOutcome, record
-from assets.core.ahead import start_for_packs
+from assets.core.ahead import for_checks, start_for_packs
 from assets.core.catalog import Model, discover
 from assets.core.partitions import weekly_partitions
 from assets.core.resources import WAREHOUSE_POOL, asset_runs_here_later, runs_here_later
@@ -208,11 +208,13 @@ def checks_step(name: str, checks: list[Check], description: str) -> dg.AssetChe
     return _step
 
 
-def _start_gx_early(context: dg.AssetCheckExecutionContext) -> None:
+@for_checks
+def _start_gx_early(context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext) -> None:
     """Start GX's worker process when this run validates suites later in this process: the
-    ingest checks run before the models are built, so GX is imported on another core while
-    they build (``gx_worker``). Under other executors each step is a process of its own and a
-    worker started here would die unused; a run of a few checks may have no suite to run."""
+    ingest step starts it (``core.ahead``; the ingest checks' step too, for a run without the
+    ingest), so GX imports while the exports load and the models build, at a lower priority
+    than the run (``gx_worker``). Under other executors each step is a process of its own and
+    a worker started here would die unused; a run of a few checks may have no suite to run."""
     if not runs_here_later(context.op_execution_context.job_def, MODEL_STEP):
         return
     selection = context.run.asset_check_selection

@@ -6,10 +6,13 @@ builds' Python); in a child process it runs on another core while they work, and
 are validated there: a GX check sends the suite and its frame and gets the outcome back
 (``run_suite``, the same results).
 
-The ingest checks' step of an in-process run starts the worker (``start``), so GX is imported
-by the time the models are built and their GX checks run. Where no worker was started (a run of
-one check, a step in a process of its own under the multiprocess executor) a suite is
-validated in the calling process, as before.
+The ingest step of an in-process run starts the worker (``start``, through ``core.ahead``), so
+GX is imported by the time the models are built and their GX checks run. The worker runs at a
+lower priority than the run (``NICE``): it takes the cores' idle time while the exports load
+(the ingest leaves about a quarter of two cores idle) before the models' time, and a step that
+waits for its answer leaves it a core. Where no worker was started (a run of one check, a step
+in a process of its own under the multiprocess executor) a suite is validated in the calling
+process, as before.
 """
 
 from __future__ import annotations
@@ -27,6 +30,9 @@ from assets.checks.gx_suites import SuiteOutcome, run_suite
 
 _lock = threading.Lock()
 _worker: subprocess.Popen | None = None
+# the worker's niceness above the run's: 10 gives it about a tenth of a core the run wants
+# (Linux's weights); 19 starved it while the models built, and the model checks waited
+NICE = 10
 
 
 def start() -> None:
@@ -39,7 +45,11 @@ def start() -> None:
         # threads' locks held, and a spawn imports the caller's main script again (a script
         # without a __main__ guard would start its run a second time)
         _worker = subprocess.Popen(
-            [sys.executable, "-c", "from assets.checks.gx_worker import serve; serve()"],
+            [
+                sys.executable,
+                "-c",
+                f"import os; os.nice({NICE}); from assets.checks.gx_worker import serve; serve()",
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},

@@ -6,6 +6,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 from pydantic import Field
 
+from assets.core.ahead import start_for_checks
 from assets.core.partitions import partition_week, weekly_partitions
 from assets.core.resources import WAREHOUSE_POOL, SellerPulseHome
 from assets.ingest.inbox import HELD, ingest
@@ -74,6 +75,7 @@ def ingest_inbox_asset(
     (``held_incomplete``), links are refused unread. The warehouse is opened only to look up
     and to load: conversions run outside its lock, within the ``SELLERPULSE_INGEST_*`` limits.
     """
+    start_for_checks(context)  # GX's worker, when this run's checks validate suites here
     week = None if config.whole_inbox else partition_week(context)
     results = ingest(
         warehouse.get_connection,

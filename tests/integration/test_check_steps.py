@@ -2,11 +2,13 @@
 a week's run up to the packs has exactly two check steps, one check can run alone, and a
 check that raises leaves the others of its step to run and record."""
 
+import os
+
 import dagster as dg
 import duckdb
 
 from assets.checks import gx_worker
-from assets.checks.assets import INGEST_STEP, MODEL_STEP
+from assets.checks.assets import INGEST_STEP, MODEL_STEP, ingest_checks
 from assets.reports import render
 from pipelines.definitions import build_definitions
 from tests.conftest import WEEK, drop, drop_all_fixtures
@@ -56,8 +58,12 @@ def test_a_week_checks_in_two_steps_and_records_each_check_for_the_week(home, ca
             home, selection=BEFORE_PACKS, run_config={"loggers": {"progress": {}}}
         )
         assert result.success
-        # the in-process run started GX's worker in the ingest checks, for the suites later
+        # the in-process run started GX's worker with the ingest, for the suites later, at a
+        # lower priority than the run's own
         assert gx_worker._worker is not None
+        assert os.getpriority(os.PRIO_PROCESS, gx_worker._worker.pid) == min(
+            19, os.getpriority(os.PRIO_PROCESS, 0) + gx_worker.NICE
+        )
         # but did not warm WeasyPrint up for packs it does not render
         assert render._warming is None
     finally:
@@ -98,6 +104,26 @@ def test_a_week_checks_in_two_steps_and_records_each_check_for_the_week(home, ca
     assert "expect_column_values_to_be_between(revenue_amount" in (
         evaluation.metadata["expectations"].value
     )
+
+
+def test_the_ingest_step_starts_gx_when_the_suites_run_later_in_its_process(home):
+    """GX imports while the exports load: the ingest step starts its worker (``core.ahead``),
+    even in a run without the ingest checks, and only for a run that validates suites."""
+    drop_all_fixtures(home)
+    gx_worker.stop()
+    try:
+        ingested, _ = run(home, "ingest_job")  # no models, no suites
+        assert ingested.success and gx_worker._worker is None
+        result, _ = run(home, selection=BEFORE_PACKS - dg.AssetSelection.checks(ingest_checks))
+        assert result.success
+        assert INGEST_STEP not in steps(result, "STEP_START")
+        assert gx_worker._worker is not None
+    finally:
+        gx_worker.stop()
+    assert {e.check_name for e in result.get_asset_check_evaluations()} >= {
+        "gx_fct_sales_asin_week",
+        "gx_rpt_headline_kpis",
+    }
 
 
 def test_one_check_alone_gives_its_verdict_and_records_only_it(home):
