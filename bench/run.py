@@ -516,6 +516,7 @@ def bench_end_to_end(
         f"{prefix}_mail_mb": round(mail.get("bytes", 0) / 2**20, 1),
         f"{prefix}_peak_rss_mb": peak,  # the run's own process; each render worker is apart
         f"{prefix}_stages": per_stage(memory.samples, instance, run_id),
+        f"{prefix}_sampler_cpu_s": round(memory.cpu_s, 2),  # what measuring memory cost the run
     }
 
 
