@@ -93,6 +93,7 @@ WEEK_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SCRATCH = "ingest_scratch"
 PARSERS = 2  # batches parsed at once, ahead of the one loading (_parsing_ahead)
 PREPARERS = 4  # files archived, converted and sniffed at once (_plan)
+BATCH_SHARE = 16  # a batch's input is at most this share of the memory limit (_bounded)
 MIB = 1024 * 1024
 _UNITS = {"": 1, "b": 1, "bytes": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "tb": 1000**4}
 _UNITS |= {"kib": 1024, "mib": 1024**2, "gib": 1024**3, "tib": 1024**4}
@@ -340,6 +341,7 @@ class _Pending:
     country: str
     timezone: str  # the marketplace's: it dates rows written with a time (posted_date)
     replaces_anyway: bool = False  # renamed "replace-…" after it was held
+    size: int = 0  # bytes of ``source``: what it weighs in a batch (``_bounded``)
 
     @property
     def batch(self) -> tuple:
@@ -592,6 +594,7 @@ def _prepare(
         ),
         account.marketplace.timezone,
         replaces_anyway=bool(seen) and seen[1] == HELD and path.name.startswith(REPLACE_PREFIX),
+        size=source.path.stat().st_size,
     )
 
 
@@ -627,7 +630,7 @@ def _load(
     batches: dict[tuple, list[_Pending]] = {}
     for pending in plan.pending:
         batches.setdefault(pending.batch, []).append(pending)
-    groups = list(batches.values())
+    groups = [part for group in batches.values() for part in _bounded(group, limits)]
     with _parsing_ahead(conn, groups) as parses:
         for group, ahead in zip(groups, parses, strict=True):
             try:
@@ -639,6 +642,25 @@ def _load(
                 for pending in group:
                     pending.source.cleanup()
     return [results[path] for path in files]
+
+
+def _bounded(group: list[_Pending], limits: Limits) -> Iterator[list[_Pending]]:
+    """A layout's files in batches of at most ``limits.memory_mb / BATCH_SHARE`` of input, in
+    inbox order. A parse holds its batch a few times over (text, typed values, rows) and
+    ``PARSERS`` + 1 batches are held at once: an unbounded batch (a first ingest of two years
+    of one layout, 10,000 files) outgrows the memory limit, spills, and its parse fails and is
+    done again file by file."""
+    cap = limits.memory_mb * MIB // BATCH_SHARE
+    batch: list[_Pending] = []
+    size = 0
+    for pending in group:
+        if batch and size + pending.size > cap:
+            yield batch
+            batch, size = [], 0
+        batch.append(pending)
+        size += pending.size
+    if batch:
+        yield batch
 
 
 @dataclass
@@ -784,10 +806,13 @@ def _load_batch(
         parsed = ahead.future.result() if ahead else _parse(conn, group)
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop the inbox
         if len(group) > 1 or ahead:
-            # one damaged file spoils a shared read: read each alone to find which; a failed
+            # one damaged file spoils a shared read: its halves are read apart, and so on
+            # until it is alone (twice the batch's parse, not one parse per file); a failed
             # parse ahead is also done again here, so the file fails as it would have alone
-            for pending in group:
-                yield from _load_batch(conn, [pending], limits)
+            half = (len(group) + 1) // 2
+            yield from _load_batch(conn, group[:half], limits)
+            if group[half:]:
+                yield from _load_batch(conn, group[half:], limits)
             return
         if isinstance(exc, duckdb.OutOfMemoryException):
             yield first, _retry_later(first.name, exc, limits)

@@ -8,7 +8,8 @@ import duckdb
 
 from assets.core.settings import load_accounts
 from assets.ingest import inbox
-from assets.ingest.inbox import InboxEntry, ingest, ingest_inbox
+from assets.ingest.inbox import MIB, InboxEntry, ingest, ingest_inbox
+from assets.ingest.limits import Limits
 from tests.conftest import EXPORTS, drop, make_home
 
 UK = "uk_business_report.csv"
@@ -67,7 +68,7 @@ def test_parsing_ahead_loads_exactly_what_loading_batch_by_batch_does(
     with caplog.at_level(logging.DEBUG, logger="assets.ingest.inbox"):
         results = ingest_inbox(conn, home, accounts)
     # the four batches were parsed on the two parsing threads; the loading one read only the
-    # files of the damaged batch again, one by one, to find the damaged one
+    # files of the damaged batch again, in halves, to find the damaged one
     assert parsing_threads(caplog) == {"ingest-parse_0", "ingest-parse_1", "MainThread"}
 
     # the same inbox, one run per batch: a run of one batch parses it where it loads it; and
@@ -127,3 +128,34 @@ def test_a_single_batch_is_parsed_where_it_loads_without_a_thread(conn, home, ac
         results = ingest_inbox(conn, home, accounts)
     assert [r.status for r in results] == ["loaded_with_rejects"] * 3
     assert parsing_threads(caplog) == {"MainThread"}
+
+
+def test_a_layout_beyond_its_share_of_memory_is_parsed_in_bounded_batches(
+    conn, home, accounts, caplog
+):
+    # at the least memory limit, 128 MB, a batch holds up to 8 MiB of input (BATCH_SHARE 16):
+    # four weeks of one layout of about 3, 3, 9 and 1 MiB are parsed as [3, 3], [9] and [1]
+    text = (EXPORTS / UK).read_text("utf-8-sig").rstrip("\n") + "\n"
+    row = text.splitlines()[1] + "\n"  # a good row, repeated
+    weeks = ["2026-10-26", *WEEKS]
+    extra = [mib * MIB // len(row) for mib in (3, 3, 9, 1)]
+    for week, rows in zip(weeks, extra, strict=True):
+        path = home.inbox / "oak-uk" / week / UK
+        path.parent.mkdir(parents=True)
+        path.write_text(text.replace("Large", f"Large {week}") + row * rows, "utf-8-sig")
+    with caplog.at_level(logging.DEBUG, logger="assets.ingest.inbox"):
+        results = ingest_inbox(conn, home, accounts, limits=Limits(memory_mb=128))
+    parses = [r.getMessage() for r in caplog.records if r.getMessage().startswith("parsing ")]
+    assert sorted(parses) == [
+        f"parsing oak-uk/{weeks[0]}/{UK} and 1 more of its layout",
+        f"parsing oak-uk/{weeks[2]}/{UK} and 0 more of its layout",
+        f"parsing oak-uk/{weeks[3]}/{UK} and 0 more of its layout",
+    ]
+    # every row of every batch loaded: the fixture's two good rows and the repeated ones (its
+    # third row is rejected, as in every copy)
+    assert [(r.status, r.rows_loaded, r.rows_rejected) for r in results] == [
+        ("loaded_with_rejects", 2 + rows, 1) for rows in extra
+    ]
+    assert conn.execute("select count(*) from raw.business_report_child_items").fetchone() == (
+        sum(extra) + 2 * len(weeks),
+    )
