@@ -648,7 +648,7 @@ def _bounded(group: list[_Pending], limits: Limits) -> Iterator[list[_Pending]]:
     """A layout's files in batches of at most ``limits.memory_mb / BATCH_SHARE`` of input, in
     inbox order. A parse holds its batch a few times over (text, typed values, rows) and
     ``PARSERS`` + 1 batches are held at once: an unbounded batch (a first ingest of two years
-    of one layout, 10,000 files) outgrows the memory limit, spills to disk, and its parse
+    of one layout, thousands of files) outgrows the memory limit, spills to disk, and its parse
     fails and is done again in parts (``_load_batch``)."""
     cap = limits.memory_mb * MIB // BATCH_SHARE
     batch: list[_Pending] = []
